@@ -57,14 +57,32 @@ def catalogue(locale_dir: Path, lang: str, domain: str) -> dict[str, str]:
     }
 
 
+@functools.cache
+def smskit_catalogue(lang: str) -> dict[str, str]:
+    """All of smskit's own catalogues for ``lang`` merged (one ``.po`` file per module, no conflicts).
+
+    >>> smskit_catalogue("en")
+    {}
+    """
+    merged: dict[str, str] = {}
+    folder = SMSKIT_LOCALE / lang / "LC_MESSAGES"
+    for path in sorted(folder.glob("*.po")) if lang != "en" else ():
+        merged.update(catalogue(SMSKIT_LOCALE, lang, path.stem))
+    return merged
+
+
 def translate(
     message: str, lang: str, domain: str = "smskit", locale_dir: Path = SMSKIT_LOCALE
 ) -> str:
     """Translate one English message id; fall back to English when no translation exists.
 
+    ``domain="smskit"`` means all of smskit's own catalogues; widgets pass their own domain and folder.
+
     >>> translate("Segments", "en")
     'Segments'
     """
+    if domain == "smskit" and locale_dir == SMSKIT_LOCALE:
+        return smskit_catalogue(lang).get(message, message)
     return catalogue(locale_dir, lang, domain).get(message, message)
 
 
