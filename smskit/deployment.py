@@ -1,0 +1,96 @@
+"""Where smskit runs: on the built-in simulator or a real Twilio account, and where its data lives.
+
+The Start dashboard shows this so that a trainer knows nothing real will be sent, and an analyst
+knows which database a campaign will be written to. Nothing secret is ever returned: the Auth Token
+is only checked for presence, the Account SID is shortened, and a database password is masked.
+
+>>> d = describe_deployment({"SMSKIT_HOME": "/tmp/h"})
+>>> d.mode, d.database_engine, d.database_url
+('simulator', 'SQLite', 'sqlite:////tmp/h/smskit.db')
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["Deployment", "describe_deployment", "mask_account_sid", "mask_database_url"]
+
+DEFAULT_HOME = Path("~/.smskit")
+DATABASE_FILE = "smskit.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    """How this smskit is set up; every field is safe to show on screen."""
+
+    mode: Literal["simulator", "twilio"]
+    account: str | None
+    home: Path
+    database_engine: Literal["SQLite", "PostgreSQL", "other"]
+    database_url: str
+
+
+def mask_account_sid(sid: str) -> str:
+    """Shorten an Account SID to its prefix and last four characters, enough to recognise it.
+
+    >>> mask_account_sid("AC" + "0123456789abcdef" * 2)
+    'AC…cdef'
+    """
+    sid = sid.strip()
+    return f"{sid[:2]}…{sid[-4:]}" if len(sid) > 8 else "…"
+
+
+def mask_database_url(url: str) -> str:
+    """The database URL with any password replaced by ``***`` (SQLAlchemy's own URL parser).
+
+    >>> mask_database_url("postgresql+psycopg://smskit:s3cret@db.example:5432/smskit")
+    'postgresql+psycopg://smskit:***@db.example:5432/smskit'
+    >>> mask_database_url("not a url")
+    '(unreadable database URL)'
+    """
+    from sqlalchemy.engine import make_url  # imported lazily: SQLAlchemy is heavy for this one call
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        # Never echo an unparseable URL: it may hold a password in a form the parser missed.
+        return "(unreadable database URL)"
+
+
+def _engine(url: str) -> Literal["SQLite", "PostgreSQL", "other"]:
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme == "sqlite":
+        return "SQLite"
+    if scheme in ("postgresql", "postgres"):
+        return "PostgreSQL"
+    return "other"
+
+
+def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
+    """Read ``SMSKIT_HOME``, ``SMSKIT_DATABASE_URL`` and ``TWILIO_ACCOUNT_SID`` (no secrets out).
+
+    >>> sid = "AC" + "f" * 32
+    >>> d = describe_deployment({"TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": "x",
+    ...     "SMSKIT_DATABASE_URL": "postgresql://u:pw@h/db"})
+    >>> d.mode, d.account, d.database_engine, "pw" in d.database_url
+    ('twilio', 'AC…ffff', 'PostgreSQL', False)
+    """
+    env = os.environ if environ is None else environ
+    home = Path(env.get("SMSKIT_HOME") or DEFAULT_HOME).expanduser()
+    url = env.get("SMSKIT_DATABASE_URL", "").strip() or f"sqlite:///{home / DATABASE_FILE}"
+    sid = env.get("TWILIO_ACCOUNT_SID", "").strip()
+    # A real account needs both halves of a credential: the SID plus an Auth Token or an API key.
+    has_secret = bool(env.get("TWILIO_AUTH_TOKEN") or env.get("TWILIO_API_KEY"))
+    real = bool(sid) and has_secret
+    return Deployment(
+        mode="twilio" if real else "simulator",
+        account=mask_account_sid(sid) if real else None,
+        home=home,
+        database_engine=_engine(url),
+        database_url=mask_database_url(url),
+    )
