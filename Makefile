@@ -17,8 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 run: $(STAMP)
-	@echo "smskit dashboards: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/voila --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --show_tracebacks=False notebooks/
+	$(BIN)/python -m widgets.serve --port=$(PORT)   # Voilà on 127.0.0.1, landing on start.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

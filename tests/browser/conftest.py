@@ -50,17 +50,15 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def voila_url() -> Iterator[str]:
-    """Serve ``notebooks/`` with Voilà, as ``make run`` does, and yield its base URL."""
+    """Serve ``notebooks/`` with ``python -m widgets.serve``, as ``make run`` does; yield its URL."""
     port = _free_port()
     home = tempfile.mkdtemp(prefix="smskit-browser-home-")
     log_path = Path(home) / "voila.log"
     env = {**os.environ, "SMSKIT_HOME": home, "SMSKIT_LANG": "en", "MPLBACKEND": "Agg"}
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [
-                sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
-                "--Voila.ip=127.0.0.1", "--show_tracebacks=False", str(ROOT / "notebooks"),
-            ],
+            # The same launcher as `make run`: Voilà on loopback, "/" landing on start.ipynb.
+            [sys.executable, "-m", "widgets.serve", f"--port={port}"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
