@@ -8,8 +8,11 @@ switch re-renders it in place.
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import ipywidgets as W
 import traitlets
@@ -17,13 +20,32 @@ import traitlets
 from smskit.i18n import LANGUAGE_NAMES, LANGUAGES, Text, default_language, translate
 
 WIDGETS_LOCALE = Path(__file__).resolve().parent / "locale"
+log = logging.getLogger("smskit.widgets")
+
+
+def initial_language(query_string: str | None = None) -> str:
+    """``?lang=id`` in the page URL (Voilà sets each kernel's ``QUERY_STRING``), else SMSKIT_LANG.
+
+    The language travels in links between dashboards, because each Voilà page is its own kernel.
+    """
+    query = os.environ.get("QUERY_STRING", "") if query_string is None else query_string
+    wanted = parse_qs(query).get("lang", [""])[0].strip().lower()[:2]
+    return wanted if wanted in LANGUAGES else default_language()
 
 
 class _Language(traitlets.HasTraits):
-    lang = traitlets.Enum(LANGUAGES, default_value=default_language(), help="Current UI language")
+    lang = traitlets.Enum(LANGUAGES, default_value=initial_language(), help="Current UI language")
 
 
 LANGUAGE = _Language()
+
+
+def link_with_language(href: str, lang: str | None = None) -> str:
+    """``href`` with ``lang=<current language>`` in its query, so the next dashboard opens in it."""
+    parts = urlsplit(href)
+    query = {k: v for k, v in parse_qs(parts.query).items() if k != "lang"}
+    query["lang"] = [lang or LANGUAGE.lang]
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
 
 
 class Translator:
@@ -34,7 +56,14 @@ class Translator:
 
     def __call__(self, message: str, **params: object) -> str:
         text = translate(message, LANGUAGE.lang, self.domain, WIDGETS_LOCALE)
-        return text.format(**params) if params else text
+        if not params:
+            return text
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            # A translation with broken placeholders must not break the page: show English.
+            log.warning("bad placeholders in %s translation of %r", self.domain, message)
+            return message.format(**params)
 
 
 def render_text(text: Text | str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import ipywidgets as W
 import mistune
 
-from ._i18n import LANGUAGE, LanguageSwitch, Translator, on_language_change
+from ._i18n import LANGUAGE, LanguageSwitch, Translator, link_with_language, on_language_change
 
 LESSONS = Path(__file__).resolve().parent / "lessons"
 t = Translator("common")
@@ -41,17 +41,27 @@ class Lesson(W.HTML):
         on_language_change(self._refresh)
 
     def _refresh(self) -> None:
-        self.value = f'<div class="smskit-lesson-body">{lesson_html(self.name, LANGUAGE.lang)}</div>'
+        self.value = (
+            f'<div class="smskit-lesson-body">{lesson_html(self.name, LANGUAGE.lang)}</div>'
+        )
 
 
 class DashboardHeader(W.HBox):
-    """« Start | <title> | EN/ID switch, with stable classes for browser tests."""
+    """« Start | <title> | EN/ID switch, with stable classes for browser tests.
 
-    def __init__(self, title: str, translator: Translator, **kwargs: object) -> None:
+    The back link carries the current language (``start.ipynb?lang=id``); ``back=False`` hides it
+    on the Start page itself.
+    """
+
+    def __init__(
+        self, title: str, translator: Translator, *, back: bool = True, **kwargs: object
+    ) -> None:
         self._title_msgid = title
         self._t = translator
         self.back = W.HTML()
         self.back.add_class("smskit-back")
+        if not back:
+            self.back.layout.visibility = "hidden"
         self.title = W.HTML()
         self.title.add_class("smskit-title")
         self.language = LanguageSwitch()
@@ -65,7 +75,10 @@ class DashboardHeader(W.HBox):
         on_language_change(self._refresh)
 
     def _refresh(self) -> None:
+        href = html.escape(link_with_language("./start.ipynb"))
         self.back.value = (
-            f'<a class="smskit-back-link" href="./start.ipynb">&larr; {html.escape(t("Start"))}</a>'
+            f'<a class="smskit-back-link" href="{href}">&larr; {html.escape(t("Start"))}</a>'
         )
-        self.title.value = f"<h2 style='margin:4px 0'>{html.escape(self._t(self._title_msgid))}</h2>"
+        self.title.value = (
+            f"<h2 style='margin:4px 0'>{html.escape(self._t(self._title_msgid))}</h2>"
+        )
