@@ -6,4 +6,18 @@ The public API, one screen long. Pure logic: this package never imports ipywidge
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .bulk import count_segments
+from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, analyze
+from .smart_encoding import Substitution, apply_smart_encoding
+
+__all__: list[str] = [
+    "Analysis",
+    "AnalysisWarning",
+    "CharClass",
+    "Character",
+    "Segment",
+    "Substitution",
+    "analyze",
+    "apply_smart_encoding",
+    "count_segments",
+]
