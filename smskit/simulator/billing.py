@@ -1,0 +1,197 @@
+"""What a message costs and how fast its sender goes: segments, country prices, sender classes.
+
+Prices come from smskit's country table (``data/countries.csv``, ``price_per_segment``) and, where
+present, the inbound rows of ``data/message_prices.csv``; Twilio bills SMS per segment (facts B2),
+so a
+message's price is segments x the destination country's price.
+
+>>> [sender_class(s, "US") for s in ("+15005550006", "+18005550100", "12345")]
+['long_code', 'toll_free', 'short_code']
+>>> sender_class("ACME", "US"), sender_class("+15005550006", "GB")
+('alphanumeric', 'international')
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+
+from smskit._data import read_table
+
+__all__ = ["CountryPrice", "count_segments", "country_of", "country_prices", "sender_class"]
+
+# NANP toll-free area codes (FCC / NANPA: 800, 833, 844, 855, 866, 877, 888).
+TOLL_FREE_AREA_CODES = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+
+
+@dataclass(frozen=True, slots=True)
+class CountryPrice:
+    """Messaging prices of one country, per segment, as the Pricing API reports them."""
+
+    iso_country: str
+    country: str
+    outbound: Decimal
+    inbound: Decimal
+    price_unit: str
+    source: str
+
+
+@functools.cache
+def country_prices() -> dict[str, CountryPrice]:
+    """Per-country SMS prices from smskit's data tables, keyed by ISO country code.
+
+    >>> country_prices()["US"].outbound
+    Decimal('0.0083')
+    """
+    inbound = {
+        row["country"]: Decimal(row["price_usd"])
+        for row in read_table("message_prices")
+        if row["channel"] == "sms" and row["direction"] == "inbound" and row["unit"] == "segment"
+    }
+    prices: dict[str, CountryPrice] = {}
+    for row in read_table("countries"):
+        if not row["price_per_segment"].strip():
+            continue
+        outbound = Decimal(row["price_per_segment"])
+        code = row["code"]
+        prices[code] = CountryPrice(
+            iso_country=code,
+            country=row["name"],
+            outbound=outbound,
+            # Where no inbound price is recorded, charge the outbound one (Twilio's US list price is
+            # the same both ways, facts B6); this is a simulator estimate, not a quote.
+            inbound=inbound.get(code, outbound),
+            price_unit=row["currency"] or "USD",
+            source=row["price_source"] or row["source"],
+        )
+    return prices
+
+
+def country_of(number: str) -> str | None:
+    """The ISO country of an E.164 number, or None if it has none (alphanumeric, short code).
+
+    >>> country_of("+442079460000"), country_of("ACME")
+    ('GB', None)
+    """
+    if not number.startswith("+"):
+        return None
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:
+        return None
+    region = phonenumbers.region_code_for_number(parsed)
+    if region in (None, "ZZ", "001"):
+        # Numbers outside the allocated ranges (Twilio's +1 500 test numbers, Ofcom's drama numbers)
+        # still belong to their country code's main country.
+        region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)
+    return None if region in (None, "ZZ", "001") else str(region)
+
+
+def is_possible(number: str) -> bool:
+    """True if ``number`` is a plausible E.164 number (Twilio rejects others with 21211).
+
+    >>> is_possible("+14155550100"), is_possible("+1415"), is_possible("hello")
+    (True, False, False)
+    """
+    if not number.startswith("+"):
+        return False
+    try:
+        return bool(phonenumbers.is_possible_number(phonenumbers.parse(number)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def is_alphanumeric_sender(sender: str) -> bool:
+    """An alphanumeric sender ID: 1-11 letters, digits or spaces with at least one letter (facts
+    B7).
+
+    >>> [is_alphanumeric_sender(s) for s in ("ACME Shop", "12345", "TooLongSender1")]
+    [True, False, False]
+    """
+    return (
+        0 < len(sender) <= 11
+        and any(c.isalpha() for c in sender)
+        and all(c.isascii() and (c.isalnum() or c == " ") for c in sender)
+    )
+
+
+def is_short_code(sender: str) -> bool:
+    """A short code: 5 or 6 digits, no plus sign.
+
+    >>> is_short_code("12345"), is_short_code("+12345")
+    (True, False)
+    """
+    return sender.isdigit() and 5 <= len(sender) <= 6
+
+
+def sender_class(sender: str, destination_country: str | None) -> str:
+    """The throughput class of a sender for a destination (Twilio MPS table, facts B3).
+
+    >>> sender_class("+14155550100", "CA")
+    'long_code'
+    """
+    if is_short_code(sender):
+        return "short_code"
+    if not sender.startswith("+"):
+        return "alphanumeric"
+    home = country_of(sender)
+    if home in ("US", "CA") and destination_country in ("US", "CA"):
+        area = sender[2:5]
+        return "toll_free" if area in TOLL_FREE_AREA_CODES else "long_code"
+    return "international"
+
+
+def alphanumeric_support(country: str) -> str:
+    """Whether a country takes alphanumeric sender IDs, from smskit's country table ("" if unknown).
+
+    >>> alphanumeric_support("US")
+    'not_supported'
+    """
+    rows = {row["code"]: row for row in read_table("countries")}
+    return rows[country]["alpha_support"] if country in rows else ""
+
+
+def count_segments(body: str, smart_encoded: bool = False) -> int:
+    """Segments Twilio bills for ``body``, from smskit's segment engine (``smskit.analyze``).
+
+    >>> count_segments("hello"), count_segments("x" * 161), count_segments("€" * 80)
+    (1, 2, 1)
+    """
+    engine = _engine()
+    if engine is not None:
+        try:
+            result = engine(body, smart_encoding=smart_encoded)
+        except TypeError:
+            result = engine(body)
+        return int(result.segment_count)
+    return _fallback_segments(body)
+
+
+@functools.cache
+def _engine() -> Callable[..., Any] | None:
+    # smskit.segments is written by another engineer in parallel; until it lands the simulator
+    # counts
+    # with the plain GSM 03.38 rule below (3GPP TS 23.038; no shift tables, no grapheme rules).
+    try:
+        module = importlib.import_module("smskit.segments")
+    except ImportError:
+        return None
+    engine: Callable[..., Any] | None = getattr(module, "analyze", None)
+    return engine
+
+
+def _fallback_segments(body: str) -> int:
+    from smskit.gsm7 import septets
+
+    costs = [septets(c) for c in body]
+    if all(c is not None for c in costs):
+        units, single, multi = sum(c or 0 for c in costs), 160, 153
+    else:
+        units, single, multi = len(body.encode("utf-16-le")) // 2, 70, 67
+    return 1 if units <= single else -(-units // multi)

@@ -1,0 +1,332 @@
+"""Message lifecycle, sender queues and webhooks, run on the simulator's event loop.
+
+A message goes queued (``accepted`` with a Messaging Service, ``scheduled`` with SendAt) ->
+sending ->
+sent -> delivered or undelivered, or sending -> failed. Every change after the starting status is
+POSTed to the message's StatusCallback, signed; the starting status is not, as on Twilio
+(https://twilio.com/docs/messaging/guides/outbound-message-status-in-status-callbacks).
+
+Each sender has a virtual clock: a message of n segments reserves n / rate seconds of it (Twilio
+counts
+MPS in segments, facts B3), so excess traffic waits; a message that would wait longer than the queue
+holds fails with 30001, and one that waited past its ValidityPeriod fails with 30036.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import threading
+from collections.abc import Coroutine, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from smskit.simulator import billing, optout
+from smskit.simulator.config import SimulatorConfig
+from smskit.simulator.render import API_VERSION, ERRORS
+from smskit.simulator.signing import signature
+from smskit.simulator.state import SimMessage, Store, new_sid, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Moves messages through their lifecycle and delivers webhooks; one per simulator."""
+
+    def __init__(self, store: Store, config: SimulatorConfig) -> None:
+        self.store = store
+        self._config = config
+        self._config_lock = threading.Lock()
+        self._rng = random.Random(config.seed)
+        self._next_free: dict[str, float] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._http: httpx.AsyncClient | None = None
+        self.callbacks_failed = 0
+
+    # --- configuration --------------------------------------------------------------------------
+    @property
+    def config(self) -> SimulatorConfig:
+        """The knobs in force now."""
+        return self._config
+
+    def configure(self, **changes: Any) -> SimulatorConfig:
+        """Change knobs (validated); a new seed restarts the random draws."""
+        with self._config_lock:
+            self._config = self._config.with_changes(**changes)
+            if "seed" in changes:
+                self._rng = random.Random(self._config.seed)
+        return self._config
+
+    def chance(self, share: float) -> bool:
+        """True with probability ``share`` (seeded)."""
+        return share > 0 and self._rng.random() < share
+
+    def draw(self) -> float:
+        """A uniform draw in [0, 1) from the simulator's (seeded) generator."""
+        return self._rng.random()
+
+    # --- loop plumbing --------------------------------------------------------------------------
+    async def startup(self) -> None:
+        """Bind to the running loop (called from the app's lifespan)."""
+        self._loop = asyncio.get_running_loop()
+        self._http = httpx.AsyncClient(timeout=10.0)
+
+    async def shutdown(self) -> None:
+        """Cancel pending lifecycles and close the webhook client."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._http is not None:
+            await self._http.aclose()
+
+    def run_coroutine(
+        self, coroutine: Coroutine[Any, Any, SimMessage], timeout: float
+    ) -> SimMessage:
+        """Run ``coroutine`` on the simulator's loop from another thread and return its result."""
+        if self._loop is None:
+            coroutine.close()
+            raise RuntimeError("the simulator is not running")
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- outbound -------------------------------------------------------------------------------
+    def submit(self, message: SimMessage) -> None:
+        """Start the lifecycle of a newly created outbound message (call on the loop)."""
+        self._spawn(self._lifecycle(message.sid))
+
+    def _reserve(self, message: SimMessage) -> float | None:
+        """Reserve the sender's capacity; return the loop time to leave at, or None on overflow."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        config = self._config
+        if not config.rate_limits:
+            return now
+        sender = message.from_
+        rate = config.rates[billing.sender_class(sender, message.country)]
+        start = max(now, self._next_free.get(sender, now))
+        cost = message.num_segments / rate
+        if start - now + cost > config.queue_seconds:
+            return None
+        self._next_free[sender] = start + cost
+        return start
+
+    async def _lifecycle(self, sid: str) -> None:
+        config = self._config
+        message = self.store.message(sid)
+        if message is None:
+            return
+        if message.status == "scheduled":
+            assert message.send_at is not None
+            wait = config.schedule_delay
+            if wait is None:
+                wait = (message.send_at - utcnow()).total_seconds()
+            await asyncio.sleep(max(0.0, wait))
+            message = self.store.message(sid)
+            if message is None or message.status != "scheduled":
+                return  # canceled or deleted meanwhile
+            message = await self._set(sid, status="queued")
+        elif message.status == "accepted":
+            await asyncio.sleep(config.step_delay)
+            message = await self._set(sid, status="queued")
+        if not message.from_:
+            message = await self._assign_sender(message)
+        depart = self._reserve(message)
+        if depart is None:
+            await self._set(sid, status="failed", **_error(30001))
+            return
+        await asyncio.sleep(max(0.0, depart - asyncio.get_running_loop().time()))
+        validity = message.validity_period or 36_000  # Twilio's default and maximum, 10 h (B2)
+        if (utcnow() - message.date_created).total_seconds() > validity:
+            await self._set(sid, status="failed", **_error(30036))
+            return
+        await self._set(sid, status="sending")
+        await asyncio.sleep(self._config.step_delay)
+        outcome = self._draw_outcome()
+        if outcome == "failed":
+            await self._set(
+                sid, status="failed", **_error(self._rng.choice(self._config.error_codes))
+            )
+            return
+        price = self._price(message)
+        await self._set(sid, status="sent", date_sent=utcnow(), price=price)
+        await asyncio.sleep(self._config.step_delay)
+        if outcome == "delivered":
+            await self._set(sid, status="delivered")
+        else:
+            await self._set(
+                sid, status="undelivered", **_error(self._rng.choice(self._config.error_codes))
+            )
+
+    async def _assign_sender(self, message: SimMessage) -> SimMessage:
+        # A Messaging Service picks a number from its pool; the simulator's pool is the account's
+        # numbers, preferring one in the destination's country (like Area Code Geomatch, loosely).
+        owned = self.store.owned(message.account_sid)
+        same = [n for n in owned if n.iso_country == message.country]
+        chosen = (same or list(owned))[0].phone_number if owned else "+15005550006"
+        return self.store.update_message(
+            message.sid, from_=chosen, num_segments=billing.count_segments(message.body)
+        )
+
+    def _draw_outcome(self) -> str:
+        weights = self._config.outcomes
+        names = [n for n in ("delivered", "undelivered", "failed") if weights.get(n, 0) > 0]
+        return self._rng.choices(names, weights=[weights[n] for n in names])[0]
+
+    @staticmethod
+    def _price(message: SimMessage) -> Any:
+        country = billing.country_prices().get(message.country or "")
+        if country is None:
+            return None
+        unit = country.inbound if message.direction == "inbound" else country.outbound
+        return unit * message.num_segments
+
+    async def _set(self, sid: str, **changes: Any) -> SimMessage:
+        message = self.store.update_message(sid, **changes)
+        if message.status_callback and "status" in changes:
+            await self._post(message.account_sid, message.status_callback, status_params(message))
+        return message
+
+    # --- webhooks -------------------------------------------------------------------------------
+    async def _post(self, account_sid: str, url: str, params: Mapping[str, str]) -> None:
+        account = self.store.account(account_sid)
+        if account is None or self._http is None:
+            return
+        headers = {"X-Twilio-Signature": signature(account.auth_token, url, params)}
+        try:
+            await self._http.post(url, data=dict(params), headers=headers)
+        except httpx.HTTPError as error:  # an unreachable webhook must not stop the lifecycle
+            self.callbacks_failed += 1
+            log.warning("webhook %s failed: %s", url, type(error).__name__)
+
+    # --- inbound --------------------------------------------------------------------------------
+    async def receive(self, account_sid: str, from_: str, to: str, body: str) -> SimMessage:
+        """An inbound SMS from a handset to one of the account's numbers, with Twilio's keyword
+        rules."""
+        now = utcnow()
+        message = SimMessage(
+            sid=new_sid("SM"),
+            account_sid=account_sid,
+            to=to,
+            from_=from_,
+            body=body,
+            status="received",
+            direction="inbound",
+            date_created=now,
+            date_updated=now,
+            date_sent=now,
+            num_segments=billing.count_segments(body),
+            country=billing.country_of(to),
+        )
+        message = self.store.add_message(message)
+        message = self.store.update_message(
+            message.sid, price=self._price(message), date_updated=now
+        )
+        kind = optout.classify(body)
+        if kind in ("opt_out", "opt_in"):
+            for sender in self._scopes(account_sid, to, from_):
+                self.store.set_opt_out(account_sid, sender, from_, kind == "opt_out")
+        number = self.store.owned_number(account_sid, to)
+        url = (number.sms_url if number else None) or self._config.inbound_url
+        if url:
+            params = inbound_params(message)
+            if kind is not None:
+                params["OptOutType"] = optout.OPT_OUT_TYPE[kind]
+            await self._post(account_sid, url, params)
+        if kind is not None:
+            self._auto_reply(account_sid, sender=to, recipient=from_, text=optout.reply(kind))
+        return message
+
+    def _scopes(self, account_sid: str, number: str, recipient: str) -> set[str]:
+        # The opt-out covers the number and every Messaging Service that sent from it to this
+        # person.
+        sent = self.store.messages(account_sid, lambda m: m.from_ == number and m.to == recipient)
+        return {number} | {m.messaging_service_sid for m in sent if m.messaging_service_sid}
+
+    def _auto_reply(self, account_sid: str, sender: str, recipient: str, text: str) -> None:
+        now = utcnow()
+        reply = SimMessage(
+            sid=new_sid("SM"),
+            account_sid=account_sid,
+            to=recipient,
+            from_=sender,
+            body=text,
+            status="queued",
+            direction="outbound-reply",
+            date_created=now + timedelta(microseconds=1),  # listed after the inbound it answers
+            date_updated=now,
+            num_segments=billing.count_segments(text),
+            country=billing.country_of(recipient),
+        )
+        self.submit(self.store.add_message(reply))
+
+
+def _error(code: int) -> dict[str, Any]:
+    return {"error_code": code, "error_message": ERRORS.get(code, (400, "Unknown error"))[1]}
+
+
+def status_params(message: SimMessage) -> dict[str, str]:
+    """The form fields of a status callback, as Twilio posts them.
+
+    >>> from smskit.simulator.state import _example
+    >>> status_params(_example())["MessageStatus"]
+    'queued'
+    """
+    params = {
+        "AccountSid": message.account_sid,
+        "ApiVersion": API_VERSION,
+        "From": message.from_,
+        "MessageSid": message.sid,
+        "MessageStatus": message.status,
+        "SmsSid": message.sid,
+        "SmsStatus": message.status,
+        "To": message.to,
+    }
+    if message.messaging_service_sid:
+        params["MessagingServiceSid"] = message.messaging_service_sid
+    if message.error_code is not None:
+        params["ErrorCode"] = str(message.error_code)
+    return params
+
+
+def inbound_params(message: SimMessage) -> dict[str, str]:
+    """The form fields of an incoming-message webhook, as Twilio posts them.
+
+    >>> from smskit.simulator.state import _example
+    >>> inbound_params(_example())["NumSegments"]
+    '1'
+    """
+    return {
+        "AccountSid": message.account_sid,
+        "ApiVersion": API_VERSION,
+        "Body": message.body,
+        "From": message.from_,
+        "FromCountry": billing.country_of(message.from_) or "",
+        "MessageSid": message.sid,
+        "NumMedia": "0",
+        "NumSegments": str(message.num_segments),
+        "SmsMessageSid": message.sid,
+        "SmsSid": message.sid,
+        "SmsStatus": message.status,
+        "To": message.to,
+        "ToCountry": billing.country_of(message.to) or "",
+    }
+
+
+def parse_send_at(value: str) -> datetime:
+    """Parse SendAt (ISO 8601, UTC); ValueError if it is not a timestamp.
+
+    >>> parse_send_at("2030-01-02T03:04:05Z").isoformat()
+    '2030-01-02T03:04:05+00:00'
+    """
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("SendAt needs a time zone (UTC)")
+    return moment

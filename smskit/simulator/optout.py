@@ -1,0 +1,61 @@
+"""Twilio's default opt-out handling: keywords, scope and auto-replies (facts B1).
+
+Only a message that is exactly one keyword counts ("STOP PLEASE" does not), case-insensitively. The
+keywords are Twilio's default English list, read from ``data/keywords.csv`` (rows marked "Twilio
+default"); the replies are Twilio's default texts from ``data/auto_replies.csv``, with smskit's
+optional
+``[{brand}: ]`` parts left out, as Twilio sends them.
+
+>>> classify("  stop "), classify("STOP PLEASE"), classify("unstop"), classify("Info")
+('opt_out', None, 'opt_in', 'help')
+>>> reply("help")
+'Reply STOP to unsubscribe. Msg&Data Rates May Apply.'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from smskit._data import read_table
+
+# Webhook field OptOutType values Twilio sends for each keyword kind (Advanced Opt-Out docs).
+OPT_OUT_TYPE = {"opt_out": "STOP", "opt_in": "START", "help": "HELP"}
+
+
+@functools.cache
+def default_keywords() -> dict[str, str]:
+    """Twilio's default English keywords, keyword -> kind (opt_out, opt_in or help).
+
+    >>> sorted(k for k, kind in default_keywords().items() if kind == "opt_in")
+    ['START', 'UNSTOP', 'YES']
+    """
+    return {
+        row["keyword"].upper(): row["kind"]
+        for row in read_table("keywords")
+        if row["language"] == "en" and row["note"].startswith("Twilio default")
+    }
+
+
+def classify(body: str) -> str | None:
+    """The keyword kind of an inbound message, or None if it is not exactly one default keyword.
+
+    >>> classify("STOPALL"), classify("stop now")
+    ('opt_out', None)
+    """
+    return default_keywords().get(body.strip().upper())
+
+
+@functools.cache
+def reply(kind: str) -> str:
+    """Twilio's default auto-reply for a keyword kind (English, no brand).
+
+    >>> reply("opt_out").startswith("You have successfully been unsubscribed.")
+    True
+    """
+    for row in read_table("auto_replies"):
+        if row["kind"] == kind and row["language"] == "en":
+            # "[...]" marks optional parts with placeholders that Twilio's default text does not
+            # have.
+            return re.sub(r"\[[^\]]*\]", "", row["template"]).strip()
+    raise KeyError(f"auto_replies.csv has no English '{kind}' reply")
