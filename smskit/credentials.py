@@ -335,13 +335,25 @@ def check_connection(provider: Provider) -> ConnectionVerdict:
     try:
         account = provider.account()
     except ProviderError as error:
-        if error.status == 401 or error.code == 20003:
-            return ConnectionVerdict(
-                "wrong_credentials", Text(VERDICTS["wrong_credentials"]), code=20003
-            )
-        if error.status is None:
-            return ConnectionVerdict("no_network", Text(VERDICTS["no_network"]))
-        text = Text(VERDICTS["error"], status=error.status, code=error.code)
-        return ConnectionVerdict("error", text, code=error.code)
+        if error.status != 404:
+            return _failed(error)
+        # A Twilio-compatible server without the Accounts resource (the local simulator): an
+        # authenticated list call proves the credentials just as well.
+        try:
+            provider.list_messages(limit=1)
+        except ProviderError as listing_error:
+            return _failed(listing_error)
+        return ConnectionVerdict("ok", Text(VERDICTS["ok"]))
     kind = "trial" if account.is_trial else "ok"
     return ConnectionVerdict(kind, Text(VERDICTS[kind]), account=account)
+
+
+def _failed(error: ProviderError) -> ConnectionVerdict:
+    if error.status == 401 or error.code == 20003:  # Twilio: HTTP 401 with code 20003
+        return ConnectionVerdict(
+            "wrong_credentials", Text(VERDICTS["wrong_credentials"]), code=20003
+        )
+    if error.status is None:
+        return ConnectionVerdict("no_network", Text(VERDICTS["no_network"]))
+    text = Text(VERDICTS["error"], status=error.status, code=error.code)
+    return ConnectionVerdict("error", text, code=error.code)

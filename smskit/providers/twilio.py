@@ -15,6 +15,7 @@ smskit stays light (tests/test_layering.py).
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import random
 import re
@@ -140,6 +141,18 @@ def _record(m: Any) -> MessageRecord:
     )
 
 
+def _status_and_code(response: Any) -> tuple[int | None, int | None]:
+    """HTTP status and Twilio error code of a raw twilio Response (error body: code, message...)."""
+    status = getattr(response, "status_code", None)
+    if not isinstance(status, int):
+        return None, None
+    try:
+        code = json.loads(response.text).get("code")
+    except (ValueError, TypeError, AttributeError):
+        code = None
+    return status, int(code) if isinstance(code, int | str) and str(code).isdigit() else None
+
+
 def _capability(capabilities: Any, name: str) -> bool:
     # AvailablePhoneNumbers says "SMS"/"MMS", IncomingPhoneNumbers says "sms"/"mms".
     caps = {str(k).lower(): bool(v) for k, v in (capabilities or {}).items()}
@@ -247,12 +260,18 @@ class TwilioProvider:
     def _failure(self, error: Exception) -> ProviderError | None:
         """Translate a twilio or requests exception; None for anything we do not understand."""
         from requests.exceptions import ConnectionError, ConnectTimeout, Timeout
-        from twilio.base.exceptions import TwilioRestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
         from urllib3.exceptions import NewConnectionError
 
         if isinstance(error, TwilioRestException):
             retry_after = self.client.http_client.last_retry_after()
             return ProviderError(status=error.status, code=error.code, retry_after=retry_after)
+        if isinstance(error, TwilioException) and len(error.args) > 1:
+            # Paged lists raise TwilioException("Unable to fetch page", response) instead.
+            status, code = _status_and_code(error.args[1])
+            if status is not None:
+                retry_after = self.client.http_client.last_retry_after()
+                return ProviderError(status=status, code=code, retry_after=retry_after)
         if isinstance(error, ConnectTimeout):
             return ProviderError(status=None)  # never connected: certainly not received
         if isinstance(error, ConnectionError | Timeout):
@@ -482,7 +501,7 @@ class TwilioProvider:
         for carrier in c.outbound_sms_prices or []:
             for price in carrier.get("prices", []):
                 amount = _decimal(price.get("current_price", price.get("base_price")))
-                kind = str(price.get("number_type", "local"))
+                kind = str(price.get("number_type", "local")).replace(" ", "_")  # "toll free"
                 if amount is not None and amount > by_type.get(kind, Decimal(-1)):
                     by_type[kind] = amount
         if not by_type:
