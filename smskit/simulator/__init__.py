@@ -3,9 +3,8 @@
 ``start()`` runs one in a background thread and returns a :class:`SimulatorHandle` with its URL and
 random test credentials; point the real ``twilio.rest.Client`` at it with an ``http_client`` that
 rewrites ``https://*.twilio.com`` to ``handle.url`` (see ``smskit.providers``). ``shared()`` gives
-every
-Voilà kernel of one ``SMSKIT_HOME`` the same simulator process. ``smskit simulator`` runs one from
-the command line.
+every Voilà kernel of one ``SMSKIT_HOME`` the same simulator process. ``smskit simulator`` runs one
+from the command line.
 
 >>> with start(step_delay=0) as sim:
 ...     sim.messages()

@@ -1,8 +1,8 @@
 """The simulator's own endpoints under ``/_simulator/`` (not part of Twilio's API).
 
-They let a dashboard or a test in another process do what ``SimulatorHandle`` does in-process:
-check the simulator is alive, read and change the knobs, inject an inbound SMS and provision a
-number (a short code, say) without buying it. All need the account's basic auth.
+They let a dashboard or a test in another process do what ``SimulatorHandle`` does in-process: check
+the simulator is alive, read and change the knobs, inject an inbound SMS and provision a number (a
+short code, say) without buying it. All need the account's basic auth.
 """
 
 from __future__ import annotations
@@ -59,8 +59,7 @@ async def set_config(request: Request) -> Response:
 
 
 async def inbound(request: Request) -> Response:
-    """POST /_simulator/inbound with From, To, Body: a handset texts one of the account's
-    numbers."""
+    """POST /_simulator/inbound with From, To, Body: a handset texts one of our numbers."""
     account = authenticate(request)
     fields = await _fields(request)
     missing = [k for k in ("From", "To", "Body") if not isinstance(fields.get(k), str)]
@@ -73,8 +72,7 @@ async def inbound(request: Request) -> Response:
 
 
 async def add_number(request: Request) -> Response:
-    """POST /_simulator/numbers with PhoneNumber (and Type): own it without buying from the
-    stock."""
+    """POST /_simulator/numbers with PhoneNumber (and Type): own it without buying it."""
     account = authenticate(request)
     fields = await _fields(request)
     phone = str(fields.get("PhoneNumber", ""))

@@ -1,8 +1,7 @@
 """The simulator's ASGI application: Twilio's routes, Twilio-shaped errors, limits and faults.
 
 Routing is by path only, so every ``*.twilio.com`` host (api., pricing., ...) can point at one
-server:
-``/2010-04-01/...`` is the REST API v2010, ``/v1/Messaging/...`` the Pricing API v1, and
+server: ``/2010-04-01/...`` is the REST API v2010, ``/v1/Messaging/...`` the Pricing API v1, and
 ``/_simulator/...`` the simulator's own admin endpoints (not part of Twilio).
 """
 

@@ -1,9 +1,8 @@
 """What a message costs and how fast its sender goes: segments, country prices, sender classes.
 
-Prices come from smskit's country table (``data/countries.csv``, ``price_per_segment``) and, where
-present, the inbound rows of ``data/message_prices.csv``; Twilio bills SMS per segment (facts B2),
-so a
-message's price is segments x the destination country's price.
+Prices come from smskit's price table (``smskit.price_table``, from ``data/countries.csv``) and,
+where present, the inbound rows of ``data/message_prices.csv``; Twilio bills SMS per segment (facts
+B2), so a message's price is segments x the destination country's price.
 
 >>> [sender_class(s, "US") for s in ("+15005550006", "+18005550100", "12345")]
 ['long_code', 'toll_free', 'short_code']
@@ -14,15 +13,14 @@ message's price is segments x the destination country's price.
 from __future__ import annotations
 
 import functools
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import phonenumbers
 
+from smskit import countries, price_table
 from smskit._data import read_table
+from smskit.segments import analyze
 
 __all__ = ["CountryPrice", "count_segments", "country_of", "country_prices", "sender_class"]
 
@@ -44,7 +42,7 @@ class CountryPrice:
 
 @functools.cache
 def country_prices() -> dict[str, CountryPrice]:
-    """Per-country SMS prices from smskit's data tables, keyed by ISO country code.
+    """Per-country SMS prices from smskit's price table, keyed by ISO country code.
 
     >>> country_prices()["US"].outbound
     Decimal('0.0083')
@@ -55,20 +53,17 @@ def country_prices() -> dict[str, CountryPrice]:
         if row["channel"] == "sms" and row["direction"] == "inbound" and row["unit"] == "segment"
     }
     prices: dict[str, CountryPrice] = {}
-    for row in read_table("countries"):
-        if not row["price_per_segment"].strip():
-            continue
-        outbound = Decimal(row["price_per_segment"])
-        code = row["code"]
+    for price in price_table.country_prices():
+        code = price.country
         prices[code] = CountryPrice(
             iso_country=code,
-            country=row["name"],
-            outbound=outbound,
+            country=countries.country(code).name,
+            outbound=price.price_per_segment,
             # Where no inbound price is recorded, charge the outbound one (Twilio's US list price is
             # the same both ways, facts B6); this is a simulator estimate, not a quote.
-            inbound=inbound.get(code, outbound),
-            price_unit=row["currency"] or "USD",
-            source=row["price_source"] or row["source"],
+            inbound=inbound.get(code, price.price_per_segment),
+            price_unit=price.currency,
+            source=price.source,
         )
     return prices
 
@@ -108,8 +103,7 @@ def is_possible(number: str) -> bool:
 
 
 def is_alphanumeric_sender(sender: str) -> bool:
-    """An alphanumeric sender ID: 1-11 letters, digits or spaces with at least one letter (facts
-    B7).
+    """An alphanumeric sender ID: 1-11 letters, digits or spaces, at least one letter (facts B7).
 
     >>> [is_alphanumeric_sender(s) for s in ("ACME Shop", "12345", "TooLongSender1")]
     [True, False, False]
@@ -150,11 +144,13 @@ def sender_class(sender: str, destination_country: str | None) -> str:
 def alphanumeric_support(country: str) -> str:
     """Whether a country takes alphanumeric sender IDs, from smskit's country table ("" if unknown).
 
-    >>> alphanumeric_support("US")
-    'not_supported'
+    >>> alphanumeric_support("US"), alphanumeric_support("ZZ")
+    ('not_supported', '')
     """
-    rows = {row["code"]: row for row in read_table("countries")}
-    return rows[country]["alpha_support"] if country in rows else ""
+    try:
+        return countries.country(country).alpha_support.value
+    except (LookupError, ValueError):
+        return ""
 
 
 def count_segments(body: str, smart_encoded: bool = False) -> int:
@@ -163,35 +159,4 @@ def count_segments(body: str, smart_encoded: bool = False) -> int:
     >>> count_segments("hello"), count_segments("x" * 161), count_segments("€" * 80)
     (1, 2, 1)
     """
-    engine = _engine()
-    if engine is not None:
-        try:
-            result = engine(body, smart_encoding=smart_encoded)
-        except TypeError:
-            result = engine(body)
-        return int(result.segment_count)
-    return _fallback_segments(body)
-
-
-@functools.cache
-def _engine() -> Callable[..., Any] | None:
-    # smskit.segments is written by another engineer in parallel; until it lands the simulator
-    # counts
-    # with the plain GSM 03.38 rule below (3GPP TS 23.038; no shift tables, no grapheme rules).
-    try:
-        module = importlib.import_module("smskit.segments")
-    except ImportError:
-        return None
-    engine: Callable[..., Any] | None = getattr(module, "analyze", None)
-    return engine
-
-
-def _fallback_segments(body: str) -> int:
-    from smskit.gsm7 import septets
-
-    costs = [septets(c) for c in body]
-    if all(c is not None for c in costs):
-        units, single, multi = sum(c or 0 for c in costs), 160, 153
-    else:
-        units, single, multi = len(body.encode("utf-16-le")) // 2, 70, 67
-    return 1 if units <= single else -(-units // multi)
+    return analyze(body, smart_encoding=smart_encoded).segment_count

@@ -1,9 +1,8 @@
 """The simulator's knobs: lifecycle outcomes, pacing, queue size, API limits and injected faults.
 
 Defaults follow Twilio's documented behaviour (business-sms-facts B3): a sender's throughput is
-counted
-in message *segments* per second, by sender type, and a sender queues up to four hours of traffic
-before new messages fail with error 30001 (https://www.twilio.com/docs/api/errors/30001).
+counted in message *segments* per second, by sender type, and a sender queues up to four hours of
+traffic before new messages fail with error 30001 (https://www.twilio.com/docs/api/errors/30001).
 
 >>> SimulatorConfig().rates["long_code"]
 1.0
@@ -20,8 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Twilio's default MPS per sender type (B3: long code 1, toll-free 3, short code 100, alphanumeric
-# and
-# any sender to other countries 10).
+# and any sender to other countries 10).
 DEFAULT_RATES: Mapping[str, float] = types.MappingProxyType(
     {
         "long_code": 1.0,
@@ -60,8 +58,7 @@ class SimulatorConfig:
     rate_limits: bool = True
     """Pace each sender at its segments-per-second rate; False sends everything at once."""
     rates: Mapping[str, float] = field(default_factory=lambda: DEFAULT_RATES)
-    """Segments per second by sender type: long_code, toll_free, short_code, alphanumeric,
-    international."""
+    """Segments per second by sender type (long_code, toll_free, short_code, alphanumeric, ...)."""
     queue_seconds: float = FOUR_HOURS
     """A sender's queue holds this many seconds of traffic at its rate; beyond it: error 30001."""
     api_concurrency: int = 100

@@ -2,10 +2,8 @@
 
 Twilio answers 429 with error 20429 when an account makes too many requests at once or too fast
 (facts B3); the simulator does the same, with a Retry-After header. For reliability tests it can
-also
-answer a chosen share of requests with 500 / 503 / 429, delay them, or create a message and then
-drop
-the connection without an answer, so a client cannot tell whether the send happened.
+also answer a chosen share of requests with 500 / 503 / 429, delay them, or create a message and
+then drop the connection without an answer, so a client cannot tell whether the send happened.
 """
 
 from __future__ import annotations

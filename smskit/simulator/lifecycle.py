@@ -1,15 +1,13 @@
 """Message lifecycle, sender queues and webhooks, run on the simulator's event loop.
 
-A message goes queued (``accepted`` with a Messaging Service, ``scheduled`` with SendAt) ->
-sending ->
-sent -> delivered or undelivered, or sending -> failed. Every change after the starting status is
+A message goes queued (``accepted`` with a Messaging Service, ``scheduled`` with SendAt) -> sending
+-> sent -> delivered or undelivered, or sending -> failed. Every change after the starting status is
 POSTed to the message's StatusCallback, signed; the starting status is not, as on Twilio
 (https://twilio.com/docs/messaging/guides/outbound-message-status-in-status-callbacks).
 
 Each sender has a virtual clock: a message of n segments reserves n / rate seconds of it (Twilio
-counts
-MPS in segments, facts B3), so excess traffic waits; a message that would wait longer than the queue
-holds fails with 30001, and one that waited past its ValidityPeriod fails with 30036.
+counts MPS in segments, facts B3), so excess traffic waits; a message that would wait longer than
+the queue holds fails with 30001, and one that waited past its ValidityPeriod fails with 30036.
 """
 
 from __future__ import annotations
@@ -208,8 +206,7 @@ class Engine:
 
     # --- inbound --------------------------------------------------------------------------------
     async def receive(self, account_sid: str, from_: str, to: str, body: str) -> SimMessage:
-        """An inbound SMS from a handset to one of the account's numbers, with Twilio's keyword
-        rules."""
+        """An inbound SMS from a handset to one of our numbers, with Twilio's keyword rules."""
         now = utcnow()
         message = SimMessage(
             sid=new_sid("SM"),
@@ -245,8 +242,8 @@ class Engine:
         return message
 
     def _scopes(self, account_sid: str, number: str, recipient: str) -> set[str]:
-        # The opt-out covers the number and every Messaging Service that sent from it to this
-        # person.
+        # The opt-out covers the number and every Messaging Service that sent from it to this person
+        # (facts B1: with a Messaging Service the block covers the whole Service).
         sent = self.store.messages(account_sid, lambda m: m.from_ == number and m.to == recipient)
         return {number} | {m.messaging_service_sid for m in sent if m.messaging_service_sid}
 

@@ -1,9 +1,8 @@
 """The Messages resource of Twilio's REST API v2010: create, fetch, list, cancel and delete.
 
 Validation follows Twilio's error catalogue (facts B2, B4), including the test-credential magic
-numbers
-(https://www.twilio.com/docs/iam/test-credentials): To +15005550001 -> 21211, ...0002 -> 21612,
-...0003 -> 21408, ...0004 -> 21610, ...0009 -> 21614; From +15005550006 is a valid sender.
+numbers (https://www.twilio.com/docs/iam/test-credentials): To +15005550001 -> 21211, ...0002 ->
+21612, ...0003 -> 21408, ...0004 -> 21610, ...0009 -> 21614; From +15005550006 is a valid sender.
 """
 
 from __future__ import annotations

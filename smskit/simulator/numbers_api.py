@@ -1,8 +1,7 @@
 """Phone numbers: AvailablePhoneNumbers search and IncomingPhoneNumbers list, buy, update, release.
 
-The stock is ``data/simulator_numbers.csv``: fictional ranges (NANP 555-01xx, Ofcom drama
-numbers), so
-a demo never shows a real person's number. Filters follow Twilio's: AreaCode, Contains (digits,
+The stock is ``data/simulator_numbers.csv``: fictional ranges (NANP 555-01xx, Ofcom drama numbers),
+so a demo never shows a real person's number. Filters follow Twilio's: AreaCode, Contains (digits,
 letters as on a phone keypad, ``*`` for any one digit), InRegion, InLocality, InPostalCode.
 """
 

@@ -3,8 +3,7 @@
 Only a message that is exactly one keyword counts ("STOP PLEASE" does not), case-insensitively. The
 keywords are Twilio's default English list, read from ``data/keywords.csv`` (rows marked "Twilio
 default"); the replies are Twilio's default texts from ``data/auto_replies.csv``, with smskit's
-optional
-``[{brand}: ]`` parts left out, as Twilio sends them.
+optional ``[{brand}: ]`` parts left out, as Twilio sends them.
 
 >>> classify("  stop "), classify("STOP PLEASE"), classify("unstop"), classify("Info")
 ('opt_out', None, 'opt_in', 'help')
@@ -55,7 +54,6 @@ def reply(kind: str) -> str:
     """
     for row in read_table("auto_replies"):
         if row["kind"] == kind and row["language"] == "en":
-            # "[...]" marks optional parts with placeholders that Twilio's default text does not
-            # have.
+            # "[...]" marks optional parts with placeholders; Twilio's default text has none.
             return re.sub(r"\[[^\]]*\]", "", row["template"]).strip()
     raise KeyError(f"auto_replies.csv has no English '{kind}' reply")

@@ -1,10 +1,8 @@
-"""Twilio's Pricing API v1 for Messaging: ``/v1/Messaging/Countries`` and
-``/Countries/{IsoCountry}``.
+"""Twilio's Pricing API v1 for Messaging: ``/v1/Messaging/Countries[/{IsoCountry}]``.
 
 The real API lives at https://pricing.twilio.com; its list uses the newer ``meta`` paging block with
 absolute URLs, which the twilio client follows as given (so they name pricing.twilio.com, and a
-client
-pointed at the simulator rewrites them like any other Twilio URL).
+client pointed at the simulator rewrites them like any other Twilio URL).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Twilio's JSON shapes (REST API v2010), built from the simulator's records.
 
 Field types follow Twilio's OpenAPI spec (twilio-oai, ``api.v2010.account.message``):
-``num_segments``,
-``num_media`` and ``price`` are strings, ``error_code`` an integer or null, dates RFC 2822 in GMT.
+``num_segments``, ``num_media`` and ``price`` are strings, ``error_code`` an integer or null, dates
+RFC 2822 in GMT.
 
 >>> rfc2822(datetime(2019, 5, 24, 17, 44, 46, tzinfo=UTC))
 'Fri, 24 May 2019 17:44:46 +0000'

@@ -116,8 +116,7 @@ class SimulatorHandle:
     def wait_for(
         self, sid: str, statuses: Iterable[str] = FINAL_STATUSES, timeout: float = 10.0
     ) -> SimMessage:
-        """Wait until the message reaches one of ``statuses``; TimeoutError names the last
-        status."""
+        """Wait until the message reaches one of ``statuses``; TimeoutError names its status."""
         wanted = frozenset(statuses)
         deadline = time.monotonic() + timeout
         while True:

@@ -122,8 +122,7 @@ def v2010_page(
     """One page of a v2010 list with Twilio's paging fields (page, page_size, next_page_uri, ...).
 
     ``PageToken`` is ``PA`` + the SID of the previous page's last record, so paging stays stable
-    while
-    new messages arrive at the head of the list.
+    while new messages arrive at the head of the list.
     """
     size = int_param(request, "PageSize", 50, 1, 1000)
     page = int_param(request, "Page", 0, 0, 1_000_000)
