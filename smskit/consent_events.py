@@ -60,6 +60,7 @@ class ConsentSource(StrEnum):
     MANUAL = "manual"
     EMAIL = "email"
     PHONE = "phone"
+    CARRIER = "carrier"  # the carrier or Twilio reported an opt-out (error 21610)
 
 
 S, A = ConsentState, ConsentAction
@@ -99,6 +100,8 @@ class ConsentEvent:
     occurred_at: datetime
     evidence: str = ""
     actor: str = ""
+    kind: str = ""  # detail, e.g. "keyword:STOP" or "revocation:stop texting"
+    id: int | None = None  # the store's sequence number once appended
 
     def __post_init__(self) -> None:
         if self.occurred_at.tzinfo is None:
