@@ -1,0 +1,333 @@
+"""TwilioProvider through the real twilio client against the simulator: sends, retries, refusals."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from smskit import simulator as sim
+from smskit.providers import (
+    MessageRecord,
+    Provider,
+    ProviderError,
+    SentMessage,
+    error_meaning,
+    later_status,
+)
+from smskit.providers.retry import Backoff, is_retryable, parse_retry_after
+from smskit.providers.twilio import TwilioProvider, http_client, rewrite_url
+
+FROM = "+15005550006"  # Twilio's valid test-credential sender, owned by the simulator
+
+
+@pytest.fixture(scope="module")
+def handle() -> Iterator[Any]:
+    with sim.start(step_delay=0.0, rate_limits=False, seed=7) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def no_faults(handle: Any) -> Iterator[None]:
+    yield
+    handle.configure(fault_500=0.0, fault_503=0.0, fault_429=0.0, fault_drop=0.0)
+
+
+class Sleeps:
+    """Records each backoff delay instead of waiting; can run an action on the n-th sleep."""
+
+    def __init__(self, action: Any = None) -> None:
+        self.delays: list[float] = []
+        self.action = action
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+        if self.action is not None:
+            self.action(len(self.delays))
+
+
+def provider_for(handle: Any, sleeps: Sleeps | None = None, attempts: int = 6) -> TwilioProvider:
+    return TwilioProvider.for_simulator(
+        handle,
+        backoff=Backoff(base=0.001, cap=0.01, max_attempts=attempts),
+        sleep=sleeps or Sleeps(),
+        rng=random.Random(1),
+    )
+
+
+_recipients = itertools.count(1)
+
+
+def unique_to() -> str:
+    """A fresh recipient per test, so the simulator's shared state never mixes tests."""
+    return f"+1415555{next(_recipients):04d}"
+
+
+# -- one code path --
+
+
+def test_uses_the_real_twilio_client_and_http_client(handle: Any) -> None:
+    from twilio.http.http_client import TwilioHttpClient
+    from twilio.rest import Client
+
+    provider = provider_for(handle)
+    assert isinstance(provider.client, Client)
+    assert isinstance(provider.client.http_client, TwilioHttpClient)
+    assert isinstance(provider, Provider)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json",
+            "http://h:1/2010-04-01/Accounts/AC1/Messages.json",
+        ),
+        (
+            "https://pricing.twilio.com/v1/Messaging/Countries/US",
+            "http://h:1/v1/Messaging/Countries/US",
+        ),
+        ("https://api.dublin.ie1.twilio.com/x", "http://h:1/x"),
+        ("https://example.com/twilio.com/x", "https://example.com/twilio.com/x"),
+        ("https://eviltwilio.com/x", "https://eviltwilio.com/x"),
+    ],
+)
+def test_only_twilio_hosts_are_rewritten(url: str, expected: str) -> None:
+    assert rewrite_url(url, "http://h:1") == expected
+
+
+def test_cloud_client_keeps_twilio_urls() -> None:
+    assert http_client(None).base_url is None
+
+
+# -- messages --
+
+
+def test_send_returns_a_frozen_record_with_segments_from_the_body(handle: Any) -> None:
+    to = unique_to()
+    sent = provider_for(handle).send(to, "a" * 161, from_=FROM)  # 161 GSM-7 chars: 2 segments
+    assert isinstance(sent, SentMessage)
+    assert sent.sid.startswith("SM") and len(sent.sid) == 34
+    assert (sent.to, sent.from_, sent.num_segments, sent.attempts) == (to, FROM, 2, 1)
+    assert sent.status in {"queued", "accepted"}
+    with pytest.raises(AttributeError):
+        sent.status = "delivered"  # type: ignore[misc]
+
+
+def test_fetch_follows_the_lifecycle_and_prices_per_segment(handle: Any) -> None:
+    provider = provider_for(handle)
+    sent = provider.send(unique_to(), "ж" * 71, from_=FROM)  # UCS-2, 71 > 70: 2 segments
+    handle.wait_for(sent.sid)
+    record = provider.fetch(sent.sid)
+    assert record.status == "delivered"
+    assert record.num_segments == 2
+    assert record.price is not None and record.price < 0  # Twilio reports charges as negatives
+    us = provider.messaging_prices("US").outbound_sms_price
+    assert abs(record.price) == 2 * us
+    assert record.date_sent is not None and record.date_sent.tzinfo is not None
+
+
+def test_list_filters_by_to_from_and_date_sent(handle: Any) -> None:
+    provider = provider_for(handle)
+    to = unique_to()
+    sids = {provider.send(to, f"n{i}", from_=FROM).sid for i in range(3)}
+    provider.send(unique_to(), "other", from_=FROM)
+    for sid in sids:
+        handle.wait_for(sid)
+    listed = provider.list_messages(to=to, from_=FROM)
+    assert {m.sid for m in listed} == sids
+    assert all(isinstance(m, MessageRecord) for m in listed)
+    future = datetime.now(UTC) + timedelta(days=2)
+    assert provider.list_messages(to=to, sent_after=future) == ()
+
+
+def test_list_follows_pages(handle: Any) -> None:
+    provider = provider_for(handle)
+    to = unique_to()
+    for i in range(7):
+        provider.send(to, f"page {i}", from_=FROM)
+    records = provider.client.messages.list(to=to, page_size=3)  # 3 pages through the library
+    assert len(records) == 7
+    assert len(provider.list_messages(to=to, limit=5)) == 5
+
+
+def test_send_needs_a_sender(handle: Any) -> None:
+    with pytest.raises(ValueError, match="From number or a Messaging Service"):
+        provider_for(handle).send(unique_to(), "hi")
+
+
+# -- refusals are never retried --
+
+
+@pytest.mark.parametrize(
+    ("to", "code"),
+    [
+        ("+15005550001", 21211),
+        ("+15005550002", 21612),
+        ("+15005550003", 21408),
+        ("+15005550004", 21610),
+        ("+15005550009", 21614),
+    ],
+)
+def test_refusals_are_final_with_their_code(handle: Any, to: str, code: int) -> None:
+    sleeps = Sleeps()
+    with pytest.raises(ProviderError) as caught:
+        provider_for(handle, sleeps).send(to, "hi", from_=FROM)
+    assert (caught.value.status, caught.value.code) == (400, code)
+    assert not caught.value.retryable
+    assert sleeps.delays == []  # not retried
+    assert str(code) in str(caught.value)
+
+
+def test_opted_out_recipient_gets_21610_without_retry(handle: Any) -> None:
+    to = unique_to()
+    handle.inject_inbound(to, FROM, "STOP")
+    sleeps = Sleeps()
+    with pytest.raises(ProviderError) as caught:
+        provider_for(handle, sleeps).send(to, "promo", from_=FROM)
+    assert caught.value.code == 21610 and sleeps.delays == []
+    assert handle.messages(to=to, direction="outbound-api") == ()
+
+
+def test_body_over_1600_characters_is_21617(handle: Any) -> None:
+    with pytest.raises(ProviderError) as caught:
+        provider_for(handle).send(unique_to(), "x" * 1601, from_=FROM)
+    assert caught.value.code == 21617
+
+
+# -- retries: 429 with Retry-After, 5xx, dropped connections --
+
+
+def test_429_honours_retry_after_then_succeeds(handle: Any) -> None:
+    handle.configure(fault_429=1.0, retry_after=2)
+    sleeps = Sleeps(lambda n: handle.configure(fault_429=0.0))
+    to = unique_to()
+    sent = provider_for(handle, sleeps).send(to, "busy", from_=FROM)
+    assert (
+        sleeps.delays[0] >= 2.0
+    )  # at least what Retry-After asked, though the backoff cap is 0.01
+    assert sent.attempts == 2
+    assert len(handle.messages(to=to)) == 1
+
+
+@pytest.mark.parametrize("knob", ["fault_500", "fault_503"])
+def test_5xx_is_retried_and_creates_exactly_one_message(handle: Any, knob: str) -> None:
+    handle.configure(**{knob: 1.0})
+    sleeps = Sleeps(lambda n: n == 2 and handle.configure(**{knob: 0.0}))
+    to = unique_to()
+    sent = provider_for(handle, sleeps).send(to, "retry me", from_=FROM)
+    assert len(handle.messages(to=to)) == 1
+    assert handle.messages(to=to)[0].sid == sent.sid
+
+
+def test_dropped_connection_adopts_the_created_message(handle: Any) -> None:
+    handle.configure(fault_drop=1.0)
+    sleeps = Sleeps(lambda n: handle.configure(fault_drop=0.0))
+    to = unique_to()
+    sent = provider_for(handle, sleeps).send(to, "exactly once", from_=FROM)
+    assert sent.recovered
+    created = handle.messages(to=to)
+    assert [m.sid for m in created] == [sent.sid]
+
+
+def test_same_body_twice_is_two_messages_even_after_a_drop(handle: Any) -> None:
+    provider = provider_for(handle, Sleeps(lambda n: handle.configure(fault_drop=0.0)))
+    to = unique_to()
+    first = provider.send(to, "same text", from_=FROM)
+    handle.configure(fault_drop=1.0)
+    second = provider.send(to, "same text", from_=FROM)  # the first must not be adopted
+    assert second.sid != first.sid
+    assert len(handle.messages(to=to)) == 2
+
+
+def test_gives_up_after_max_attempts_with_the_last_code(handle: Any) -> None:
+    handle.configure(fault_500=1.0)
+    sleeps = Sleeps()
+    to = unique_to()
+    with pytest.raises(ProviderError) as caught:
+        provider_for(handle, sleeps, attempts=3).send(to, "doomed", from_=FROM)
+    assert caught.value.status == 500 and caught.value.code is not None
+    assert len(sleeps.delays) == 3  # a wait before each check for a created message
+    handle.configure(fault_500=0.0)
+    assert handle.messages(to=to) == ()
+
+
+def test_reads_are_retried_too(handle: Any) -> None:
+    handle.configure(fault_503=1.0)
+    sleeps = Sleeps(lambda n: handle.configure(fault_503=0.0))
+    assert provider_for(handle, sleeps).my_numbers()
+    assert len(sleeps.delays) == 1
+
+
+# -- numbers and prices --
+
+
+def test_search_and_buy_a_number(handle: Any) -> None:
+    provider = provider_for(handle)
+    found = provider.search_numbers("US", area_code="212", number_type="local", limit=5)
+    assert found and all(n.phone_number.startswith("+1212") for n in found)
+    bought = provider.buy_number(found[0].phone_number)
+    assert bought.sid.startswith("PN")
+    assert bought.phone_number in {n.phone_number for n in provider.my_numbers()}
+    again = provider.search_numbers("US", area_code="212", limit=50)
+    assert bought.phone_number not in {n.phone_number for n in again}
+
+
+def test_search_rejects_bad_input_before_any_request(handle: Any) -> None:
+    provider = provider_for(handle)
+    with pytest.raises(ValueError, match="number type"):
+        provider.search_numbers("US", number_type="satellite")
+    with pytest.raises(ValueError, match="Area code"):
+        provider.search_numbers("US", area_code="41a")
+
+
+def test_messaging_prices_are_decimals_per_segment(handle: Any) -> None:
+    price = provider_for(handle).messaging_prices("us")
+    assert price.country == "US" and price.currency == "USD"
+    assert isinstance(price.outbound_sms_price, Decimal) and price.outbound_sms_price > 0
+    assert dict(price.outbound_by_number_type)  # per number type, highest over carriers
+
+
+# -- pure pieces --
+
+
+def test_backoff_is_exponential_capped_and_jittered() -> None:
+    backoff = Backoff(base=0.5, factor=2, cap=4)
+    assert [backoff.ceiling(n) for n in range(1, 6)] == [0.5, 1.0, 2.0, 4, 4]
+    rng = random.Random(3)
+    delays = [backoff.delay(3, rng=rng) for _ in range(200)]
+    assert all(0 <= d <= 2.0 for d in delays)
+    assert len({round(d, 6) for d in delays}) > 100  # jitter spreads retries
+
+
+def test_retry_after_is_a_floor() -> None:
+    assert Backoff(base=0.001).delay(1, retry_after=3.0) == 3.0
+    assert parse_retry_after("120") == 120.0
+    assert parse_retry_after("") is None
+
+
+@pytest.mark.parametrize(
+    ("status", "retry"),
+    [(None, True), (429, True), (500, True), (503, True), (400, False), (401, False), (404, False)],
+)
+def test_retryable_statuses(status: int | None, retry: bool) -> None:
+    assert is_retryable(status) is retry
+    assert ProviderError(status=status).retryable is retry
+
+
+def test_status_never_regresses() -> None:
+    assert later_status("delivered", "sent") == "delivered"
+    assert later_status("sent", "undelivered") == "undelivered"
+    assert later_status("queued", "sending") == "sending"
+    assert later_status("failed", "delivered") == "failed"
+
+
+def test_every_refusal_has_a_plain_meaning() -> None:
+    for code in (20003, 21211, 21408, 21608, 21610, 21612, 21614, 21617, 30001, 30003, 30007):
+        assert str(code) in error_meaning(code)
+    assert "trial" in error_meaning(21608).lower()
