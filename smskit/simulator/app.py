@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
-from smskit.simulator import admin_api, messages_api, numbers_api, pricing_api
+from smskit.simulator import accounts_api, admin_api, messages_api, numbers_api, pricing_api
 from smskit.simulator.faults import FaultsAndLimits
 from smskit.simulator.web import ApiError, Simulator
 
@@ -46,6 +46,7 @@ def build_app(simulator: Simulator) -> ASGIApp:
             await simulator.engine.shutdown()
 
     routes: list[BaseRoute] = [
+        *accounts_api.ROUTES,
         *messages_api.ROUTES,
         *numbers_api.ROUTES,
         *pricing_api.ROUTES,

@@ -85,6 +85,10 @@ class SimulatorConfig:
     """Seed for outcome and fault draws, for reproducible tests."""
     inbound_url: str | None = None
     """Webhook for inbound messages to numbers without their own SmsUrl."""
+    trial: bool = False
+    """Act as a trial account: only ``verified_numbers`` are reachable (21608), bodies prefixed."""
+    verified_numbers: tuple[str, ...] = ()
+    """Numbers a trial account may send to (Twilio's Verified Caller IDs)."""
 
     def with_changes(self, **changes: Any) -> SimulatorConfig:
         """Return a copy with ``changes`` applied; an unknown knob raises ValueError naming it.
@@ -100,6 +104,8 @@ class SimulatorConfig:
             changes["rates"] = types.MappingProxyType({**self.rates, **changes["rates"]})
         if "outcomes" in changes:
             changes["outcomes"] = types.MappingProxyType(dict(changes["outcomes"]))
+        if "verified_numbers" in changes:
+            changes["verified_numbers"] = tuple(str(n) for n in changes["verified_numbers"])
         if "error_codes" in changes:
             changes["error_codes"] = tuple(int(c) for c in changes["error_codes"])
         updated = dataclasses.replace(self, **changes)

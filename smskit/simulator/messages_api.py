@@ -29,6 +29,7 @@ MAGIC_TO = {
 }
 MAGIC_FROM = {"+15005550001": 21212, "+15005550007": 21606, "+15005550008": 21611}
 VALID_MAGIC_FROM = "+15005550006"
+TRIAL_PREFIX = "Sent from your Twilio trial account - "  # Twilio's trial prefix (issue 5, §4)
 MAX_BODY = 1600  # characters; longer bodies fail with 21617 (facts B2)
 SCHEDULE_MIN = timedelta(seconds=300)  # SendAt window: 5 minutes to 35 days ahead (facts B2)
 SCHEDULE_MAX = timedelta(seconds=3_024_000)
@@ -66,6 +67,15 @@ def _validated(
         raise ApiError(MAGIC_TO[to], f"The 'To' number {to} is not allowed (test number).")
     if not billing.is_possible(to):
         raise ApiError(21211, f"The 'To' number {to} is not a valid phone number.")
+    config = s.engine.config
+    if config.trial and to not in config.verified_numbers:
+        # Trial accounts reach only verified numbers (https://www.twilio.com/docs/api/errors/21608).
+        raise ApiError(
+            21608,
+            f"The number {to} is unverified. Trial accounts may only send to verified numbers.",
+        )
+    if config.trial:
+        body = TRIAL_PREFIX + body
     country = billing.country_of(to)
     if from_:
         _check_sender(account, from_, country, s)

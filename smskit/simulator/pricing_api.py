@@ -1,4 +1,4 @@
-"""Twilio's Pricing API v1 for Messaging: ``/v1/Messaging/Countries[/{IsoCountry}]``.
+"""Twilio's Pricing API v1: ``/v1/Messaging/Countries[/{IsoCountry}]``, ``/v1/PhoneNumbers/...``.
 
 The real API lives at https://pricing.twilio.com; its list uses the newer ``meta`` paging block with
 absolute URLs, which the twilio client follows as given (so they name pricing.twilio.com, and a
@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from smskit._data import read_table
 from smskit.simulator.billing import CountryPrice, country_prices
 from smskit.simulator.web import ApiError, authenticate, int_param
 
@@ -91,7 +92,61 @@ async def fetch_country(request: Request) -> Response:
     return JSONResponse(country_json(price))
 
 
+def number_rentals(country: str) -> list[dict[str, str]]:
+    """Monthly number rental by Twilio number type, from ``data/sender_fees.csv`` (published set).
+
+    A country without its own figure gets the table's ``*`` row, as the table itself notes.
+
+    >>> [(p["number_type"], p["current_price"]) for p in number_rentals("US")]
+    [('local', '1.15'), ('mobile', '1.15'), ('toll free', '2.15')]
+    """
+    rows = [
+        r
+        for r in read_table("sender_fees")
+        if r["price_set"] == "published" and r["item"] == "Number rental" and r["kind"] == "monthly"
+    ]
+
+    def rental(sender_type: str) -> str | None:
+        for wanted in (country, "*"):
+            for r in rows:
+                if r["sender_type"] == sender_type and r["country"] == wanted:
+                    return r["amount"]
+        return None
+
+    prices = []
+    for number_type, sender_type in (
+        ("local", "long_code"),
+        ("mobile", "long_code"),
+        ("toll free", "toll_free"),
+    ):
+        amount = rental(sender_type)
+        if amount is not None:
+            prices.append(
+                {"number_type": number_type, "base_price": amount, "current_price": amount}
+            )
+    return prices
+
+
+async def fetch_number_country(request: Request) -> Response:
+    """GET /v1/PhoneNumbers/Countries/{IsoCountry}: monthly rental per number type."""
+    authenticate(request)
+    code = request.path_params["iso"].upper()
+    price = country_prices().get(code)
+    if price is None:
+        raise ApiError(20404, f"The requested resource {request.url.path} was not found")
+    return JSONResponse(
+        {
+            "country": price.country,
+            "iso_country": code,
+            "phone_number_prices": number_rentals(code),
+            "price_unit": "USD",
+            "url": f"https://pricing.twilio.com/v1/PhoneNumbers/Countries/{code}",
+        }
+    )
+
+
 ROUTES = [
+    Route("/v1/PhoneNumbers/Countries/{iso}", fetch_number_country, methods=["GET"]),
     Route("/v1/Messaging/Countries", list_countries, methods=["GET"]),
     Route("/v1/Messaging/Countries/{iso}", fetch_country, methods=["GET"]),
 ]

@@ -51,6 +51,7 @@ ERRORS: dict[int, tuple[int, str]] = {
     ),
     21610: (400, "Attempt to send to unsubscribed recipient"),
     21611: (400, "This 'From' number has exceeded the maximum number of queued messages"),
+    21608: (400, "The number is unverified. Trial accounts may only send to verified numbers"),
     21612: (400, "The 'To' phone number is not currently reachable via SMS"),
     21614: (400, "'To' number is not a valid mobile number"),
     21617: (400, "The concatenated message body exceeds the 1600 character limit"),

@@ -47,6 +47,7 @@ class Account:
     sid: str
     auth_token: str = field(repr=False)
     api_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    created: datetime = field(default_factory=lambda: utcnow())
 
     def accepts(self, username: str, password: str) -> bool:
         """True if (username, password) is this account's SID+token or one of its API keys.
