@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final, overload
 import regex
 
 from . import gsm7
-from .graphemes import JOINERS, clusters, utf16_units
+from .graphemes import JOINERS, clusters, join_surrogates, utf16_units
 from .segments import split_units
 from .smart_encoding import translation_table
 
@@ -99,6 +99,7 @@ def count_one(text: str, smart_encoding: bool = False) -> int:
     >>> count_one("€" * 80 + "a"), count_one("😀" * 36)
     (2, 2)
     """
+    text = join_surrogates(text)
     if smart_encoding:
         text = text.translate(translation_table())
     if _NOT_GSM.search(text) is None:

@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Final
 
 from . import gsm7
-from .graphemes import clusters, utf16_units
+from .graphemes import clusters, join_surrogates, utf16_units
 from .i18n import Text
 from .national import NationalShift, choose_shift, header_octets
 from .smart_encoding import Substitution, apply_smart_encoding
@@ -175,9 +175,9 @@ def analyze(
     """
     check_text(text)
     substitutions: tuple[Substitution, ...] = ()
-    body = text
+    body = join_surrogates(text)
     if smart_encoding:
-        encoded = apply_smart_encoding(text)
+        encoded = apply_smart_encoding(body)
         body, substitutions = encoded.text, encoded.substitutions
     pieces = clusters(body)
     ucs2_costs = [utf16_units(piece) for piece in pieces]
