@@ -1,0 +1,342 @@
+"""The per-recipient checks and the totals behind :func:`smskit.campaign.plan`.
+
+Each recipient's number is parsed (or taken from the contact import), the template rendered, the
+text counted in segments by the encoding engine's bulk counter, priced per segment from
+``data/countries.csv`` and checked by :func:`smskit.compliance.preflight`.
+
+>>> segment_counts(["Hi", "Hi 😀"])
+[('GSM-7', 1), ('UCS-2', 1)]
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from smskit.bulk import count_segments
+from smskit.campaign_model import (
+    BLOCK,
+    MAX_BODY,
+    WARN,
+    Campaign,
+    CountryTotal,
+    Finding,
+    PlannedMessage,
+    PlanTotals,
+    ReasonCount,
+    Recipient,
+    Sender,
+)
+from smskit.compliance import PlannedMessage as CheckedMessage
+from smskit.compliance import Recipient as CheckedRecipient
+from smskit.compliance import preflight
+from smskit.consent_events import ConsentStatus
+from smskit.countries import country as country_record
+from smskit.frequency import Purpose
+from smskit.gsm7 import GSM_CHARS
+from smskit.i18n import N_, Text
+from smskit.numbers import InvalidNumber, NumberInfo, parse_number
+from smskit.pacing import sending_seconds
+from smskit.quiet_hours import us_state
+from smskit.segments import GSM7, UCS2
+from smskit.smart_encoding import translation_table
+from smskit.templates import Template
+
+__all__ = [
+    "compliance_checks",
+    "consent_map",
+    "parse_recipient_number",
+    "price_per_segment",
+    "row_findings",
+    "segment_counts",
+    "summarise",
+]
+
+
+def parse_recipient_number(recipient: Recipient, default_region: str) -> NumberInfo | Finding:
+    """The recipient's parsed number, or the blocking finding that explains why it cannot be used.
+
+    >>> parse_recipient_number(Recipient.of("k", "12"), "").code
+    'invalid_number'
+    """
+    if recipient.number is not None:
+        return recipient.number
+    try:
+        return parse_number(recipient.phone, default_region or None)
+    except InvalidNumber as error:
+        return Finding(
+            "invalid_number", BLOCK, error.text, "phonenumbers (libphonenumber metadata)"
+        )
+
+
+# Group labels for the preflight: one plain sentence per finding code (row details stay per row).
+_LABELS: dict[str, str] = {
+    "invalid_number": N_("Invalid phone number"),
+    "landline": N_("Landline: cannot receive SMS"),
+    "unreachable": N_("Marked unreachable by an earlier campaign"),
+    "duplicate": N_("Same phone number as another recipient"),
+    "missing_field": N_("Missing a value for a placeholder"),
+    "too_long": N_("Message over 1,600 characters (Twilio error 21617)"),
+    "no_price": N_("No price known for this country"),
+}
+
+
+def _label(finding: Finding) -> Text:
+    template = _LABELS.get(finding.code)
+    return Text(template) if template else finding.reason
+
+
+def row_findings(
+    r: Recipient,
+    campaign: Campaign,
+    template: Template,
+    seen: dict[str, str],
+    unreachable: Mapping[str, str],
+) -> tuple[NumberInfo | None, str | None, list[Finding]]:
+    """Number, rendered text and the content/number findings for one recipient."""
+    findings: list[Finding] = []
+    info = parse_recipient_number(r, campaign.default_region)
+    number: NumberInfo | None = None
+    if isinstance(info, Finding):
+        findings.append(info)
+    else:
+        number = info
+        if not info.can_receive_sms:
+            findings.append(
+                Finding(
+                    "landline",
+                    BLOCK,
+                    Text("{number} is a landline", number=info.e164),
+                    "Twilio error 30006 / 21614",
+                )
+            )
+        elif info.e164 in unreachable:
+            findings.append(
+                Finding(
+                    "unreachable",
+                    BLOCK,
+                    Text(
+                        "{number} failed before ({why}); skipped",
+                        number=info.e164,
+                        why=unreachable[info.e164],
+                    ),
+                    "contact status from an earlier campaign's delivery report",
+                )
+            )
+        first = seen.setdefault(info.e164, r.key)
+        if first != r.key:
+            findings.append(
+                Finding(
+                    "duplicate",
+                    BLOCK,
+                    Text("Same number as recipient {key}", key=first),
+                    "exactly one message per recipient",
+                )
+            )
+    rendering = template.render_normalised(r.values)
+    text = rendering.text
+    if text is None:
+        findings.append(
+            Finding("missing_field", BLOCK, rendering.reason() or Text(""), "smskit.templates")
+        )
+    elif len(text) > MAX_BODY:
+        findings.append(
+            Finding(
+                "too_long",
+                BLOCK,
+                Text("{n} characters; the limit is 1,600", n=len(text)),
+                "Twilio error 21617",
+            )
+        )
+    return number, text, findings
+
+
+def segment_counts(texts: list[str], smart_encoding: bool = False) -> list[tuple[str, int]]:
+    """Encoding and billed segments for each text, via the encoding engine's bulk counter.
+
+    >>> segment_counts(["Hi", "Hi 😀", "a" * 161])
+    [('GSM-7', 1), ('UCS-2', 1), ('GSM-7', 2)]
+    """
+    counts = count_segments(texts, smart_encoding=smart_encoding)
+    table = translation_table() if smart_encoding else None
+    gsm = GSM_CHARS
+    out = []
+    for text, count in zip(texts, counts, strict=True):
+        body = text.translate(table) if table is not None else text
+        out.append((GSM7 if gsm.issuperset(body) else UCS2, count))
+    return out
+
+
+@functools.cache
+def price_per_segment(country: str) -> Decimal | None:
+    """The outbound price per segment for an ISO country code, None when it is not in the table.
+
+    >>> price_per_segment("US")
+    Decimal('0.0083')
+    """
+    try:
+        return country_record(country).price_per_segment
+    except LookupError:
+        return None
+
+
+def compliance_checks(
+    campaign: Campaign,
+    numbers: list[NumberInfo | None],
+    template: Template,
+    start: datetime,
+    consent: Mapping[str, ConsentStatus],
+) -> list[tuple[tuple[Finding, ...], datetime | None]]:
+    """Compliance findings and the earliest allowed send time (UTC) for each recipient.
+
+    Rules come from :func:`smskit.compliance.preflight`. Content rules (opt-out wording, SHAFT
+    terms) are checked on the template's own words, once; the rest depends only on where the
+    recipient is and their consent, so results are shared between recipients in the same
+    situation. A quiet-hours finding is not a refusal: the message waits for its window (``warn``).
+
+    >>> c = Campaign("T", "Hi", Sender("short_code", "12345"))
+    >>> from datetime import UTC
+    >>> from smskit.templates import parse_template
+    >>> compliance_checks(c, [None], parse_template("Hi"), datetime(2026, 1, 1, tzinfo=UTC), {})
+    [((), None)]
+    """
+    neutral = CheckedMessage(
+        body="".join(p if isinstance(p, str) else (p.fallback or "") for p in template.parts),
+        purpose=Purpose(campaign.purpose),
+        sender_type="long_code" if campaign.sender.is_service else campaign.sender.kind,
+        sender_country=_sender_country(campaign),
+    )
+    cache: dict[tuple[object, ...], tuple[tuple[Finding, ...], datetime | None]] = {}
+    out: list[tuple[tuple[Finding, ...], datetime | None]] = []
+    for number in numbers:
+        if number is None:
+            out.append(((), None))
+            continue
+        status = consent.get(number.e164)
+        state = us_state(number.e164) if number.region == "US" else ""
+        key = (number.region, state, number.time_zones, _consent_key(status))
+        found = cache.get(key)
+        if found is None:
+            to = CheckedRecipient(number.e164, number.region, number.time_zones, state)
+            result = preflight(neutral, to, status, (), start)
+            found = cache[key] = (
+                _waits(result.findings, result.next_allowed_at),
+                result.next_allowed_at,
+            )
+        out.append(found)
+    return out
+
+
+def _consent_key(status: ConsentStatus | None) -> tuple[object, ...]:
+    if status is None:
+        return (None,)
+    return (status.state, status.needs_review, status.can_send, status.review_due)
+
+
+def _waits(findings: tuple[Finding, ...], next_at: datetime | None) -> tuple[Finding, ...]:
+    """Quiet hours and caps that lift at ``next_at`` make the message wait rather than block."""
+    if next_at is None:
+        return findings
+    return tuple(
+        Finding(
+            f.code,
+            WARN,
+            Text(
+                "Waits until {time} UTC ({why})",
+                time=next_at.strftime("%Y-%m-%d %H:%M"),
+                why=f.reason,
+            ),
+            f.source,
+        )
+        if f.code == "quiet_hours" or f.code.startswith("frequency.")
+        else f
+        for f in findings
+    )
+
+
+def _sender_country(campaign: Campaign) -> str:
+    address = campaign.sender.address
+    if address.startswith("+"):
+        try:
+            return parse_number(address).region
+        except InvalidNumber:
+            pass
+    return campaign.default_region
+
+
+def consent_map(ledger: object | None, scope: str) -> dict[str, ConsentStatus]:
+    """Every phone's consent status for ``scope`` from a ledger (anything with ``audit``).
+
+    >>> consent_map(None, "Acme")
+    {}
+    """
+    audit = getattr(ledger, "audit", None)
+    if audit is None:
+        return {}
+    return {status.phone: status for status in audit(scope=scope)}
+
+
+def summarise(messages: list[PlannedMessage], sender: Sender) -> PlanTotals:
+    """Totals for the preflight: counts by reason, segments and cost by country, duration.
+
+    >>> summarise([], Sender("short_code", "12345")).recipients
+    0
+    """
+    reasons: dict[tuple[str, str], list[str]] = {}
+    labels: dict[tuple[str, str], Text] = {}
+    countries: dict[str, list[int | Decimal]] = {}
+    encodings: Counter[str] = Counter()
+    sizes: Counter[int] = Counter()
+    sendable = blocked = warned = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    for m in messages:
+        for f in m.findings:
+            group = (f.code, f.severity)
+            reasons.setdefault(group, []).append(m.key)
+            labels.setdefault(group, _label(f))
+        status = m.status
+        if status == "blocked":
+            blocked += 1
+            continue
+        warned += status == "warned"
+        sendable += 1
+        totals = countries.setdefault(m.country, [0, 0, Decimal(0)])
+        totals[0] += 1
+        totals[1] += m.segments
+        totals[2] += m.cost
+        encodings[m.encoding] += 1
+        sizes[m.segments] += 1
+        if m.send_at is not None:
+            first = m.send_at if first is None else min(first, m.send_at)
+            last = m.send_at if last is None else max(last, m.send_at)
+    by_country = tuple(
+        CountryTotal(code, int(n), int(segs), Decimal(cost))
+        for code, (n, segs, cost) in sorted(countries.items(), key=lambda kv: -kv[1][2])
+    )
+    segments = sum(c.segments for c in by_country)
+    by_reason = tuple(
+        ReasonCount(code, severity, labels[(code, severity)], len(keys), tuple(keys))
+        for (code, severity), keys in sorted(
+            reasons.items(), key=lambda kv: (kv[0][1] != BLOCK, -len(kv[1]), kv[0][0])
+        )
+    )
+    return PlanTotals(
+        recipients=len(messages),
+        sendable=sendable,
+        blocked=blocked,
+        warned=warned,
+        segments=segments,
+        cost=sum((c.cost for c in by_country), Decimal(0)),
+        currency="USD",
+        by_reason=by_reason,
+        by_country=by_country,
+        by_encoding=tuple(sorted(encodings.items())),
+        by_segments=tuple(sorted(sizes.items())),
+        duration_seconds=sending_seconds(segments, sender.throughput),
+        first_send_at=first,
+        last_window_at=last,
+    )
