@@ -15,6 +15,15 @@ from __future__ import annotations
 
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.server import SimulatorHandle, start
+from smskit.simulator.shared import SharedSimulator, shared
 from smskit.simulator.state import OwnedNumber, SimMessage
 
-__all__ = ["OwnedNumber", "SimMessage", "SimulatorConfig", "SimulatorHandle", "start"]
+__all__ = [
+    "OwnedNumber",
+    "SharedSimulator",
+    "SimMessage",
+    "SimulatorConfig",
+    "SimulatorHandle",
+    "shared",
+    "start",
+]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
 from smskit.simulator.state import OwnedNumber, SimMessage
@@ -148,6 +148,42 @@ def message_json(message: SimMessage) -> dict[str, Any]:
         "to": message.to,
         "uri": message_uri(message),
     }
+
+
+def parse_message(data: dict[str, Any]) -> SimMessage:
+    """Read a Message resource (as :func:`message_json` writes it) back into a record.
+
+    >>> from smskit.simulator.state import _example
+    >>> m = _example(); back = parse_message(message_json(m))
+    >>> (back.sid, back.body, back.num_segments) == (m.sid, m.body, m.num_segments)
+    True
+    """
+
+    def when(value: str | None) -> datetime | None:
+        return None if value is None else parsedate_to_datetime(value)
+
+    price = data.get("price")
+    created, updated = when(data["date_created"]), when(data["date_updated"])
+    assert created is not None and updated is not None
+    return SimMessage(
+        sid=data["sid"],
+        account_sid=data["account_sid"],
+        to=data["to"],
+        from_=data["from"] or "",
+        body=data["body"],
+        status=data["status"],
+        direction=data["direction"],
+        date_created=created,
+        date_updated=updated,
+        num_segments=int(data["num_segments"]),
+        num_media=int(data["num_media"]),
+        date_sent=when(data.get("date_sent")),
+        price=None if price is None else -Decimal(price),
+        price_unit=data.get("price_unit") or "USD",
+        error_code=data.get("error_code"),
+        error_message=data.get("error_message"),
+        messaging_service_sid=data.get("messaging_service_sid"),
+    )
 
 
 def friendly_name(phone_number: str) -> str:
