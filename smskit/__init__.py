@@ -6,7 +6,9 @@ The public API, one screen long. Pure logic: this package never imports ipywidge
 
 from __future__ import annotations
 
+from .advice import GsmAdvice, Replacement, back_to_gsm7
 from .bulk import count_segments
+from .national import NationalShift
 from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, analyze
 from .smart_encoding import Substitution, apply_smart_encoding
 
@@ -15,9 +17,13 @@ __all__: list[str] = [
     "AnalysisWarning",
     "CharClass",
     "Character",
+    "GsmAdvice",
+    "NationalShift",
+    "Replacement",
     "Segment",
     "Substitution",
     "analyze",
     "apply_smart_encoding",
+    "back_to_gsm7",
     "count_segments",
 ]
