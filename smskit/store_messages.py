@@ -1,4 +1,4 @@
-"""The message log half of the store: outbound messages (by id and SID) and inbound messages.
+"""The sending half of the store: campaigns, outbound messages (by id and SID), inbound messages.
 
 Every write is idempotent, because Twilio retries webhooks and a campaign may resume after a crash:
 a message id is the caller's idempotency key, a status report never moves a message backwards
@@ -18,8 +18,7 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -28,31 +27,91 @@ import sqlalchemy as sa
 
 from smskit.i18n import LocalizedError
 from smskit.providers import is_final_status, later_status
+from smskit.store_base import StoreBase, _now
 from smskit.store_records import (
+    CampaignRecord,
     InboundLike,
     InboundRecord,
     LoggedMessage,
     NewMessage,
     StatusLike,
 )
-from smskit.store_schema import MESSAGE_STATES, inbound_messages, messages
+from smskit.store_schema import MESSAGE_STATES, campaigns, inbound_messages, messages
 
 __all__ = ["MessageLog"]
 
 _UNSET: Any = object()
 
 
-class MessageLog:
-    """Outbound and inbound message methods of the store."""
+class MessageLog(StoreBase):
+    """Campaign, outbound and inbound message methods of the store."""
 
-    engine: sa.Engine
-    _insert: Any
+    def save_campaign(
+        self, campaign_id: str, name: str, spec: Mapping[str, object], status: str = "draft"
+    ) -> CampaignRecord:
+        """Create a campaign, or update its name, spec and status if the id exists.
 
-    def _writing(self) -> AbstractContextManager[sa.Connection]:
-        raise NotImplementedError
+        >>> from smskit.store import Store
+        >>> Store.open("sqlite://").save_campaign("c1", "Spring sale", {"body": "Hi"}).status
+        'draft'
+        """
+        now = _now()
+        statement = self._insert(campaigns).values(
+            id=campaign_id,
+            name=name,
+            spec=dict(spec),
+            status=status,
+            created_at=now,
+            updated_at=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[campaigns.c.id],
+            set_={"name": name, "spec": dict(spec), "status": status, "updated_at": now},
+        )
+        with self._writing() as connection:
+            connection.execute(statement)
+        found = self.get_campaign(campaign_id)
+        assert found is not None
+        return found
 
-    def _reading(self) -> AbstractContextManager[sa.Connection]:
-        raise NotImplementedError
+    def get_campaign(self, campaign_id: str) -> CampaignRecord | None:
+        """The campaign with this id, or None.
+
+        >>> from smskit.store import Store
+        >>> Store.open("sqlite://").get_campaign("nope") is None
+        True
+        """
+        with self._reading() as connection:
+            row = connection.execute(
+                sa.select(campaigns).where(campaigns.c.id == campaign_id)
+            ).one_or_none()
+        return None if row is None else _campaign(row)
+
+    def list_campaigns(self) -> list[CampaignRecord]:
+        """All campaigns, newest first.
+
+        >>> from smskit.store import Store
+        >>> Store.open("sqlite://").list_campaigns()
+        []
+        """
+        query = sa.select(campaigns).order_by(campaigns.c.created_at.desc(), campaigns.c.id)
+        with self._reading() as connection:
+            return [_campaign(row) for row in connection.execute(query)]
+
+    def set_campaign_status(self, campaign_id: str, status: str) -> bool:
+        """Change a campaign's status; True if the campaign exists.
+
+        >>> from smskit.store import Store
+        >>> Store.open("sqlite://").set_campaign_status("nope", "sending")
+        False
+        """
+        with self._writing() as connection:
+            result = connection.execute(
+                campaigns.update()
+                .where(campaigns.c.id == campaign_id)
+                .values(status=status, updated_at=_now())
+            )
+        return bool(result.rowcount)
 
     def record_message(self, message: NewMessage) -> LoggedMessage:
         """Log a planned message once; a repeat with the same id returns the stored row unchanged.
@@ -286,6 +345,17 @@ class MessageLog:
                 )
                 for row in rows
             ]
+
+
+def _campaign(row: sa.Row[Any]) -> CampaignRecord:
+    return CampaignRecord(
+        id=row.id,
+        name=row.name,
+        spec=dict(row.spec or {}),
+        status=row.status,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
 
 
 def _new_row(item: NewMessage, now: datetime) -> dict[str, Any]:
