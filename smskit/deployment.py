@@ -71,8 +71,21 @@ def _engine(url: str) -> Literal["SQLite", "PostgreSQL", "other"]:
     return "other"
 
 
+def _saved_account_sid() -> str:
+    """The Account SID of credentials saved by the setup walkthrough (keyring or 0600 file)."""
+    from smskit import credentials  # lazily: it may consult the OS keyring
+
+    try:
+        saved = credentials.load()
+    except ValueError:  # damaged or half-set credentials: not a usable real account
+        return ""
+    return saved.account_sid if saved is not None else ""
+
+
 def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
     """Read ``SMSKIT_HOME``, ``SMSKIT_DATABASE_URL`` and ``TWILIO_ACCOUNT_SID`` (no secrets out).
+
+    With no ``environ`` given, credentials saved by the setup walkthrough count as well.
 
     >>> sid = "AC" + "f" * 32
     >>> d = describe_deployment({"TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": "x",
@@ -81,11 +94,15 @@ def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
     ('twilio', 'AC…ffff', 'PostgreSQL', False)
     """
     env = os.environ if environ is None else environ
+    # Same defaults as smskit.store_base (``~/.smskit``, ``smskit.db``); tests check they agree.
     home = Path(env.get("SMSKIT_HOME") or DEFAULT_HOME).expanduser()
     url = env.get("SMSKIT_DATABASE_URL", "").strip() or f"sqlite:///{home / DATABASE_FILE}"
     sid = env.get("TWILIO_ACCOUNT_SID", "").strip()
     # A real account needs both halves of a credential: the SID plus an Auth Token or an API key.
     has_secret = bool(env.get("TWILIO_AUTH_TOKEN") or env.get("TWILIO_API_KEY"))
+    if not (sid and has_secret) and environ is None:
+        sid = _saved_account_sid()
+        has_secret = bool(sid)
     real = bool(sid) and has_secret
     return Deployment(
         mode="twilio" if real else "simulator",

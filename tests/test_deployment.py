@@ -62,3 +62,30 @@ def test_unparseable_url_is_not_echoed() -> None:
 
 def test_short_sid_is_fully_hidden() -> None:
     assert mask_account_sid("AC12") == "…"
+
+
+def test_agrees_with_the_store_about_where_data_lives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smskit.store_base import database_url, smskit_home
+
+    monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
+    monkeypatch.delenv("SMSKIT_DATABASE_URL", raising=False)
+    d = describe_deployment()
+    assert d.home == smskit_home()
+    assert d.database_url == mask_database_url(database_url())
+
+
+def test_credentials_saved_by_the_walkthrough_mean_a_real_account(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smskit import credentials
+
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
+    monkeypatch.setattr(credentials, "_keyring", lambda: None)  # no OS keyring in this test
+    assert describe_deployment().mode == "simulator"
+    credentials.save(credentials.Credentials(SID, TOKEN), "file", home=tmp_path)
+    d = describe_deployment()
+    assert (d.mode, d.account) == ("twilio", "AC…cdef")
