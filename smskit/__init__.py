@@ -9,6 +9,7 @@ from __future__ import annotations
 from .advice import GsmAdvice, Replacement, back_to_gsm7
 from .bulk import count_segments
 from .national import NationalShift
+from .numbers import InvalidNumber, NumberInfo, parse_number
 from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, analyze
 from .smart_encoding import Substitution, apply_smart_encoding
 
@@ -18,7 +19,9 @@ __all__: list[str] = [
     "CharClass",
     "Character",
     "GsmAdvice",
+    "InvalidNumber",
     "NationalShift",
+    "NumberInfo",
     "Replacement",
     "Segment",
     "Substitution",
@@ -26,4 +29,5 @@ __all__: list[str] = [
     "apply_smart_encoding",
     "back_to_gsm7",
     "count_segments",
+    "parse_number",
 ]
