@@ -153,6 +153,13 @@ def _status_and_code(response: Any) -> tuple[int | None, int | None]:
     return status, int(code) if isinstance(code, int | str) and str(code).isdigit() else None
 
 
+def _describe(failure: ProviderError) -> str:
+    """A log line's account of a failed attempt: status and Twilio code, never request data."""
+    if failure.status is None:
+        return "no response (outcome unknown)" if failure.unknown_outcome else "no connection"
+    return f"HTTP {failure.status}, Twilio error {failure.code}"
+
+
 def _capability(capabilities: Any, name: str) -> bool:
     # AvailablePhoneNumbers says "SMS"/"MMS", IncomingPhoneNumbers says "sms"/"mms".
     caps = {str(k).lower(): bool(v) for k, v in (capabilities or {}).items()}
@@ -293,7 +300,7 @@ class TwilioProvider:
                     raise
                 if not failure.retryable or attempt >= self.backoff.max_attempts:
                     raise ProviderError(status=failure.status, code=failure.code) from error
-                log.info("retrying after HTTP %s / code %s", failure.status, failure.code)
+                log.warning("read attempt %d failed: %s", attempt, _describe(failure))
                 self._sleep(self.backoff.delay(attempt, failure.retry_after, self._rng))
 
     def _create_once(
@@ -316,13 +323,7 @@ class TwilioProvider:
                 unknown = failure.unknown_outcome or (failure.status or 0) >= 500
                 if not failure.retryable:
                     raise failure from error
-                log.info(
-                    "%s: HTTP %s / code %s on attempt %d",
-                    what,
-                    failure.status,
-                    failure.code,
-                    attempt,
-                )
+                log.warning("%s attempt %d failed: %s", what, attempt, _describe(failure))
                 self._sleep(self.backoff.delay(attempt, failure.retry_after, self._rng))
                 if unknown:
                     found = self._call(find)
