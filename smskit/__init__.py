@@ -11,10 +11,15 @@ from .bulk import count_segments
 from .compliance import Finding, PlannedMessage, Preflight, Severity, preflight, recipient
 from .consent import ConsentLedger, Program
 from .consent_events import ConsentState
+from .countries import Country, country
 from .keywords import KeywordKind, classify_reply
 from .national import NationalShift
 from .numbers import InvalidNumber, NumberInfo, parse_number
+from .price_table import PriceTable
+from .pricing import campaign_cost, compare_costs, ownership_cost
+from .recommend import Needs, Recommendation, recommend
 from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, analyze
+from .senders import SenderType, UseCase, broadcast_time, validate_sender
 from .smart_encoding import Substitution, apply_smart_encoding
 
 __all__: list[str] = [
@@ -24,25 +29,38 @@ __all__: list[str] = [
     "Character",
     "ConsentLedger",
     "ConsentState",
+    "Country",
     "Finding",
     "GsmAdvice",
     "InvalidNumber",
     "KeywordKind",
     "NationalShift",
+    "Needs",
     "NumberInfo",
     "PlannedMessage",
     "Preflight",
+    "PriceTable",
     "Program",
+    "Recommendation",
     "Replacement",
     "Segment",
+    "SenderType",
     "Severity",
     "Substitution",
+    "UseCase",
     "analyze",
     "apply_smart_encoding",
     "back_to_gsm7",
+    "broadcast_time",
+    "campaign_cost",
     "classify_reply",
+    "compare_costs",
     "count_segments",
+    "country",
+    "ownership_cost",
     "parse_number",
     "preflight",
     "recipient",
+    "recommend",
+    "validate_sender",
 ]
