@@ -251,7 +251,7 @@ def _waits(findings: tuple[Finding, ...], next_at: datetime | None) -> tuple[Fin
             ),
             f.source,
         )
-        if f.code == "quiet_hours" or f.code.startswith("frequency.")
+        if f.severity is BLOCK and (f.code == "quiet_hours" or f.code.startswith("frequency."))
         else f
         for f in findings
     )

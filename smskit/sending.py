@@ -1,0 +1,478 @@
+"""Send a stored campaign: paced, exactly once per recipient, resumable after a crash.
+
+Each message moves planned -> submitting -> submitted (with its SID) -> final, and every move is
+written to the store *before* and *after* the API call, with compare-and-set updates. A crash
+(even ``kill -9``) can therefore only leave messages in ``submitting``: the API call may or may not
+have reached the provider. Twilio's Messages API has no idempotency key, so on restart
+:meth:`CampaignRunner.reconcile` looks each one up in the provider's Messages list (same To, From,
+body, created after the claim) and records it as submitted if found, or returns it to ``planned``
+if not; only then is anything sent. A finished campaign has nothing left in ``planned``, so
+running it again sends nothing.
+
+Pacing is per sender in segments per second (:class:`smskit.pacing.Pacer`), with just enough
+worker threads for that rate (:func:`smskit.pacing.workers_for`). Opt-outs that arrive during the
+run, as an inbound STOP (polled here, or pushed by a webhook through :class:`CampaignSink`) or as a
+21610 refusal, stop further sends to that number at once and are written to the consent ledger.
+A message whose quiet-hours window opens later waits; with a Messaging Service it is handed to
+Twilio with ``SendAt`` (5 minutes to 35 days ahead; Twilio error 35115 outside that).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from smskit.campaign_schema import campaign_recipients
+from smskit.campaign_store import campaign_of, record_events
+from smskit.i18n import LocalizedError
+from smskit.pacing import Pacer, workers_for
+from smskit.providers import Provider, ProviderError, SentMessage, is_final_status
+from smskit.sending_support import (
+    SCHEDULE_MAX,
+    SCHEDULE_MIN,
+    CampaignSink,
+    DryRun,
+    RunReport,
+    dry_run,
+    mark_contact,
+    opted_out_numbers,
+    record_carrier_opt_out,
+)
+from smskit.store import Store
+from smskit.store_schema import messages
+
+__all__ = ["CampaignRunner", "CampaignSink", "DryRun", "RunReport", "dry_run"]
+
+log = logging.getLogger("smskit.sending")
+# Account-level refusals: every message would fail the same way, so stop and keep them planned.
+# 20003 bad credentials, 21212/21606/21611 a From the account cannot use, 35118 SendAt without a
+# Messaging Service (https://www.twilio.com/docs/api/errors/<code>).
+FATAL_CODES = frozenset({20003, 20404, 21212, 21603, 21606, 21611, 35118})
+_CLOCK_SLACK = timedelta(minutes=2)  # provider clock vs ours when matching a possibly-sent message
+_SENDER_RATE: Any = object()
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    id: str
+    to: str
+    body: str
+    segments: int
+    send_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    job: _Job
+    sent: SentMessage | None = None
+    error: ProviderError | None = None
+    skipped: bool = False
+    unexpected: str | None = None
+
+
+class CampaignRunner:
+    """Runs one stored campaign; :meth:`run` may be called again after a crash, pause or finish."""
+
+    def __init__(
+        self,
+        store: Store,
+        provider: Provider,
+        campaign_id: str,
+        *,
+        ledger: Any = None,
+        rate: Any = _SENDER_RATE,
+        max_workers: int = 16,
+        latency_s: float = 0.05,
+        poll_seconds: float = 2.0,
+        status_callback: str | None = None,
+    ) -> None:
+        self.store = store
+        self.provider = provider
+        self.campaign_id = campaign_id
+        self.campaign = campaign_of(store, campaign_id)
+        self.ledger = ledger
+        sender = self.campaign.sender
+        self.rate: float | None = sender.throughput if rate is _SENDER_RATE else rate
+        self.max_workers = max_workers
+        self.latency_s = latency_s
+        self.poll_seconds = poll_seconds
+        self.status_callback = status_callback
+        self._from = None if sender.is_service else sender.address
+        self._service = sender.address if sender.is_service else None
+        self._opted_out: set[str] = set()
+        self._opt_lock = threading.Lock()
+        self._pending_opt_outs: set[str] = set()
+        self._paused = threading.Event()
+        self._canceled = threading.Event()
+        self._fatal: ProviderError | None = None
+        self.pacer = Pacer(self.rate)
+        self.sink = CampaignSink(store, ledger, self.campaign.consent_scope, self.opt_out)
+
+    # -- controls, safe from any thread ------------------------------------------------------
+
+    def pause(self) -> None:
+        """Stop claiming new messages; those in flight finish. :meth:`resume` continues."""
+        self._paused.set()
+
+    def resume(self) -> None:
+        """Continue after :meth:`pause`."""
+        self._paused.clear()
+
+    def cancel(self) -> None:
+        """Stop for good: messages not yet sent become ``canceled``."""
+        self._canceled.set()
+        self._paused.clear()
+
+    @property
+    def paused(self) -> bool:
+        """True while paused."""
+        return self._paused.is_set()
+
+    def opt_out(self, phone: str) -> None:
+        """Never send to ``phone`` again in this run (called on STOP, webhook or 21610)."""
+        with self._opt_lock:
+            self._opted_out.add(phone)
+            self._pending_opt_outs.add(phone)
+
+    def _is_opted_out(self, phone: str) -> bool:
+        with self._opt_lock:
+            return phone in self._opted_out
+
+    # -- exactly-once bookkeeping ------------------------------------------------------------
+
+    def reconcile(self) -> tuple[int, int]:
+        """Settle every ``submitting`` message against the provider; return (found, requeued)."""
+        query = sa.select(
+            messages.c.id, messages.c.to_number, messages.c.body, messages.c.updated_at
+        ).where(messages.c.campaign_id == self.campaign_id, messages.c.state == "submitting")
+        with self.store.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        found = requeued = 0
+        for row in rows:
+            record = self._find_sent(row.to_number, row.body, row.updated_at - _CLOCK_SLACK)
+            now = datetime.now(UTC)
+            with self.store.engine.begin() as connection:
+                if record is not None:
+                    final = is_final_status(record.status)
+                    connection.execute(
+                        messages.update()
+                        .where(messages.c.id == row.id, messages.c.state == "submitting")
+                        .values(
+                            state="final" if final else "submitted",
+                            sid=record.sid,
+                            status=record.status,
+                            error_code=record.error_code,
+                            updated_at=now,
+                        )
+                    )
+                    record_events(
+                        connection,
+                        [(row.id, self.campaign_id, record.status, record.error_code)],
+                        now,
+                    )
+                    found += 1
+                else:
+                    connection.execute(
+                        messages.update()
+                        .where(messages.c.id == row.id, messages.c.state == "submitting")
+                        .values(state="planned", updated_at=now)
+                    )
+                    requeued += 1
+        return found, requeued
+
+    def _find_sent(self, to: str, body: str, after: datetime) -> Any:
+        records = self.provider.list_messages(to=to, from_=self._from, limit=50)
+        for record in records:
+            if record.direction == "inbound" or record.body != body:
+                continue
+            if self._service and record.messaging_service_sid != self._service:
+                continue
+            if record.date_created is not None and record.date_created < after:
+                continue
+            if self.store.get_message_by_sid(record.sid) is None:
+                return record
+        return None
+
+    def _claim(self, limit: int, now: datetime) -> list[_Job]:
+        """Move up to ``limit`` due messages planned -> submitting, in audience order."""
+        r = campaign_recipients
+        due = r.c.send_at.is_(None) | (r.c.send_at <= now)
+        if self._service:  # Twilio schedules them for us (SendAt needs a Messaging Service)
+            due = due | r.c.send_at.between(now + SCHEDULE_MIN, now + SCHEDULE_MAX)
+        query = (
+            sa.select(
+                messages.c.id,
+                messages.c.to_number,
+                messages.c.body,
+                messages.c.segments,
+                r.c.send_at,
+            )
+            .select_from(messages.join(r, r.c.message_id == messages.c.id))
+            .where(messages.c.campaign_id == self.campaign_id, messages.c.state == "planned", due)
+            .order_by(messages.c.id)
+            .limit(limit)
+        )
+        with self.store.engine.begin() as connection:
+            rows = connection.execute(query).all()
+            if not rows:
+                return []
+            claimed = set(
+                connection.scalars(
+                    messages.update()
+                    .where(
+                        messages.c.id.in_([row.id for row in rows]), messages.c.state == "planned"
+                    )
+                    .values(state="submitting", attempts=messages.c.attempts + 1, updated_at=now)
+                    .returning(messages.c.id)
+                )
+            )
+        return [
+            _Job(
+                row.id,
+                row.to_number,
+                row.body,
+                row.segments or 1,
+                row.send_at if row.send_at and row.send_at > now else None,
+            )
+            for row in rows
+            if row.id in claimed
+        ]
+
+    def _send(self, job: _Job) -> _Outcome:
+        if self._is_opted_out(job.to) or self._canceled.is_set():
+            return _Outcome(job, skipped=True)
+        self.pacer.acquire(job.segments)
+        if self._is_opted_out(job.to):  # a STOP may have arrived while we waited for our turn
+            self.pacer.release_unused(job.segments)
+            return _Outcome(job, skipped=True)
+        try:
+            sent = self.provider.send(
+                job.to,
+                job.body,
+                from_=self._from,
+                messaging_service_sid=self._service,
+                status_callback=self.status_callback,
+                send_at=job.send_at,
+            )
+        except ProviderError as error:
+            return _Outcome(job, error=error)
+        except Exception as error:  # unknown outcome: reconciled by listing, never resent blindly
+            log.exception("send %s failed", job.id)
+            return _Outcome(job, unexpected=type(error).__name__)
+        return _Outcome(job, sent=sent)
+
+    def _record(self, outcomes: list[_Outcome], report: dict[str, int]) -> None:
+        """Write the results of finished API calls (the 'after' half of each call)."""
+        now = datetime.now(UTC)
+        events: list[tuple[str, str | None, str, int | None]] = []
+        follow_up: list[tuple[str, int]] = []
+        with self.store.engine.begin() as connection:
+            for o in outcomes:
+                where = (messages.c.id == o.job.id) & (messages.c.state == "submitting")
+                values: dict[str, Any] | None = None
+                if o.sent is not None:
+                    final = is_final_status(o.sent.status)
+                    values = {
+                        "state": "final" if final else "submitted",
+                        "sid": o.sent.sid,
+                        "status": o.sent.status,
+                        "error_code": o.sent.error_code,
+                    }
+                    report["sent"] += 1
+                    report["recovered"] += o.sent.recovered
+                elif o.skipped:
+                    status = "canceled" if self._canceled.is_set() else "opted_out"
+                    values = {"state": "final", "status": status}
+                    report[status] += 1
+                elif o.error is not None and not o.error.retryable:
+                    code = o.error.code
+                    if code in FATAL_CODES or o.error.status == 401:
+                        values = {"state": "planned"}
+                        self._fatal = o.error
+                    else:
+                        values = {"state": "final", "status": "failed", "error_code": code}
+                        report["refused"] += 1
+                        if code is not None:
+                            follow_up.append((o.job.to, code))
+                else:
+                    report["unresolved"] += 1  # stays submitting: reconciled before any resend
+                if values is not None:
+                    connection.execute(
+                        messages.update().where(where).values(updated_at=now, **values)
+                    )
+                    if "status" in values:
+                        events.append(
+                            (o.job.id, self.campaign_id, values["status"], values.get("error_code"))
+                        )
+            record_events(connection, events, now)
+        for phone, code in follow_up:
+            if code == 21610:
+                self.opt_out(phone)
+                record_carrier_opt_out(self.ledger, phone, self.campaign.consent_scope)
+            else:
+                mark_contact(self.store, phone, code)
+
+    def _apply_opt_outs(self, report: dict[str, int]) -> None:
+        with self._opt_lock:
+            phones, self._pending_opt_outs = list(self._pending_opt_outs), set()
+        if not phones:
+            return
+        now = datetime.now(UTC)
+        with self.store.engine.begin() as connection:
+            ids = list(
+                connection.scalars(
+                    messages.update()
+                    .where(
+                        messages.c.campaign_id == self.campaign_id,
+                        messages.c.state == "planned",
+                        messages.c.to_number.in_(phones),
+                    )
+                    .values(state="final", status="opted_out", updated_at=now)
+                    .returning(messages.c.id)
+                )
+            )
+            record_events(connection, [(i, self.campaign_id, "opted_out", None) for i in ids], now)
+        report["opted_out"] += len(ids)
+
+    def _poll_inbound(self, since: datetime) -> datetime:
+        """Read replies to our sender since ``since`` (STOP handling without a public webhook)."""
+        if self._from is None:
+            return since
+        try:
+            records = self.provider.list_messages(to=self._from, sent_after=since, limit=None)
+        except ProviderError:
+            log.info("inbound poll failed; will retry")
+            return since
+        newest = since
+        for record in records:
+            if record.direction != "inbound":
+                continue
+            self.sink.record_inbound_record(record)
+            if record.date_sent and record.date_sent > newest:
+                newest = record.date_sent
+        return max(since, newest - timedelta(seconds=30))
+
+    def _next_due(self) -> datetime | None:
+        r = campaign_recipients
+        query = (
+            sa.select(sa.func.min(r.c.send_at))
+            .select_from(messages.join(r, r.c.message_id == messages.c.id))
+            .where(messages.c.campaign_id == self.campaign_id, messages.c.state == "planned")
+        )
+        with self.store.engine.connect() as connection:
+            value = connection.execute(query).scalar()
+        if not isinstance(value, datetime):
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    def _count(self, state: str) -> int:
+        query = sa.select(sa.func.count()).where(
+            messages.c.campaign_id == self.campaign_id, messages.c.state == state
+        )
+        with self.store.engine.connect() as connection:
+            return int(connection.execute(query).scalar() or 0)
+
+    # -- the run -----------------------------------------------------------------------------
+
+    def run(self, *, dry: bool | None = None, wait_for_windows: bool = True) -> RunReport | DryRun:
+        """Send what is left (after reconciling); ``dry`` defaults to True the first time.
+
+        ``wait_for_windows=False`` returns once nothing is due now, leaving later messages planned.
+        """
+        record = self.store.get_campaign(self.campaign_id)
+        if record is None:
+            raise LocalizedError("No saved campaign '{id}'", id=self.campaign_id)
+        if dry is None:
+            dry = not record.spec.get("dry_runs")
+        if dry:
+            return dry_run(self.store, self.campaign_id, self.rate, record_run=True)
+        if record.status == "canceled":
+            return RunReport.empty(self.campaign_id)
+        started = time.monotonic()
+        report = dict.fromkeys(RunReport.COUNTS, 0)
+        self.store.set_campaign_status(self.campaign_id, "sending")
+        found, requeued = self.reconcile()
+        report["found"], report["requeued"] = found, requeued
+        for phone in opted_out_numbers(self.ledger, self.campaign.consent_scope):
+            self.opt_out(phone)
+        status = self._loop(report, wait_for_windows)
+        self.store.set_campaign_status(self.campaign_id, status)
+        if self._fatal is not None:
+            raise self._fatal
+        return RunReport.build(self.campaign_id, status, report, time.monotonic() - started)
+
+    def _loop(self, report: dict[str, int], wait_for_windows: bool) -> str:
+        mean = 1.0
+        workers = workers_for(self.rate, mean, self.latency_s, self.max_workers)
+        window = workers * 2
+        inflight: dict[Future[_Outcome], _Job] = {}
+        since = datetime.now(UTC) - timedelta(minutes=1)
+        next_poll = 0.0
+        with ThreadPoolExecutor(workers, thread_name_prefix="smskit-send") as pool:
+            while True:
+                self._apply_opt_outs(report)
+                if time.monotonic() >= next_poll:
+                    since = self._poll_inbound(since)
+                    next_poll = time.monotonic() + self.poll_seconds
+                    self._apply_opt_outs(report)
+                stopping = self._canceled.is_set() or self._fatal is not None
+                jobs: list[_Job] = []
+                if not stopping and not self._paused.is_set() and len(inflight) < window:
+                    jobs = self._claim(window - len(inflight), datetime.now(UTC))
+                    for job in jobs:
+                        inflight[pool.submit(self._send, job)] = job
+                if inflight:
+                    done, _ = wait(list(inflight), timeout=0.25, return_when=FIRST_COMPLETED)
+                    outcomes = [f.result() for f in done]
+                    for f in done:
+                        del inflight[f]
+                    self._record(outcomes, report)
+                    continue
+                if jobs:
+                    continue
+                if stopping:
+                    break
+                if self._paused.is_set():
+                    self.store.set_campaign_status(self.campaign_id, "paused")
+                    while self._paused.is_set() and not self._canceled.is_set():
+                        time.sleep(0.1)
+                    self.store.set_campaign_status(self.campaign_id, "sending")
+                    continue
+                if self._count("submitting"):
+                    found, requeued = self.reconcile()  # unknown outcomes from this run
+                    report["found"] += found
+                    report["requeued"] += requeued
+                    continue
+                due = self._next_due()
+                if due is None or not wait_for_windows:
+                    break
+                time.sleep(min(1.0, max(0.05, (due - datetime.now(UTC)).total_seconds())))
+        if self._canceled.is_set():
+            report["canceled"] += self._cancel_rest()
+            return "canceled"
+        if self._fatal is not None:
+            return "failed"
+        return "finished" if self._next_due() is None else "waiting"
+
+    def _cancel_rest(self) -> int:
+        now = datetime.now(UTC)
+        with self.store.engine.begin() as connection:
+            ids = list(
+                connection.scalars(
+                    messages.update()
+                    .where(
+                        messages.c.campaign_id == self.campaign_id, messages.c.state == "planned"
+                    )
+                    .values(state="final", status="canceled", updated_at=now)
+                    .returning(messages.c.id)
+                )
+            )
+            record_events(connection, [(i, self.campaign_id, "canceled", None) for i in ids], now)
+        return len(ids)
