@@ -262,3 +262,54 @@ def next_allowed_time(
     """
     windows = send_windows(time_zones, country, region, at, 8, rules)
     return windows[0].start if windows else None
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientWindows:
+    """For one number at one moment: local clock(s), whether it may be texted, and when next."""
+
+    phone: str
+    country: str
+    region: str
+    time_zones: tuple[str, ...]
+    local_times: tuple[datetime, ...]
+    allowed_now: bool
+    next_allowed_at: datetime | None
+    windows: tuple[SendWindow, ...]
+
+
+def who_may_be_texted(
+    numbers: Sequence[str], at: datetime | None = None, hours: int = 24
+) -> tuple[RecipientWindows, ...]:
+    """Quiet-hours status of each number at ``at``, with its send windows for the next ``hours``.
+
+    >>> t = datetime(2026, 1, 5, 14, tzinfo=UTC)  # 09:00 New York, 21:00 Jakarta
+    >>> [(r.phone, r.allowed_now) for r in who_may_be_texted(["+12125550123", "+6281234567890"], t)]
+    [('+12125550123', True), ('+6281234567890', False)]
+    """
+    from .numbers import parse_number  # numbers pulls in pandas; only needed here
+
+    now = datetime.now(UTC) if at is None else at
+    if now.tzinfo is None:
+        raise LocalizedError("The time {time} has no time zone", time=now)
+    out = []
+    for raw in numbers:
+        info = parse_number(raw)
+        state = us_state(info.e164)
+        zones = info.time_zones or ("UTC",)
+        days = max(1, -(-hours // 24))
+        windows = send_windows(zones, info.region, state, now, days + 8)
+        shown = tuple(w for w in windows if w.start < now + timedelta(hours=hours))
+        out.append(
+            RecipientWindows(
+                info.e164,
+                info.region,
+                state,
+                zones,
+                tuple(now.astimezone(_zone(z)) for z in zones),
+                bool(windows) and windows[0].start == now,
+                windows[0].start if windows else None,
+                tuple(SendWindow(w.start, min(w.end, now + timedelta(hours=hours))) for w in shown),
+            )
+        )
+    return tuple(out)
