@@ -1,5 +1,5 @@
-"""Fixtures for the simulator's tests: a running simulator, the REAL twilio client pointed at it, and
-a webhook receiver that records what the simulator POSTs."""
+"""Fixtures for the simulator's tests: a running simulator, the REAL twilio client pointed at it,
+and a webhook receiver that records what the simulator POSTs."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 params = dict(parse_qsl(self.rfile.read(length).decode(), keep_blank_values=True))
                 url = f"http://127.0.0.1:{receiver.port}{self.path}"
