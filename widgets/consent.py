@@ -1,0 +1,249 @@
+"""The Consent & Compliance explainer, for trainers: opt-in methods, double opt-in as a
+conversation, a keyword tester across languages, quiet hours around the world, and the consent
+inspector.
+
+Everything is decided by smskit (``smskit.consent``, ``smskit.keywords``, ``smskit.quiet_hours``);
+the demo keeps its ledger in a private in-memory SQLite store so that practice never touches the
+real consent log.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+
+import ipywidgets as W
+import traitlets
+
+from smskit.consent import ConsentLedger, InboundResult, Program, RevocationPolicy
+from smskit.consent_events import ConsentSource, ConsentStatus
+from smskit.keywords import KeywordMatch, classify_reply, default_keywords
+from smskit.quiet_hours import who_may_be_texted
+from smskit.store import Store
+
+from . import _render_consent as render
+from ._i18n import Translator, on_language_change
+from ._layout import DashboardHeader, Lesson
+from ._status import StatusLine, shows_errors
+from .consent_inspector import ConsentInspector
+
+t = Translator("consent")
+
+DEMO_PHONE = "+14155550100"
+DEMO_SCOPE = "Acme"
+DEMO_PROGRAM = Program("Acme", "Up to 4 msgs/month", "acme.example/help")
+# Recipients around the world (fictional or documentation-range numbers), label -> number.
+WORLD = {
+    "New York": "+12125550123",
+    "Miami (FL)": "+13055550100",
+    "Los Angeles": "+12135550100",
+    "London": "+447400123456",
+    "Paris": "+33612345678",
+    "Berlin": "+4915123456789",
+    "Dubai": "+971501234567",
+    "Mumbai": "+919876543210",
+    "Jakarta": "+6281234567890",
+    "Sydney": "+61412345678",
+    "São Paulo": "+5511987654321",
+    "Mexico City": "+525512345678",
+}
+
+
+class DoubleOptInDemo(W.VBox):
+    """A simulated conversation: web-form sign-up, the YES confirmation, STOP, START, HELP."""
+
+    consent = traitlets.Instance(ConsentStatus, help="The demo contact's current consent status")
+    last = traitlets.Instance(InboundResult, allow_none=True, help="The last inbound result")
+
+    def __init__(self, ledger: ConsentLedger, **kwargs: object) -> None:
+        self.ledger = ledger
+        self.turns: list[tuple[str, str]] = []
+        self.title = W.HTML()
+        self.policy = W.ToggleButtons(options=[("review", "review"), ("apply", "apply")])
+        self.policy.add_class("smskit-revocation-policy")
+        self.sign_up = W.Button(icon="wpforms")
+        self.sign_up.add_class("smskit-consent-signup")
+        self.reply = W.Text(placeholder="YES / STOP / HELP / START …")
+        self.reply.add_class("smskit-consent-reply")
+        self.send = W.Button(icon="paper-plane", button_style="primary")
+        self.send.add_class("smskit-consent-send")
+        self.state = W.HTML()
+        self.state.add_class("smskit-consent-state-box")
+        self.conversation = W.HTML()
+        self.status = StatusLine()
+        super().__init__(
+            [
+                self.title,
+                self.policy,
+                W.HBox([self.sign_up]),
+                W.HBox([self.reply, self.send]),
+                self.state,
+                self.conversation,
+                self.status,
+            ],
+            **kwargs,
+        )
+        self.add_class("smskit-double-opt-in")
+        self.consent = ledger.status(DEMO_PHONE, DEMO_SCOPE)
+        self.last = None
+        self.sign_up.on_click(self._on_sign_up_click)
+        self.send.on_click(self._on_send_click)
+        self.policy.observe(self._on_policy_change, names="value")
+        self.observe(lambda _change: self._refresh(), names=["consent", "last"])
+        self._refresh()
+        on_language_change(self._refresh)
+
+    @shows_errors
+    def _on_sign_up_click(self, _button: W.Button) -> None:
+        self.status.clear()
+        status, text = self.ledger.request_confirmation(
+            DEMO_PHONE, DEMO_SCOPE, ConsentSource.WEB_FORM, "Demo web form: box ticked", "trainer"
+        )
+        self.turns.append(("note", t("Web form submitted: consent pending")))
+        self.turns.append(("out", text))
+        self.consent = status
+
+    @shows_errors
+    def _on_send_click(self, _button: W.Button) -> None:
+        self.status.clear()
+        text = self.reply.value
+        result = self.ledger.handle_inbound(DEMO_PHONE, DEMO_SCOPE, text)
+        self.turns.append(("in", text))
+        if result.match.possible_revocation and result.event is not None:
+            self.turns.append(
+                ("note", t("Possible revocation: {policy}", policy=self.policy.value))
+            )
+        if result.reply:
+            self.turns.append(("out", result.reply))
+        self.reply.value = ""
+        self.last = result
+        self.consent = result.status
+
+    @shows_errors
+    def _on_policy_change(self, change: dict) -> None:
+        self.ledger.revocation_policy = RevocationPolicy(change["new"])
+
+    def _refresh(self) -> None:
+        self.title.value = f"<h3>{html.escape(t('Double opt-in, as a conversation'))}</h3>"
+        self.policy.description = t("Revocation in other words")
+        self.policy.options = [
+            (t("Queue for review"), "review"),
+            (t("Apply automatically"), "apply"),
+        ]
+        self.sign_up.description = t("Sign up on the web form")
+        self.reply.description = t("Reply")
+        self.send.description = t("Send reply")
+        self.state.value = render.status_html(self.consent)
+        self.conversation.value = render.conversation_html(self.turns)
+
+
+class KeywordTester(W.VBox):
+    """Type a reply and see how it is classified, with every language's keywords."""
+
+    match = traitlets.Instance(KeywordMatch, help="How the typed reply is classified")
+
+    def __init__(self, **kwargs: object) -> None:
+        self.title = W.HTML()
+        self.reply = W.Text(value="STOP.", continuous_update=True)
+        self.reply.add_class("smskit-keyword-input")
+        self.result = W.HTML()
+        self.status = StatusLine()
+        super().__init__([self.title, self.reply, self.result, self.status], **kwargs)
+        self.add_class("smskit-keyword-tester")
+        self.match = classify_reply(self.reply.value)
+        self.reply.observe(self._on_reply_change, names="value")
+        self.observe(lambda _change: self._refresh(), names="match")
+        self._refresh()
+        on_language_change(self._refresh)
+
+    @shows_errors
+    def _on_reply_change(self, change: dict) -> None:
+        self.match = classify_reply(change["new"])
+
+    def _refresh(self) -> None:
+        self.title.value = f"<h3>{html.escape(t('Keyword tester'))}</h3>"
+        self.reply.description = t("Inbound reply")
+        self.result.value = render.keyword_result_html(self.match, default_keywords())
+
+
+class QuietHoursPlanner(W.VBox):
+    """Pick recipients around the world and see who may be texted now (and over the next day)."""
+
+    windows = traitlets.Tuple(help="RecipientWindows for each selected recipient, in order")
+
+    def __init__(self, at: datetime | None = None, **kwargs: object) -> None:
+        self.base = (at or datetime.now(UTC)).replace(second=0, microsecond=0)
+        self.title = W.HTML()
+        self.recipients = W.SelectMultiple(
+            options=list(WORLD), value=list(WORLD)[:9], rows=8, layout=W.Layout(width="240px")
+        )
+        self.recipients.add_class("smskit-quiet-recipients")
+        self.offset = W.IntSlider(value=0, min=0, max=47, continuous_update=False)
+        self.offset.add_class("smskit-quiet-offset")
+        self.table = W.HTML()
+        self.chart = W.HTML()
+        self.status = StatusLine()
+        super().__init__(
+            [
+                self.title,
+                W.HBox([self.recipients, W.VBox([self.offset, self.table])]),
+                self.chart,
+                self.status,
+            ],
+            **kwargs,
+        )
+        self.add_class("smskit-quiet-hours")
+        self.recipients.observe(self._on_recipients_change, names="value")
+        self.offset.observe(self._on_offset_change, names="value")
+        self.observe(lambda _change: self._refresh(), names="windows")
+        self._compute()
+        on_language_change(self._refresh)
+
+    @property
+    def at(self) -> datetime:
+        """The moment being examined: now plus the slider's hours."""
+        return self.base + timedelta(hours=self.offset.value)
+
+    @shows_errors
+    def _on_recipients_change(self, _change: dict) -> None:
+        self._compute()
+
+    @shows_errors
+    def _on_offset_change(self, _change: dict) -> None:
+        self._compute()
+
+    def _compute(self) -> None:
+        numbers = [WORLD[label] for label in self.recipients.value]
+        self.windows = who_may_be_texted(numbers, self.at, hours=24)
+
+    def _refresh(self) -> None:
+        self.title.value = f"<h3>{html.escape(t('Quiet hours around the world'))}</h3>"
+        self.offset.description = t("Hours ahead")
+        rows = list(zip(self.recipients.value, self.windows, strict=True))
+        self.table.value = render.quiet_table_html(rows)
+        self.chart.value = render.quiet_chart_svg(rows, self.at, 24) if rows else ""
+
+
+class ConsentExplainer(W.VBox):
+    """The whole fifth dashboard."""
+
+    def __init__(self, store: Store | None = None, **kwargs: object) -> None:
+        self.store = store or Store.open("sqlite://")
+        self.ledger = ConsentLedger(self.store, program=DEMO_PROGRAM)
+        self.header = DashboardHeader("Consent & Compliance", t)
+        self.lesson = Lesson("consent")
+        self.demo = DoubleOptInDemo(self.ledger)
+        self.keywords = KeywordTester()
+        self.quiet_hours = QuietHoursPlanner()
+        self.inspector = ConsentInspector(scope=DEMO_SCOPE, phone=DEMO_PHONE, ledger=self.ledger)
+        super().__init__(
+            [self.header, self.lesson, self.demo, self.keywords, self.quiet_hours, self.inspector],
+            **kwargs,
+        )
+        self.add_class("smskit-consent-dashboard")
+        # The inspector follows the demo conversation.
+        self.demo.observe(self._on_demo_consent, names="consent")
+
+    @shows_errors
+    def _on_demo_consent(self, _change: dict) -> None:
+        self.inspector.inspect(DEMO_PHONE)
