@@ -1,0 +1,44 @@
+"""Real browser: the EN/ID switch relabels a dashboard, and the language travels between pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import ROOT, screenshot
+
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_switching_the_lessons_to_indonesian(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard("lessons.ipynb", ".smskit-lessons")
+    expect(page.locator(".smskit-title")).to_contain_text("Lessons: how SMS works")
+    page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia").click()
+    expect(page.locator(".smskit-title")).to_contain_text("Pelajaran: cara kerja SMS")
+    expect(page.locator(".smskit-lesson-journey")).to_contain_text("Bagaimana SMS bergerak")
+    expect(page.locator(".smskit-next-hop")).to_contain_text("Lompatan berikutnya")
+    expect(page.locator(".smskit-channel-comparison")).to_contain_text("Batas karakter")
+    expect(page.locator(".smskit-why-sms-charts")).to_contain_text("Angka dari panduan")
+    expect(page.locator("a.smskit-back-link")).to_contain_text("Mulai")
+    screenshot(page, "lessons-id")
+    # The back link carries the language to the Start page (a new kernel).
+    page.locator("a.smskit-back-link").click()
+    expect(page).to_have_url(re.compile(r"start\.ipynb\?lang=id$"))
+    expect(page.locator(".smskit-title")).to_contain_text("Mulai di sini", timeout=90_000)
+    expect(page.locator(".smskit-cards")).to_contain_text("Pelatih")
+    expect(page.locator(".smskit-environment")).to_contain_text("Simulator bawaan")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_dashboard_opens_in_indonesian_from_the_url(open_dashboard, notebook: str) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard(f"{notebook}?lang=id", ".smskit-header")
+    switch = page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia")
+    expect(switch).to_have_class(re.compile(r"mod-active"), timeout=30_000)
+    if notebook != "start.ipynb":
+        expect(page.locator("a.smskit-back-link")).to_contain_text("Mulai")
+        expect(page.locator("a.smskit-back-link")).to_have_attribute(
+            "href", "./start.ipynb?lang=id"
+        )
+    screenshot(page, f"id-{notebook.removesuffix('.ipynb')}")
