@@ -108,6 +108,25 @@ COMMANDS: dict[str, tuple[str, Configure, Run]] = {
 }
 
 
+def _send_arguments(parser: argparse.ArgumentParser) -> None:
+    from smskit.campaign_cli import configure_send
+
+    configure_send(parser)
+
+
+def _run_send(args: argparse.Namespace, out: TextIO) -> int:
+    from smskit.campaign_cli import run_send
+
+    return run_send(args, out)
+
+
+COMMANDS["send"] = (
+    "send or resume a saved campaign (exactly once per recipient, safe to re-run)",
+    _send_arguments,
+    _run_send,
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every registered sub-command.
 
