@@ -218,7 +218,12 @@ def channels_table(channels: tuple[Channel, ...]) -> str:
     )
     prices = {c.cost_per_message.source for c in channels if c.cost_per_message}
     price_notes = "".join(f"<li>{html.escape(t('Prices'))}: {html.escape(p)}</li>" for p in prices)
+    css = (
+        ".smskit-channels th,.smskit-channels td{text-align:left;padding:4px 10px;"
+        "border-bottom:1px solid #e3e8ee;vertical-align:top}"
+    )
     return (
+        f"<style>{css}</style>"
         '<table class="smskit-channels" style="border-collapse:collapse;width:100%">'
         f"<thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
         f'<details class="smskit-sources"><summary>{html.escape(t("Sources"))}</summary>'

@@ -97,6 +97,13 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
 )
 
 
+_TABLE_CSS = (
+    ".smskit-guide-map th,.smskit-guide-map td{text-align:left;padding:3px 12px 3px 0;"
+    "border-bottom:1px solid #e3e8ee;vertical-align:top}"
+    ".smskit-card a,.smskit-guide-map a{color:#1f5fa8;text-decoration:none}"
+)
+
+
 def _title_of(notebook: str) -> str:
     return next((t(d.title) for d in DASHBOARDS if d.notebook == notebook), notebook)
 
@@ -142,6 +149,7 @@ def guide_map_html(
     guide = t("Guide: Bisnis SMS: Panduan Utama (respond.io, July 2023).")
     return (
         f"<h3>{html.escape(t('The guide, section by section'))}</h3>"
+        f"<style>{_TABLE_CSS}</style>"
         '<table class="smskit-guide-map" style="border-collapse:collapse">'
         f"<thead><tr><th>§</th><th>{html.escape(t('Section of the guide'))}</th>"
         f"<th>{html.escape(t('Covered by'))}</th></tr></thead><tbody>{rows}</tbody></table>"

@@ -35,9 +35,10 @@ class JourneyLesson(W.VBox):
 
     def __init__(self, **kwargs: object) -> None:
         self.lesson = Lesson("journey")
-        self.phone_off = W.ToggleButton(value=False, icon="power-off")
-        self.next_hop = W.Button(icon="forward", button_style="primary")
-        self.send_again = W.Button(icon="rotate-left")
+        auto = {"layout": W.Layout(width="auto")}  # labels differ in length between languages
+        self.phone_off = W.ToggleButton(value=False, icon="power-off", **auto)
+        self.next_hop = W.Button(icon="forward", button_style="primary", **auto)
+        self.send_again = W.Button(icon="rotate-left", **auto)
         self.diagram = W.HTML()
         self.diagram.add_class("smskit-journey-diagram")
         self.status = StatusLine()
