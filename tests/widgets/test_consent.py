@@ -1,4 +1,4 @@
-"""The Consent & Compliance dashboard, headless: conversation, keyword tester, quiet hours, inspector."""
+"""The Consent & Compliance dashboard, headless: conversation, keywords, quiet hours, inspector."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def test_dashboard_switches_to_indonesian(indonesian: None) -> None:
     assert "Ikut serta" in w.keywords.result.value or "Berhenti" in w.keywords.result.value
 
 
-# --- pure renderers ----------------------------------------------------------------------------------
+# --- pure renderers -------------------------------------------------------------
 
 
 def test_state_badge_has_stable_classes() -> None:
