@@ -100,7 +100,13 @@ class Needs:
     trust_score: int | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "use_case", UseCase(self.use_case))
+        try:
+            object.__setattr__(self, "use_case", UseCase(self.use_case))
+        except ValueError:
+            names = ", ".join(u.value for u in UseCase)
+            raise LocalizedError(
+                "use_case {value!r} is not one of {names}", value=self.use_case, names=names
+            ) from None
         for name in ("monthly_volume", "weeks_to_launch", "broadcast_size", "segments_per_message"):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
