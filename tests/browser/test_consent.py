@@ -1,0 +1,39 @@
+"""Real browser: an inbound STOP in the double opt-in conversation makes the contact opted out."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .conftest import screenshot
+
+
+def test_typing_stop_as_a_reply_opts_the_contact_out(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard("consent.ipynb", ".smskit-double-opt-in")
+    state = page.locator(".smskit-consent-state-box .smskit-consent-state")
+    expect(state).to_have_attribute("data-state", "unknown", timeout=30_000)
+    page.locator(".smskit-consent-signup").click()
+    expect(state).to_have_attribute("data-state", "pending", timeout=30_000)
+    reply = page.locator(".smskit-consent-reply input")
+    reply.fill("YES")
+    page.locator(".smskit-consent-send").click()
+    expect(state).to_have_attribute("data-state", "opted_in", timeout=30_000)
+    reply.fill("STOP")
+    page.locator(".smskit-consent-send").click()
+    expect(state).to_have_attribute("data-state", "opted_out", timeout=30_000)
+    expect(state).to_contain_text("Opted out")
+    expect(page.locator(".smskit-conversation")).to_contain_text("unsubscribed")
+    # The inspector below follows the same contact and shows the whole timeline.
+    expect(page.locator(".smskit-consent-timeline")).to_contain_text("keyword", timeout=30_000)
+    screenshot(page, "consent-stop-opted-out")
+
+
+def test_keyword_tester_and_quiet_hours_render(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard("consent.ipynb", ".smskit-keyword-tester")
+    box = page.locator(".smskit-keyword-input input")
+    box.fill("berhenti!")
+    expect(page.locator(".smskit-keyword-result")).to_have_attribute(
+        "data-kind", "opt_out", timeout=30_000
+    )
+    expect(page.locator(".smskit-keyword-hit")).to_contain_text("BERHENTI")
+    expect(page.locator(".smskit-quiet-chart svg")).to_be_visible(timeout=30_000)
+    expect(page.locator(".smskit-quiet-table .smskit-quiet-row")).to_have_count(9)
