@@ -246,10 +246,7 @@ def _blocked(rule: SenderIdRule, sender: str) -> Reason:
         )
     else:
         text = Text(
-            "{sender} is a banned sender ID in {country}: {note}",
-            sender=sender,
-            country=rule.country,
-            note=rule.note,
+            "{sender} is a banned sender ID in {country}", sender=sender, country=rule.country
         )
     return Reason("alpha_blocked", text, rule.source)
 
@@ -267,9 +264,12 @@ def _short_code(sender: str, code: str | None, cat: SenderCatalogue) -> list[Rea
             problems.append(Reason("short_code_country", text, place.source))
         for rule in cat.rules_for(code, "short_code_pattern"):
             if not re.fullmatch(rule.value, digits):
-                problems.append(
-                    Reason("short_code_pattern", Text("{note}", note=rule.note), rule.source)
+                text = Text(
+                    "{code} does not fit the short-code format allowed in {country}",
+                    code=digits,
+                    country=place.name,
                 )
+                problems.append(Reason("short_code_pattern", text, rule.source))
     return problems
 
 
