@@ -49,6 +49,7 @@ class ReplyKind(StrEnum):
     OPT_IN = "opt_in"
     HELP = "help"
     CONFIRM = "confirm"  # the double opt-in request
+    SUBSCRIBED = "subscribed"  # first opt-in confirmed (CTIA opt-in confirmation message)
 
 
 class RevocationPolicy(StrEnum):
@@ -327,7 +328,11 @@ class ConsentLedger:
         if match.kind is KeywordKind.OPT_OUT:
             action, reply_kind = ConsentAction.OPT_OUT, ReplyKind.OPT_OUT
         elif match.kind is KeywordKind.OPT_IN:
-            action, reply_kind = ConsentAction.OPT_IN, ReplyKind.OPT_IN
+            # Twilio's opt-in text says "re-subscribed": right after an opt-out, not for a first
+            # confirmation, which gets CTIA's opt-in confirmation instead.
+            first = before.state in (ConsentState.UNKNOWN, ConsentState.PENDING)
+            action = ConsentAction.OPT_IN
+            reply_kind = ReplyKind.SUBSCRIBED if first else ReplyKind.OPT_IN
         elif match.kind is KeywordKind.HELP:
             reply_kind = ReplyKind.HELP
         elif match.possible_revocation and before.state is not ConsentState.OPTED_OUT:

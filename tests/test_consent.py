@@ -139,6 +139,9 @@ def test_double_opt_in_request_then_yes_confirms(ledger: ConsentLedger) -> None:
     assert "YES" in text and "Acme" in text and "Msg&Data Rates May Apply" in text
     result = ledger.handle_inbound(PHONE, "Acme", "yes", at=T0 + timedelta(minutes=2))
     assert result.status.state is S.OPTED_IN and result.status.can_send
+    # The first confirmation is CTIA's opt-in confirmation, not Twilio's "re-subscribed" text.
+    assert result.reply is not None and "successfully been subscribed" in result.reply
+    assert "4 msgs/month" in result.reply and "STOP" in result.reply
 
 
 def test_stop_is_honoured_immediately_and_confirmed_once(ledger: ConsentLedger) -> None:

@@ -61,7 +61,7 @@ class DoubleOptInDemo(W.VBox):
         self.title = W.HTML()
         self.policy = W.ToggleButtons(options=[("review", "review"), ("apply", "apply")])
         self.policy.add_class("smskit-revocation-policy")
-        self.sign_up = W.Button(icon="wpforms")
+        self.sign_up = W.Button(icon="wpforms", layout=W.Layout(width="auto"))
         self.sign_up.add_class("smskit-consent-signup")
         self.reply = W.Text(placeholder="YES / STOP / HELP / START …")
         self.reply.add_class("smskit-consent-reply")
