@@ -32,7 +32,7 @@ from smskit.campaign_schema import campaign_recipients, ensure_tables, message_e
 from smskit.i18n import LocalizedError, Text
 from smskit.providers import error_meaning
 from smskit.store import Store
-from smskit.store_schema import messages
+from smskit.store_schema import contacts, messages
 
 __all__ = [
     "DeliverySummary",
@@ -46,6 +46,7 @@ __all__ = [
     "results",
     "save_plan",
     "status_timeline",
+    "unreachable_numbers",
 ]
 
 _CHUNK = 5000
@@ -359,3 +360,17 @@ def status_timeline(store: Store, campaign_id: str) -> Sequence[tuple[datetime, 
             .order_by(e.c.at, e.c.id)
         ).all()
     return [(row.at, row.status, row.error_code) for row in rows]
+
+
+def unreachable_numbers(store: Store) -> dict[str, str]:
+    """Contacts an earlier campaign marked invalid or landline: number -> mark (plan() skips them).
+
+    >>> unreachable_numbers(Store.open("sqlite://"))
+    {}
+    """
+    query = sa.select(contacts.c.phone_e164, contacts.c.status).where(
+        contacts.c.status.in_(("invalid", "landline"))
+    )
+    with store.engine.connect() as connection:
+        connection.execution_options(smskit_read=True)
+        return {row.phone_e164: row.status for row in connection.execute(query)}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -59,6 +60,10 @@ _CLOCK_SLACK = timedelta(minutes=2)  # provider clock vs ours when matching a po
 _SENDER_RATE: Any = object()
 
 
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class _Job:
     id: str
@@ -92,8 +97,10 @@ class CampaignRunner:
         latency_s: float = 0.05,
         poll_seconds: float = 2.0,
         status_callback: str | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.store = store
+        self._now = clock or _utcnow
         self.provider = provider
         self.campaign_id = campaign_id
         self.campaign = campaign_of(store, campaign_id)
@@ -229,7 +236,11 @@ class CampaignRunner:
                     .where(
                         messages.c.id.in_([row.id for row in rows]), messages.c.state == "planned"
                     )
-                    .values(state="submitting", attempts=messages.c.attempts + 1, updated_at=now)
+                    .values(
+                        state="submitting",
+                        attempts=messages.c.attempts + 1,
+                        updated_at=datetime.now(UTC),  # real time: compared with provider dates
+                    )
                     .returning(messages.c.id)
                 )
             )
@@ -392,7 +403,9 @@ class CampaignRunner:
         if dry is None:
             dry = not record.spec.get("dry_runs")
         if dry:
-            return dry_run(self.store, self.campaign_id, self.rate, record_run=True)
+            return dry_run(
+                self.store, self.campaign_id, self.rate, record_run=True, now=self._now()
+            )
         if record.status == "canceled":
             return RunReport.empty(self.campaign_id)
         started = time.monotonic()
@@ -425,7 +438,7 @@ class CampaignRunner:
                 stopping = self._canceled.is_set() or self._fatal is not None
                 jobs: list[_Job] = []
                 if not stopping and not self._paused.is_set() and len(inflight) < window:
-                    jobs = self._claim(window - len(inflight), datetime.now(UTC))
+                    jobs = self._claim(window - len(inflight), self._now())
                     for job in jobs:
                         inflight[pool.submit(self._send, job)] = job
                 if inflight:
@@ -453,7 +466,7 @@ class CampaignRunner:
                 due = self._next_due()
                 if due is None or not wait_for_windows:
                     break
-                time.sleep(min(1.0, max(0.05, (due - datetime.now(UTC)).total_seconds())))
+                time.sleep(min(1.0, max(0.05, (due - self._now()).total_seconds())))
         if self._canceled.is_set():
             report["canceled"] += self._cancel_rest()
             return "canceled"

@@ -137,11 +137,16 @@ class DryRun:
 
 
 def dry_run(
-    store: Store, campaign_id: str, rate: float | None, *, record_run: bool = False
+    store: Store,
+    campaign_id: str,
+    rate: float | None,
+    *,
+    record_run: bool = False,
+    now: datetime | None = None,
 ) -> DryRun:
     """Count what would be sent, when, and how long it would take; no message is sent."""
     r = campaign_recipients
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     query = (
         sa.select(messages.c.state, messages.c.segments, r.c.send_at)
         .select_from(messages.join(r, r.c.message_id == messages.c.id))
