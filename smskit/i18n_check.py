@@ -47,6 +47,7 @@ _WIDGET_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "N_": None,
     "DashboardHeader": (1,),
 }
+_BARE_ONLY = frozenset({"Text"})
 _TRANSLATOR = re.compile(r"""\bTranslator\(\s*["']([\w-]+)["']\s*\)""")
 
 
@@ -99,6 +100,8 @@ def extract_python_ast(
     >>> src = b'x = f"<b>{t(\'Save\')}</b>"; y = obj._t("A" "B", n=1)'
     >>> [m[2] for m in extract_python_ast(io.BytesIO(src), {"t": None, "_t": None}, [], {})]
     [('Save',), ('AB',)]
+    >>> list(extract_python_ast(io.BytesIO(b'box = W.Text("x")'), {"Text": None}, [], {}))
+    []
     """
     tree = ast.parse(fileobj.read())
     calls = sorted(
@@ -108,6 +111,8 @@ def extract_python_ast(
     for node in calls:
         func = node.func
         name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name in _BARE_ONLY and not isinstance(func, ast.Name):
+            continue  # ``W.Text(...)`` is ipywidgets' text box, not smskit.i18n.Text
         if isinstance(name, str) and name in keywords:
             args = tuple(
                 a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
@@ -127,9 +132,22 @@ def _extract(path: Path, keywords: dict[str, tuple[int, ...] | None]) -> Iterato
 
 
 def widget_domain(path: Path) -> str | None:
-    """The ``Translator("<domain>")`` a widget module uses, or None."""
+    """The ``Translator("<domain>")`` a widget module uses, or None.
+
+    A module without one (say ``_render_encoding.py``, whose pure functions take the translator as
+    an argument) gets the domain of the widget modules that import it, if they agree on one.
+    """
     found = _TRANSLATOR.search(path.read_text(encoding="utf-8"))
-    return found.group(1) if found else None
+    if found:
+        return found.group(1)
+    importer_domains = set()
+    for other in path.parent.glob("*.py"):
+        source = other.read_text(encoding="utf-8")
+        if other != path and re.search(rf"\b{re.escape(path.stem)}\b", source):
+            match = _TRANSLATOR.search(source)
+            if match:
+                importer_domains.add(match.group(1))
+    return importer_domains.pop() if len(importer_domains) == 1 else None
 
 
 def extract_messages(root: Path = ROOT) -> list[Message]:

@@ -47,12 +47,17 @@ def _tree(tmp_path: Path, widget_po: str, smskit_po: str) -> Path:
     (tmp_path / "widgets" / "demo.py").write_text(
         textwrap.dedent(
             """
+            from . import _render_demo
             t = Translator("demo")
             header = DashboardHeader("Demo title", t)
             html = f"<b>{t('Inside an f-string')}</b>"
             label = t("{n} segments", n=2)
             """
         )
+    )
+    # A pure renderer that takes the translator as an argument: the importer's domain applies.
+    (tmp_path / "widgets" / "_render_demo.py").write_text(
+        'def render(t):\n    return t("Rendered")\n'
     )
     (tmp_path / "widgets" / "locale" / "id" / "LC_MESSAGES" / "demo.po").write_text(
         HEADER + widget_po, encoding="utf-8"
@@ -72,6 +77,9 @@ msgstr "Di dalam f-string"
 
 msgid "{n} segments"
 msgstr "{n} segmen"
+
+msgid "Rendered"
+msgstr "Ditampilkan"
 """
 COMPLETE_SMSKIT_PO = """
 msgid "Quiet hours"
@@ -89,6 +97,7 @@ def test_checker_finds_every_kind_of_message_with_its_domain(tmp_path: Path) -> 
         ("demo", "Demo title"),
         ("demo", "Inside an f-string"),
         ("demo", "{n} segments"),
+        ("demo", "Rendered"),
         ("smskit", "Quiet hours"),
         ("smskit", "Row {row}: no phone"),
     }
