@@ -36,6 +36,7 @@ from .i18n import LocalizedError, Text
 from .keywords import KeywordKind, _words, default_keywords
 from .numbers import parse_number
 from .quiet_hours import next_allowed_time, us_state
+from .segments import analyze
 
 MAX_BODY_CHARACTERS = 1600  # Twilio error 21617
 TCPA = "TCPA 47 CFR 64.1200(c)(1)"
@@ -291,13 +292,17 @@ def content_findings(message: PlannedMessage) -> list[Finding]:
                 )
             )
     if len(message.body) > MAX_BODY_CHARACTERS:
+        # Twilio counts characters for error 21617; the segment count shows what it would cost.
+        segments = analyze(message.body).segment_count
         findings.append(
             Finding(
                 "content.too_long",
                 Severity.BLOCK,
                 Text(
-                    "The message has {count} characters; the limit is {limit}",
+                    "The message has {count} characters ({segments} segments); the limit is "
+                    "{limit}",
                     count=len(message.body),
+                    segments=segments,
                     limit=MAX_BODY_CHARACTERS,
                 ),
                 "Twilio error 21617",

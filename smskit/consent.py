@@ -41,6 +41,10 @@ from .numbers import parse_number
 from .store import Store
 from .store_records import ConsentRecord, NewConsentEvent
 
+# US toll-free: STOP is handled by the carrier, and only START or UNSTOP undo it (Twilio support
+# 360058144374; business-sms-facts B1).
+TOLL_FREE_UNBLOCK = frozenset({"START", "UNSTOP"})
+
 
 class ReplyKind(StrEnum):
     """Which automatic reply to send."""
@@ -197,12 +201,14 @@ class ConsentLedger:
         keywords: KeywordSet | None = None,
         market: str | None = None,
         program: Program = Program(),
+        toll_free: bool = False,
     ) -> None:
         self.store = store
         self.revocation_policy = revocation_policy
         self.keywords = keywords
         self.market = market
         self.program = program
+        self.toll_free = toll_free
 
     def status(self, phone: str, scope: str) -> ConsentStatus:
         """The current status, folded from the log (never read from a stored state).
@@ -327,6 +333,13 @@ class ConsentLedger:
         reply_kind: ReplyKind | None = None
         if match.kind is KeywordKind.OPT_OUT:
             action, reply_kind = ConsentAction.OPT_OUT, ReplyKind.OPT_OUT
+        elif (
+            match.kind is KeywordKind.OPT_IN
+            and self.toll_free
+            and before.state is ConsentState.OPTED_OUT
+            and match.keyword not in TOLL_FREE_UNBLOCK
+        ):
+            pass  # a carrier-level toll-free block lifts only with START or UNSTOP, not YES
         elif match.kind is KeywordKind.OPT_IN:
             # Twilio's opt-in text says "re-subscribed": right after an opt-out, not for a first
             # confirmation, which gets CTIA's opt-in confirmation instead.

@@ -336,6 +336,7 @@ def test_over_1600_characters_is_blocked() -> None:
     assert content_findings(PlannedMessage("a" * MAX_BODY_CHARACTERS)) == []
     findings = content_findings(PlannedMessage("a" * (MAX_BODY_CHARACTERS + 1)))
     assert [(f.code, f.severity) for f in findings] == [("content.too_long", Severity.BLOCK)]
+    assert "1601 characters (11 segments)" in str(findings[0].reason)
 
 
 def test_every_finding_has_a_source_and_translatable_reason() -> None:

@@ -169,6 +169,15 @@ def test_start_after_opt_out_re_opts_in_with_confirmation(ledger: ConsentLedger)
     assert result.reply is not None and "re-subscribed" in result.reply
 
 
+def test_toll_free_block_lifts_with_start_or_unstop_but_not_yes(store: Store) -> None:
+    ledger = ConsentLedger(store, toll_free=True)
+    ledger.handle_inbound(PHONE, "Acme", "STOP", at=T0)
+    ignored = ledger.handle_inbound(PHONE, "Acme", "YES", at=T0 + timedelta(minutes=1))
+    assert ignored.status.state is S.OPTED_OUT and ignored.event is None and ignored.reply is None
+    lifted = ledger.handle_inbound(PHONE, "Acme", "UNSTOP", at=T0 + timedelta(minutes=2))
+    assert lifted.status.state is S.RE_OPTED_IN
+
+
 def test_opt_out_by_email_or_phone_is_recordable(ledger: ConsentLedger) -> None:
     ledger.record(event(A.OPT_IN, source=ConsentSource.POINT_OF_SALE))
     status = ledger.record_opt_out(
