@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .advice import GsmAdvice, Replacement, back_to_gsm7
 from .bulk import count_segments
+from .channels import ChannelCost, sms_vs_mms
 from .compliance import Finding, PlannedMessage, Preflight, Severity, preflight, recipient
 from .consent import ConsentLedger, Program
 from .consent_events import ConsentState
@@ -25,6 +26,7 @@ from .smart_encoding import Substitution, apply_smart_encoding
 __all__: list[str] = [
     "Analysis",
     "AnalysisWarning",
+    "ChannelCost",
     "CharClass",
     "Character",
     "ConsentLedger",
@@ -62,5 +64,6 @@ __all__: list[str] = [
     "preflight",
     "recipient",
     "recommend",
+    "sms_vs_mms",
     "validate_sender",
 ]

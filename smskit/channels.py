@@ -24,6 +24,7 @@ from typing import Literal
 
 from ._data import read_table
 from .i18n import N_, LocalizedError, Text
+from .segments import analyze
 
 __all__ = [
     "MMS_MAX_CHARACTERS",
@@ -199,9 +200,6 @@ def sms_vs_mms(text: str, *, country: str = "US", smart_encoding: bool = False) 
     >>> short.sms_segments, short.cheaper
     (1, 'sms')
     """
-    # Imported here: smskit/__init__ re-exports analyze, and may one day re-export this module too.
-    from smskit import analyze
-
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     analysis = analyze(text, smart_encoding=smart_encoding)
