@@ -50,11 +50,13 @@ def numbers_html(numbers: Sequence[OwnedNumber]) -> str:
             f'<div class="smskit-provider-numbers smskit-provider-empty">{html.escape(note)}</div>'
         )
     head = "".join(
-        f"<th>{html.escape(h)}</th>" for h in (t("Number"), t("Name"), t("SMS"), t("MMS"))
+        f"<th style='padding:2px 12px 2px 0;text-align:left'>{html.escape(h)}</th>"
+        for h in (t("Number"), t("Name"), t("SMS"), t("MMS"))
     )
     rows = "".join(
-        "<tr class='smskit-provider-number'>"
-        f"<td>{html.escape(n.phone_number)}</td><td>{html.escape(n.friendly_name)}</td>"
+        "<tr class='smskit-provider-number' style='line-height:1.8'>"
+        f"<td style='padding-right:12px'>{html.escape(n.phone_number)}</td>"
+        f"<td style='padding-right:12px'>{html.escape(n.friendly_name)}</td>"
         f"<td>{_yes(n.sms)}</td><td>{_yes(n.mms)}</td></tr>"
         for n in numbers
     )

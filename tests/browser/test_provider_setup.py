@@ -1,0 +1,57 @@
+"""Provider Setup in a real browser: the whole wizard against the built-in simulator."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import screenshot
+
+
+def test_whole_wizard_against_the_simulator(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard("provider_setup.ipynb", ".smskit-provider-setup")
+    expect(page.locator(".smskit-title")).to_contain_text("Provider Setup", timeout=30_000)
+    expect(page.locator(".smskit-lesson-provider_setup")).to_contain_text("Auth Token")
+
+    # 1-2. The simulator is the default: connect, no credentials to type.
+    expect(page.locator(".smskit-provider-sid input")).to_be_hidden()
+    page.locator(".smskit-provider-connect").click()
+    expect(page.locator(".smskit-provider-verdict-ok")).to_contain_text("Connected", timeout=30_000)
+
+    # 3. Its numbers include Twilio's test sender.
+    expect(page.locator(".smskit-provider-numbers")).to_contain_text("+15005550006")
+
+    # 4. Search by area code and buy one: no confirmation on the simulator.
+    page.locator(".smskit-provider-area-code input").fill("212")
+    page.locator(".smskit-provider-search").click()
+    expect(page.locator(".smskit-provider-search-summary")).to_contain_text(
+        "numbers available", timeout=30_000
+    )
+    results = page.locator(".smskit-provider-results select")
+    results.select_option(index=0)
+    label = results.locator("option").first.inner_text()
+    chosen = re.match(r"\+\d+", label).group(0)  # type: ignore[union-attr]
+    page.locator(".smskit-provider-buy").click()
+    expect(page.locator(".smskit-provider-bought")).to_contain_text(f"Bought {chosen}")
+    expect(page.locator(".smskit-provider-numbers")).to_contain_text(chosen)
+
+    # 5. Send a test message and watch it move to delivered, live.
+    page.locator(".smskit-provider-to input").fill("+14155550199")
+    page.locator(".smskit-provider-send").click()
+    expect(page.locator(".smskit-provider-step-queued")).to_be_visible(timeout=30_000)
+    expect(page.locator(".smskit-provider-step-delivered")).to_be_visible(timeout=30_000)
+    expect(page.locator(".smskit-provider-message")).to_contain_text("+14155550199")
+    screenshot(page, "provider_setup")
+
+
+def test_real_account_path_checks_the_format_first(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard("provider_setup.ipynb", ".smskit-provider-setup")
+    page.locator(".smskit-provider-mode button", has_text="My Twilio account").click()
+    expect(page.locator(".smskit-provider-sid input")).to_be_visible()
+    page.locator(".smskit-provider-sid input").fill("AC123")
+    page.locator(".smskit-provider-token input").fill("not-a-token")
+    expect(page.locator(".smskit-provider-token input")).to_have_attribute("type", "password")
+    page.locator(".smskit-provider-connect").click()
+    expect(page.locator(".smskit-status")).to_contain_text("Account SID", timeout=30_000)
+    expect(page.locator(".smskit-provider-verdict-ok")).to_have_count(0)
