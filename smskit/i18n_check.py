@@ -224,13 +224,29 @@ def check(root: Path = ROOT) -> list[Problem]:
     return problems
 
 
+def unused(root: Path = ROOT) -> dict[str, list[str]]:
+    """Catalogue entries that no literal call uses, per domain: stale, or passed as a variable."""
+    used: dict[str, set[str]] = {}
+    for message in extract_messages(root):
+        used.setdefault(message.domain, set()).add(message.msgid)
+    known, _problems = catalogues(root)
+    stale = {
+        domain: sorted(set(entries) - used.get(domain, set())) for domain, entries in known.items()
+    }
+    return {domain: ids for domain, ids in stale.items() if ids}
+
+
 def main() -> int:
-    """Print the problems grouped by domain; exit status 1 if there are any."""
+    """Print the problems grouped by domain, then unused entries; exit status 1 on problems."""
     problems = check()
     for domain in sorted({p.domain for p in problems}):
         print(f"== {domain}")
         for p in (p for p in problems if p.domain == domain):
             print(f"  {p.where}: {p.msgid!r}: {p.reason}")
+    for domain, ids in unused().items():
+        print(f"-- {domain}: {len(ids)} entries in no literal call (unused, or used indirectly)")
+        for msgid in ids:
+            print(f"  {msgid!r}")
     print(f"{len(problems)} problem(s)" if problems else "Every message has an Indonesian msgstr.")
     return 1 if problems else 0
 

@@ -126,6 +126,11 @@ def test_checker_reports_placeholder_mismatch(tmp_path: Path) -> None:
     assert reasons and "placeholders differ" in reasons[0]
 
 
+def test_unused_entries_are_listed(tmp_path: Path) -> None:
+    root = _tree(tmp_path, COMPLETE_WIDGET_PO + 'msgid "Old label"\nmsgstr "Label lama"\n', "")
+    assert i18n_check.unused(root) == {"demo": ["Old label"]}
+
+
 def test_translation_in_the_wrong_domain_does_not_count(tmp_path: Path) -> None:
     # "Quiet hours" translated only in the widget catalogue: smskit's Text would stay English.
     root = _tree(tmp_path, COMPLETE_WIDGET_PO + COMPLETE_SMSKIT_PO, "")
