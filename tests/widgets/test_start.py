@@ -95,3 +95,30 @@ def test_switching_to_indonesian_relabels_and_keeps_the_language_in_links(
     assert "Panduan, bagian demi bagian" in page.guide_map.value
     assert "?lang=id" in page.cards.value
     assert "smskit mengajarkan" in page.intro.value
+
+
+def test_launcher_serves_loopback_only_and_lands_on_start() -> None:
+    from tornado.web import RedirectHandler
+
+    from widgets.serve import SmskitVoila, voila_argv
+
+    app = SmskitVoila()
+    app.initialize(voila_argv(8999))
+    assert (app.ip, app.port, app.open_browser) == ("127.0.0.1", 8999, False)
+    assert app.voila_configuration.show_tracebacks is False
+    app.init_settings()
+    first = app.init_handlers()[0]
+    assert first == (
+        "/?",
+        RedirectHandler,
+        {"url": "/voila/render/start.ipynb", "permanent": False},
+    )
+
+
+def test_launcher_starts_the_shared_simulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smskit import simulator
+    from widgets import serve
+
+    started = []
+    monkeypatch.setattr(simulator, "shared", lambda: started.append(True) or "handle")
+    assert serve.start_shared_simulator() == "handle" and started == [True]
