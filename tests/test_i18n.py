@@ -245,3 +245,23 @@ def test_a_broken_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(_i18n, "translate", lambda *_args: "{jumlah} segmen")
     monkeypatch.setattr(_i18n.LANGUAGE, "lang", "id")
     assert _i18n.Translator("demo")("{n} segments", n=3) == "3 segments"
+
+
+# --- notebooks: teaching text lives in lessons, not in (English-only) markdown cells -------------
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+MARKDOWN_LIMIT = 400  # a bilingual title and a line of context; anything longer is a lesson
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_markdown_is_a_title_not_teaching_text(notebook: Path) -> None:
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    long = [
+        c.source[:80] for c in cells if c.cell_type == "markdown" and len(c.source) > MARKDOWN_LIMIT
+    ]
+    assert not long, (
+        f"{notebook.name}: markdown cells are shown in English only; put teaching text in "
+        f"widgets/lessons/<en|id>/<name>.md and show it with Lesson('<name>'): {long}"
+    )
