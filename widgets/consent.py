@@ -61,6 +61,8 @@ class DoubleOptInDemo(W.VBox):
         self.title = W.HTML()
         self.policy = W.ToggleButtons(options=[("review", "review"), ("apply", "apply")])
         self.policy.add_class("smskit-revocation-policy")
+        self.method = W.Dropdown(options=[], layout=W.Layout(width="auto"))
+        self.method.add_class("smskit-consent-method")
         self.sign_up = W.Button(icon="wpforms", layout=W.Layout(width="auto"))
         self.sign_up.add_class("smskit-consent-signup")
         self.reply = W.Text(placeholder="YES / STOP / HELP / START …")
@@ -75,7 +77,7 @@ class DoubleOptInDemo(W.VBox):
             [
                 self.title,
                 self.policy,
-                W.HBox([self.sign_up]),
+                W.HBox([self.method, self.sign_up]),
                 W.HBox([self.reply, self.send]),
                 self.state,
                 self.conversation,
@@ -96,10 +98,14 @@ class DoubleOptInDemo(W.VBox):
     @shows_errors
     def _on_sign_up_click(self, _button: W.Button) -> None:
         self.status.clear()
+        source = ConsentSource(self.method.value)
+        evidence = f"Demo {source.value.replace('_', ' ')}: consent captured"
         status, text = self.ledger.request_confirmation(
-            DEMO_PHONE, DEMO_SCOPE, ConsentSource.WEB_FORM, "Demo web form: box ticked", "trainer"
+            DEMO_PHONE, DEMO_SCOPE, source, evidence, "trainer"
         )
-        self.turns.append(("note", t("Web form submitted: consent pending")))
+        self.turns.append(
+            ("note", t("Signed up ({method}): consent pending", method=self.method.label))
+        )
         self.turns.append(("out", text))
         self.consent = status
 
@@ -126,11 +132,21 @@ class DoubleOptInDemo(W.VBox):
     def _refresh(self) -> None:
         self.title.value = f"<h3>{html.escape(t('Double opt-in, as a conversation'))}</h3>"
         self.policy.description = t("Revocation in other words")
-        self.policy.options = [
+        policy = self.ledger.revocation_policy.value
+        self.policy.options = [  # new options reset the value: put the ledger's policy back
             (t("Queue for review"), "review"),
             (t("Apply automatically"), "apply"),
         ]
-        self.sign_up.description = t("Sign up on the web form")
+        self.policy.value = policy
+        current = self.method.value or ConsentSource.WEB_FORM.value
+        self.method.options = [
+            (t("Web form"), ConsentSource.WEB_FORM.value),
+            (t("Automated phone system (IVR)"), ConsentSource.IVR.value),
+            (t("Point of sale"), ConsentSource.POINT_OF_SALE.value),
+        ]
+        self.method.value = current
+        self.method.description = t("Opt-in method")
+        self.sign_up.description = t("Sign up and ask to confirm")
         self.reply.description = t("Reply")
         self.send.description = t("Send reply")
         self.state.value = render.status_html(self.consent)
@@ -173,11 +189,16 @@ class QuietHoursPlanner(W.VBox):
 
     def __init__(self, at: datetime | None = None, **kwargs: object) -> None:
         self.base = (at or datetime.now(UTC)).replace(second=0, microsecond=0)
+        self.places = dict(WORLD)
         self.title = W.HTML()
         self.recipients = W.SelectMultiple(
             options=list(WORLD), value=list(WORLD)[:9], rows=8, layout=W.Layout(width="240px")
         )
         self.recipients.add_class("smskit-quiet-recipients")
+        self.number = W.Text(placeholder="+6281234567890", layout=W.Layout(width="240px"))
+        self.number.add_class("smskit-quiet-number")
+        self.add = W.Button(icon="plus", layout=W.Layout(width="240px"))
+        self.add.add_class("smskit-quiet-add")
         self.offset = W.IntSlider(value=0, min=0, max=47, continuous_update=False)
         self.offset.add_class("smskit-quiet-offset")
         self.table = W.HTML()
@@ -186,7 +207,12 @@ class QuietHoursPlanner(W.VBox):
         super().__init__(
             [
                 self.title,
-                W.HBox([self.recipients, W.VBox([self.offset, self.table])]),
+                W.HBox(
+                    [
+                        W.VBox([self.recipients, self.number, self.add]),
+                        W.VBox([self.offset, self.table]),
+                    ]
+                ),
                 self.chart,
                 self.status,
             ],
@@ -195,6 +221,7 @@ class QuietHoursPlanner(W.VBox):
         self.add_class("smskit-quiet-hours")
         self.recipients.observe(self._on_recipients_change, names="value")
         self.offset.observe(self._on_offset_change, names="value")
+        self.add.on_click(self._on_add_click)
         self.observe(lambda _change: self._refresh(), names="windows")
         self._compute()
         on_language_change(self._refresh)
@@ -212,13 +239,26 @@ class QuietHoursPlanner(W.VBox):
     def _on_offset_change(self, _change: dict) -> None:
         self._compute()
 
+    @shows_errors
+    def _on_add_click(self, _button: W.Button) -> None:
+        self.status.clear()
+        (found,) = who_may_be_texted([self.number.value], self.at)  # validates the number
+        self.places[found.phone] = found.phone
+        selected = [*self.recipients.value, found.phone]
+        if found.phone not in self.recipients.options:
+            self.recipients.options = [*self.recipients.options, found.phone]  # clears the value
+        self.recipients.value = list(dict.fromkeys(selected))
+        self.number.value = ""
+
     def _compute(self) -> None:
-        numbers = [WORLD[label] for label in self.recipients.value]
+        numbers = [self.places[label] for label in self.recipients.value]
         self.windows = who_may_be_texted(numbers, self.at, hours=24)
 
     def _refresh(self) -> None:
         self.title.value = f"<h3>{html.escape(t('Quiet hours around the world'))}</h3>"
         self.offset.description = t("Hours ahead")
+        self.number.description = t("Number")
+        self.add.description = t("Add recipient")
         rows = list(zip(self.recipients.value, self.windows, strict=True))
         self.table.value = render.quiet_table_html(rows)
         self.chart.value = render.quiet_chart_svg(rows, self.at, 24) if rows else ""

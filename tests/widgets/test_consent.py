@@ -61,6 +61,15 @@ def test_double_opt_in_conversation(ledger: ConsentLedger) -> None:
     assert demo.reply.value == ""
 
 
+def test_sign_up_by_ivr_is_recorded_with_its_source(ledger: ConsentLedger) -> None:
+    demo = DoubleOptInDemo(ledger)
+    demo.method.value = "ivr"
+    demo.sign_up.click()
+    assert demo.consent.state is ConsentState.PENDING
+    assert demo.consent.steps[-1].event.source.value == "ivr"
+    assert "IVR" in demo.conversation.value
+
+
 def test_revocation_policy_switch_applies_free_text_opt_out(ledger: ConsentLedger) -> None:
     demo = DoubleOptInDemo(ledger)
     demo.sign_up.click()
@@ -103,6 +112,18 @@ def test_quiet_hours_planner_shows_who_may_be_texted() -> None:
     assert [r.allowed_now for r in w.windows] == [False, True]
 
 
+def test_quiet_hours_planner_adds_a_number_and_rejects_a_bad_one() -> None:
+    w = QuietHoursPlanner(at=datetime(2026, 1, 5, 14, tzinfo=UTC))
+    w.recipients.value = ["New York"]
+    w.number.value = "+33 6 12 34 56 78"
+    w.add.click()
+    assert [r.phone for r in w.windows] == ["+12125550123", "+33612345678"]
+    w.number.value = "12345"
+    w.add.click()
+    assert "smskit-status-error" in w.status.value and "12345" in w.status.value
+    assert len(w.windows) == 2
+
+
 def test_inspector_shows_the_timeline_and_a_safe_csv(ledger: ConsentLedger) -> None:
     ledger.handle_inbound("+14155550100", "Acme", "START")
     ledger.handle_inbound("+14155550100", "Acme", "STOP")
@@ -137,6 +158,17 @@ def test_the_dashboard_wires_demo_and_inspector_together() -> None:
     assert w.inspector.consent is not None
     assert w.inspector.consent.state is ConsentState.OPTED_OUT
     assert w.inspector.phone.value == DEMO_PHONE
+
+
+def test_language_switch_keeps_the_demo_choices(ledger: ConsentLedger) -> None:
+    demo = DoubleOptInDemo(ledger)
+    demo.policy.value, demo.method.value = "apply", "ivr"
+    LANGUAGE.lang = "id"
+    try:
+        assert (demo.policy.value, demo.method.value) == ("apply", "ivr")
+        assert demo.ledger.revocation_policy.value == "apply"
+    finally:
+        LANGUAGE.lang = "en"
 
 
 def test_dashboard_switches_to_indonesian(indonesian: None) -> None:
