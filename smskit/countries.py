@@ -175,7 +175,7 @@ def normalize_country_code(code: str) -> str:
     cleaned = code.strip().upper()
     if not is_country_code(cleaned):
         raise UnknownCountryError(
-            "Unknown country code {code}: use a two-letter ISO 3166 code such as GB", code=code
+            "Unknown country code {code}: use a two-letter ISO 3166 code such as GB", code=cleaned
         )
     return cleaned
 

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from smskit.comparison import SenderSummary, TypeComparison
 from smskit.countries import AlphaSupport, Country, Tristate
@@ -53,11 +54,16 @@ def use_case_name(case: UseCase) -> str:
     }[case]
 
 
-def money(amount: Decimal, currency: str) -> str:
-    """An amount with its currency, formatted for the current language (Babel/CLDR)."""
+def money(amount: Decimal, currency: str, *, rate: bool = False) -> str:
+    """An amount with its currency in the current language (Babel/CLDR); rates keep 5 decimals."""
     from babel.numbers import format_currency
 
-    return str(format_currency(amount, currency, locale=LANGUAGE.lang))
+    pattern = "¤#,##0.00###" if rate else None
+    return str(
+        format_currency(
+            amount, currency, format=pattern, locale=LANGUAGE.lang, currency_digits=not rate
+        )
+    )
 
 
 def duration(value: timedelta) -> str:
@@ -89,7 +95,8 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
 
     def cells(values: Sequence[str]) -> str:
         return "".join(
-            f'<td style="{"" if usable(r) else "opacity:.45"}">{v}</td>'
+            f'<td style="vertical-align:top;padding:3px 6px;{"" if usable(r) else "opacity:.45"}">'
+            f"{v}</td>"
             for r, v in zip(rows, values, strict=True)
         )
 
@@ -105,7 +112,7 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
         if part == "monthly":
             return money(c.monthly_fixed, c.currency)
         if part == "segment":
-            return money(c.price_per_segment + c.carrier_fee_per_segment, c.currency)
+            return money(c.price_per_segment + c.carrier_fee_per_segment, c.currency, rate=True)
         return f"<b>{money(c.total, c.currency)}</b>"
 
     lines = [
@@ -145,7 +152,11 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
                 [_yes_no(bool(r.suited)) for r in rows],
             ),
         )
-    body = "".join(f"<tr><th>{html.escape(label)}</th>{cells(v)}</tr>" for label, v in lines)
+    body = "".join(
+        f'<tr style="border-top:1px solid #e2e8f0"><th style="text-align:left">'
+        f"{html.escape(label)}</th>{cells(v)}</tr>"
+        for label, v in lines
+    )
     return (
         '<table id="smskit-sender-table" class="smskit-sender-table" '
         'style="border-collapse:collapse;font-size:13px;width:100%">'
@@ -207,14 +218,14 @@ def recommendation_html(rec: Recommendation) -> str:
     )
 
 
-def _svg(fig) -> str:  # type: ignore[no-untyped-def]
+def _svg(fig: Any) -> str:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    fig.savefig(buffer, format="svg")
     svg = buffer.getvalue()
     return svg[svg.find("<svg") :]
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> tuple[Any, Any]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -235,7 +246,7 @@ def cost_chart_svg(comparison: TypeComparison) -> str:
         [10 * comparison.monthly_volume, 1_000_000]
         + [3 * (p.monthly_volume or 0) for p in comparison.break_evens]
     )
-    volumes = [int(100 * (top / 100) ** (i / 60)) for i in range(61)]
+    volumes = [int(100 * (top / 100) ** (i / 24)) for i in range(25)]
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smskit"}):
         fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=100)
         by_type = {c.sender_type: c for c in costs}
@@ -259,6 +270,8 @@ def cost_chart_svg(comparison: TypeComparison) -> str:
         ax.axvline(comparison.monthly_volume, color=_MUTED, linestyle=":", linewidth=1)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.minorticks_off()  # minor log-tick labels cost seconds to lay out and add little
+        fig.subplots_adjust(left=0.13, right=0.98, bottom=0.15, top=0.9)
         ax.set_xlabel(t("Messages per month"))
         ax.set_ylabel(t("12-month cost ({currency})", currency=costs[0].currency))
         ax.set_title(
@@ -304,6 +317,8 @@ def speed_chart_svg(rows: Sequence[SenderSummary]) -> str:
             fontsize=8,
         )
         ax.set_xscale("log")
+        ax.minorticks_off()
+        fig.subplots_adjust(left=0.31, right=0.97, bottom=0.2, top=0.86)
         ax.set_xlabel(t("Hours (log scale)"))
         size = f"{shown[0].broadcast.messages:,}" if shown else "0"
         ax.set_title(t("Time to send {n} messages", n=size), fontsize=11, loc="left")
