@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from html import escape
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from smskit.providers import MessageRecord, Provider, later_status
 
@@ -35,8 +36,12 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
+    from smskit.consent import ConsentLedger
+    from smskit.store import Store
+
 __all__ = [
     "InboundMessage",
+    "LedgerSink",
     "MemoryLog",
     "MessageSink",
     "StatusUpdate",
@@ -46,7 +51,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("smskit.webhooks")
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+EMPTY_TWIML = f"{XML_DECLARATION}<Response></Response>"
 STATUS_PATH = "/twilio/status"
 INBOUND_PATH = "/twilio/inbound"
 
@@ -125,6 +131,93 @@ class MemoryLog:
         """The current status of ``sid`` (None if never seen)."""
         with self._lock:
             return self.statuses.get(sid)
+
+
+@runtime_checkable
+class RepliesInbound(Protocol):
+    """A sink that may want to answer an inbound message itself (a TwiML ``<Message>``)."""
+
+    def reply_for(self, sid: str) -> str | None:
+        """The auto-reply decided for inbound message ``sid``, once; None for no reply."""
+        ...
+
+
+class LedgerSink:
+    """The deployment sink: the store's message log plus the consent ledger.
+
+    Status reports update the message log (never backwards). An inbound message is stored once per
+    SID and passed to :meth:`smskit.consent.ConsentLedger.handle_inbound`, which records STOP,
+    START, HELP, localised keywords and possible revocations (FCC 24-18). The consent event is
+    written before the inbound row, so a crash in between is repaired by Twilio's retry (an opt-out
+    is never lost; a repeated STOP changes nothing). ``scope`` is the consent scope: by default the
+    number that received the message, as Twilio scopes opt-outs to the From number.
+
+    >>> from smskit.store import Store
+    >>> sink = LedgerSink(Store.open("sqlite://"))
+    >>> sink.record_inbound(InboundMessage("SM" + "2" * 32, "+14155550100", "+15005550006", "STOP"))
+    True
+    >>> sink.ledger.status("+14155550100", "+15005550006").state.value
+    'opted_out'
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        ledger: ConsentLedger | None = None,
+        *,
+        scope: str | Callable[[InboundMessage], str] | None = None,
+    ) -> None:
+        from smskit.consent import ConsentLedger
+
+        self.store = store
+        self.ledger = ledger if ledger is not None else ConsentLedger(store)
+        self.scope = scope
+        self._replies: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _scope(self, message: InboundMessage) -> str:
+        if self.scope is None:
+            return message.to
+        return self.scope if isinstance(self.scope, str) else self.scope(message)
+
+    def apply_status(self, update: StatusUpdate) -> bool:
+        """Update the message log by SID (:meth:`smskit.store.Store.apply_status`)."""
+        return self.store.apply_status(update)
+
+    def record_inbound(self, message: InboundMessage) -> bool:
+        """Record consent, then the inbound message, once per SID; True if it was new."""
+        known = self.store.list_inbound(from_number=message.from_, limit=500)
+        if any(row.sid == message.sid for row in known):
+            return False
+        reply = None
+        try:
+            result = self.ledger.handle_inbound(
+                message.from_, self._scope(message), message.body, message.at
+            )
+            reply = result.reply
+        except ValueError as error:  # e.g. a sender that is not a phone number: log, keep the row
+            log.warning("inbound %s not applied to consent: %s", message.sid, error)
+        new = self.store.record_inbound(message)
+        if new and reply:
+            with self._lock:
+                self._replies[message.sid] = reply
+        return new
+
+    def reply_for(self, sid: str) -> str | None:
+        """The ledger's auto-reply for inbound ``sid`` (handed out once)."""
+        with self._lock:
+            return self._replies.pop(sid, None)
+
+
+def twiml(reply: str | None) -> str:
+    """A TwiML response: empty, or one ``<Message>`` with the (escaped) reply.
+
+    >>> twiml("Reply STOP & save").removeprefix(XML_DECLARATION)
+    '<Response><Message>Reply STOP &amp; save</Message></Response>'
+    """
+    if not reply:
+        return EMPTY_TWIML
+    return f"{XML_DECLARATION}<Response><Message>{escape(reply)}</Message></Response>"
 
 
 def _int(value: str | None) -> int | None:
@@ -221,8 +314,12 @@ def create_app(
         except ValueError:
             return Response("missing MessageSid or From", status_code=400)
         sink.record_inbound(message)
-        # An empty TwiML reply: Twilio's own keyword handling already answered STOP/START/HELP.
-        return Response(EMPTY_TWIML, media_type="text/xml")
+        reply = sink.reply_for(message.sid) if isinstance(sink, RepliesInbound) else None
+        if message.opt_out_type:
+            # Twilio's own keyword handling already answered STOP/START/HELP: one confirmation
+            # only (FCC 24-18; Spoke#2184 asks for no second one).
+            reply = None
+        return Response(twiml(reply), media_type="text/xml")
 
     return Starlette(
         routes=[

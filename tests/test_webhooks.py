@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -12,6 +16,7 @@ from smskit.providers import MessageRecord
 from smskit.webhooks import (
     EMPTY_TWIML,
     InboundMessage,
+    LedgerSink,
     MemoryLog,
     StatusUpdate,
     create_app,
@@ -150,3 +155,135 @@ def test_memory_log_status_update_keeps_first_final_status(sink: MemoryLog) -> N
     assert sink.apply_status(StatusUpdate(SID, "delivered"))
     assert not sink.apply_status(StatusUpdate(SID, "failed", 30008))
     assert sink.status(SID) == "delivered"
+
+
+# -- the deployment sink: the store's message log and the consent ledger ------------------------
+
+OURS = "+15005550006"
+HANDSET = "+14155550100"
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A file database: the app serves on other threads (in-memory SQLite is per connection)."""
+    from smskit.store import Store
+
+    return Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+
+
+def logged(store: Any, sid: str, to: str = HANDSET) -> None:
+    """A message in the log, submitted with ``sid`` (as the campaign sender leaves it)."""
+    from smskit.store_records import NewMessage
+
+    store.record_message(NewMessage(f"id-{sid}", to, OURS, "Sale today"))
+    assert store.transition_message(f"id-{sid}", "planned", "submitting")
+    assert store.transition_message(
+        f"id-{sid}", "submitting", "submitted", sid=sid, status="queued"
+    )
+
+
+def test_status_callbacks_update_the_store_and_never_regress(store: Any) -> None:
+    logged(store, SID)
+    client = TestClient(create_app(TOKEN, LedgerSink(store)))
+    for status in ("sent", "delivered", "sent", "delivered"):
+        assert post_status(client, {"MessageSid": SID, "MessageStatus": status}) == 204
+    message = store.get_message_by_sid(SID)
+    assert (message.status, message.state) == ("delivered", "final")
+
+
+def test_inbound_stop_handled_by_twilio_updates_consent_once_and_adds_no_reply(store: Any) -> None:
+    sink = LedgerSink(store)
+    client = TestClient(create_app(TOKEN, sink))
+    url = "http://testserver/twilio/inbound"
+    params = {"MessageSid": SID, "From": HANDSET, "To": OURS, "Body": "STOP", "OptOutType": "STOP"}
+    for _ in range(3):  # Twilio retries: harmless
+        response = client.post(url, data=params, headers=signed(url, params))
+        assert response.text == EMPTY_TWIML  # Twilio already sent its confirmation
+    assert sink.ledger.status(HANDSET, OURS).state.value == "opted_out"
+    assert len(store.consent_events(HANDSET, OURS)) == 1
+    assert [row.sid for row in store.list_inbound(HANDSET)] == [SID]
+
+
+def test_localised_opt_out_gets_the_ledgers_reply_in_twiml(store: Any) -> None:
+    sink = LedgerSink(store)
+    client = TestClient(create_app(TOKEN, sink))
+    url = "http://testserver/twilio/inbound"
+    # BERHENTI (Indonesian STOP) is not one of Twilio's default keywords: no OptOutType.
+    params = {"MessageSid": SID, "From": HANDSET, "To": OURS, "Body": "BERHENTI"}
+    response = client.post(url, data=params, headers=signed(url, params))
+    assert "<Message>" in response.text
+    assert sink.ledger.status(HANDSET, OURS).state.value == "opted_out"
+    again = client.post(url, data=params, headers=signed(url, params))
+    assert again.text == EMPTY_TWIML  # a duplicate is not confirmed twice
+
+
+# -- end to end: the simulator signs and posts, the app verifies with RequestValidator -----------
+
+
+@pytest.fixture
+def served(store: Any) -> Iterator[tuple[Any, str, LedgerSink]]:
+    """The simulator plus our webhook app on a real loopback port (uvicorn in a thread)."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from smskit import simulator as sim
+
+    with sim.start(step_delay=0.01, rate_limits=False) as handle:
+        sink = LedgerSink(store)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        sock.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        app = create_app(handle.auth_token, sink)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        handle.configure(inbound_url=base + "/twilio/inbound")
+        try:
+            yield handle, base, sink
+        finally:
+            server.should_exit = True
+            thread.join(10)
+
+
+def wait_until(check: Any, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_simulator_callbacks_reach_the_store_signed(served: Any, store: Any) -> None:
+    from smskit.providers.twilio import TwilioProvider
+
+    handle, base, sink = served
+    provider = TwilioProvider.for_simulator(handle)
+    sent = provider.send(HANDSET, "Sale today", from_=OURS, status_callback=base + "/twilio/status")
+    logged(store, sent.sid)
+    wait_until(lambda: store.get_message_by_sid(sent.sid).status == "delivered")
+    handle.inject_inbound(HANDSET, OURS, "STOP")
+    wait_until(lambda: sink.ledger.status(HANDSET, OURS).state.value == "opted_out")
+
+
+def test_sync_without_a_public_url_makes_the_same_updates(store: Any) -> None:
+    from smskit import simulator as sim
+    from smskit.providers.twilio import TwilioProvider
+
+    with sim.start(step_delay=0.0, rate_limits=False) as handle:
+        provider = TwilioProvider.for_simulator(handle)
+        since = datetime.now(UTC) - timedelta(minutes=1)
+        sent = provider.send(HANDSET, "Sale today", from_=OURS)
+        logged(store, sent.sid)
+        handle.wait_for(sent.sid)
+        handle.inject_inbound(HANDSET, OURS, "STOP")
+        sink = LedgerSink(store)
+        report = sync(provider, sink, since)
+        assert report.status_changes == 1 and report.new_inbound == 1
+        assert store.get_message_by_sid(sent.sid).status == "delivered"
+        assert sink.ledger.status(HANDSET, OURS).state.value == "opted_out"
+        again = sync(provider, sink, report.next_since)
+        assert (again.status_changes, again.new_inbound) == (0, 0)
