@@ -13,11 +13,13 @@ from .compliance import Finding, PlannedMessage, Preflight, Severity, preflight,
 from .consent import ConsentLedger, Program
 from .consent_events import ConsentState
 from .countries import Country, country
+from .credentials import Credentials, check_format
 from .keywords import KeywordKind, classify_reply
 from .national import NationalShift
 from .numbers import InvalidNumber, NumberInfo, parse_number
 from .price_table import PriceTable
 from .pricing import campaign_cost, compare_costs, ownership_cost
+from .providers import MessageRecord, Provider, ProviderError, SentMessage
 from .recommend import Needs, Recommendation, recommend
 from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, analyze
 from .senders import SenderType, UseCase, broadcast_time, validate_sender
@@ -32,10 +34,12 @@ __all__: list[str] = [
     "ConsentLedger",
     "ConsentState",
     "Country",
+    "Credentials",
     "Finding",
     "GsmAdvice",
     "InvalidNumber",
     "KeywordKind",
+    "MessageRecord",
     "NationalShift",
     "Needs",
     "NumberInfo",
@@ -43,10 +47,13 @@ __all__: list[str] = [
     "Preflight",
     "PriceTable",
     "Program",
+    "Provider",
+    "ProviderError",
     "Recommendation",
     "Replacement",
     "Segment",
     "SenderType",
+    "SentMessage",
     "Severity",
     "Substitution",
     "UseCase",
@@ -55,6 +62,7 @@ __all__: list[str] = [
     "back_to_gsm7",
     "broadcast_time",
     "campaign_cost",
+    "check_format",
     "classify_reply",
     "compare_costs",
     "count_segments",
