@@ -331,3 +331,12 @@ def test_every_refusal_has_a_plain_meaning() -> None:
     for code in (20003, 21211, 21408, 21608, 21610, 21612, 21614, 21617, 30001, 30003, 30007):
         assert str(code) in error_meaning(code)
     assert "trial" in error_meaning(21608).lower()
+
+
+def test_price_table_can_be_refreshed_from_the_provider(handle: Any) -> None:
+    from smskit.price_table import PriceTable
+
+    provider = provider_for(handle)
+    table = PriceTable.from_provider(provider, ["US", "GB"])
+    assert table.price("US").price_per_segment == provider.messaging_prices("US").outbound_sms_price
+    assert table.price("GB").currency == "USD"
