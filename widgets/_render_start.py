@@ -71,7 +71,7 @@ DASHBOARDS: tuple[DashboardCard, ...] = (
     ),
     DashboardCard(
         "consent.ipynb",
-        N_("Consent and Compliance"),
+        N_("Consent & Compliance"),
         ("staff", "analyst"),
         N_("Who has opted in or out, and may I text this person now?"),
     ),
