@@ -231,11 +231,11 @@ def number_json(number: OwnedNumber) -> dict[str, Any]:
         "sid": number.sid,
         "sms_application_sid": None,
         "sms_fallback_method": "POST",
-        "sms_fallback_url": "",
+        "sms_fallback_url": None,
         "sms_method": "POST",
-        "sms_url": number.sms_url or "",
+        "sms_url": number.sms_url,
         "status": "in-use",
-        "status_callback": number.status_callback or "",
+        "status_callback": number.status_callback,
         "status_callback_method": "POST",
         "subresource_uris": {
             "assigned_add_ons": uri.replace(".json", "/AssignedAddOns.json"),
@@ -249,5 +249,4 @@ def number_json(number: OwnedNumber) -> dict[str, Any]:
         "voice_method": "POST",
         "voice_url": None,
         "voice_receive_mode": "voice",
-        "iso_country": number.iso_country,
     }
