@@ -33,7 +33,7 @@ from .consent_events import ConsentState, ConsentStatus
 from .countries import AlphaSupport, Tristate, UnknownCountryError, country
 from .frequency import Purpose, SentMessage, cap_release, exceeded_caps
 from .i18n import LocalizedError, Text
-from .keywords import KeywordKind, _words, default_keywords
+from .keywords import KeywordKind, default_keywords, reply_words
 from .numbers import parse_number
 from .quiet_hours import next_allowed_time, us_state
 from .segments import analyze
@@ -238,7 +238,7 @@ def _geography_findings(message: PlannedMessage, to: Recipient) -> list[Finding]
 @functools.cache
 def _prohibited() -> tuple[tuple[tuple[str, ...], str, Severity, str], ...]:
     return tuple(
-        (tuple(_words(row["term"])), row["category"], Severity(row["severity"]), row["source"])
+        (tuple(reply_words(row["term"])), row["category"], Severity(row["severity"]), row["source"])
         for row in read_table("prohibited_content")
     )
 
@@ -249,7 +249,7 @@ def has_opt_out_instructions(body: str) -> bool:
     >>> has_opt_out_instructions("Balas BERHENTI untuk berhenti"), has_opt_out_instructions("Hi!")
     (True, False)
     """
-    words = {w.upper() for w in _words(body)}
+    words = {w.upper() for w in reply_words(body)}
     return bool(words & set(default_keywords().words(KeywordKind.OPT_OUT)))
 
 
@@ -274,7 +274,7 @@ def content_findings(message: PlannedMessage) -> list[Finding]:
                 GUIDE + "; " + CTIA,
             )
         )
-    words = _words(message.body)
+    words = reply_words(message.body)
     seen: set[str] = set()
     for term, category, severity, source in _prohibited():
         if category not in seen and _contains(words, term):

@@ -186,8 +186,12 @@ def normalize_keyword(word: str) -> str:
     return normalize_reply(word).upper()
 
 
-def _words(text: str) -> list[str]:
-    """Folded words; apostrophes join ("don't" -> "dont"), other non-alphanumerics separate."""
+def reply_words(text: str) -> list[str]:
+    """Folded words; apostrophes join ("don't" -> "dont"), other non-alphanumerics separate.
+
+    >>> reply_words("Don't text me, ARRÊT!")
+    ['dont', 'text', 'me', 'arret']
+    """
     folded = _fold(text).replace("'", "").replace("’", "")
     return "".join(c if c.isalnum() else " " for c in folded).split()
 
@@ -296,12 +300,12 @@ def _revocation_phrase(
     index: Mapping[str, tuple[KeywordKind, tuple[str, ...]]],
 ) -> str | None:
     """The phrase that makes ``text`` a possible revocation (FCC 24-18), or None."""
-    words = _words(text)
+    words = reply_words(text)
     if not words:
         return None
     padded = f" {' '.join(words)} "
     for phrase in keyword_set.revocation_phrases:
-        if f" {' '.join(_words(phrase.phrase))} " in padded:
+        if f" {' '.join(reply_words(phrase.phrase))} " in padded:
             return phrase.phrase
     opt_outs = {w for w, (kind, _) in index.items() if kind is KeywordKind.OPT_OUT}
     # "opt-out", "STOP ALL": an opt-out keyword split by spaces or hyphens.

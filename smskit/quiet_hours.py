@@ -18,7 +18,7 @@ geocoder data); Florida's law presumes a Florida area code means a Florida resid
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -83,7 +83,7 @@ def _time(value: str, where: str) -> time | None:
         raise DataFileError(f"{where}: {value!r} is not a time like 08:00") from None
 
 
-def parse_rules(rows: Iterable[dict[str, str]] | Sequence[object]) -> tuple[QuietHoursRule, ...]:
+def parse_rules(rows: Iterable[Mapping[str, str]]) -> tuple[QuietHoursRule, ...]:
     """Typed rules from ``quiet_hours`` CSV rows; errors name the row.
 
     >>> parse_rules([{"country": "US", "region": "", "days": "Mon-Sun", "start": "08:00",
@@ -92,7 +92,6 @@ def parse_rules(rows: Iterable[dict[str, str]] | Sequence[object]) -> tuple[Quie
     """
     rules = []
     for number, row in enumerate(rows, start=2):
-        assert isinstance(row, dict)
         where = f"quiet_hours row {number}"
         start, end = _time(row.get("start", ""), where), _time(row.get("end", ""), where)
         if (start is None) != (end is None) or (start and end and start >= end):
@@ -120,7 +119,7 @@ def default_rules() -> tuple[QuietHoursRule, ...]:
     >>> any(r.region == "FL" for r in default_rules())
     True
     """
-    return parse_rules([dict(row) for row in read_table("quiet_hours")])
+    return parse_rules(read_table("quiet_hours"))
 
 
 def rules_for(
