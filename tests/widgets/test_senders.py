@@ -1,0 +1,164 @@
+"""The Sender Comparison dashboard, headless: filters, questionnaire, price overrides, renderers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from smskit.comparison import alpha_support_table, compare
+from smskit.recommend import Needs, recommend
+from smskit.sender_catalogue import SenderType, UseCase
+from widgets import _render_senders as R
+from widgets._i18n import LANGUAGE
+from widgets.senders import SenderComparison
+
+
+@pytest.fixture(scope="module")
+def dash() -> SenderComparison:
+    return SenderComparison()
+
+
+@pytest.fixture
+def indonesian() -> Iterator[None]:
+    LANGUAGE.lang = "id"
+    yield
+    LANGUAGE.lang = "en"
+
+
+def reset(w: SenderComparison) -> None:
+    w.q_use_case.value, w.q_replies.value, w.q_countries.value = "otp", False, "GB"
+    w.q_weeks.value, w.q_peak.value, w.q_budget.value = 4, 0, 0
+    w.country.value, w.use_case.value = "US", ""
+
+
+def test_default_answer_is_alphanumeric_for_one_way_otp_to_gb(dash: SenderComparison) -> None:
+    reset(dash)
+    assert dash.recommendation is not None and dash.recommendation.best is not None
+    assert dash.recommendation.best.sender_type is SenderType.ALPHANUMERIC
+    assert 'class="smskit-recommendation" data-best="alphanumeric"' in dash.answer.value
+    assert "smskit-reason" in dash.answer.value
+
+
+def test_needing_replies_changes_the_answer_and_reasons(dash: SenderComparison) -> None:
+    reset(dash)
+    one_way = dash.answer.value
+    dash.q_replies.value = True
+    assert dash.recommendation.best.sender_type is SenderType.LONG_CODE
+    assert 'data-rule="alpha_no_replies"' in dash.answer.value
+    assert "Alphanumeric IDs are one-way" in dash.answer.value
+    assert dash.answer.value != one_way
+
+
+def test_bad_country_shows_a_plain_error(dash: SenderComparison) -> None:
+    reset(dash)
+    before = dash.recommendation
+    dash.q_countries.value = "GB, XX"
+    assert "Unknown country code XX" in dash.status.value
+    assert "Traceback" not in dash.status.value
+    assert dash.recommendation is before  # nothing changed
+    dash.q_countries.value = "GB"
+    assert dash.status.value == ""
+
+
+def test_budget_and_lead_time_answers_reach_the_recommender(dash: SenderComparison) -> None:
+    reset(dash)
+    dash.q_use_case.value, dash.q_countries.value, dash.q_weeks.value = "marketing", "US", 12
+    dash.q_volume.value, dash.q_budget.value = 200_000, 500
+    short = dash.recommendation.option("short_code")
+    assert [r.rule for r in short.disqualifiers] == ["budget"]
+    dash.q_budget.value = 0
+    assert dash.recommendation.option("short_code").eligible
+
+
+def test_country_and_use_case_filters(dash: SenderComparison) -> None:
+    reset(dash)
+    dash.country.value = "GB"
+    assert dash.comparison.country == "GB"
+    assert "smskit-sender-table" in dash.table.value
+    dash.use_case.value = "customer_care"
+    assert "Suits Customer care" in dash.table.value
+    assert "<svg" in dash.cost_chart.value and "<svg" in dash.speed_chart.value
+
+
+def test_user_price_file_changes_costs(dash: SenderComparison) -> None:
+    reset(dash)
+    dash.country.value = "GB"
+    before = next(
+        r.cost for r in dash.comparison.summaries if r.sender_type.value == "alphanumeric"
+    )
+    content = b"country,price_per_segment,currency\nGB,0.5,USD\n"
+    dash.upload.value = (
+        {
+            "name": "mine.csv",
+            "type": "text/csv",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime(2026, 1, 1, tzinfo=UTC),
+        },
+    )
+    after = next(r.cost for r in dash.comparison.summaries if r.sender_type.value == "alphanumeric")
+    assert before is not None and after is not None
+    assert after.price_per_segment == Decimal("0.5") > before.price_per_segment
+    assert "mine.csv" in dash.prices_note.value
+
+
+def test_malformed_price_file_names_the_row(dash: SenderComparison) -> None:
+    content = b"country,price_per_segment,currency\nGB,-1,USD\n"
+    dash.upload.value = (
+        {
+            "name": "bad.csv",
+            "type": "text/csv",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime(2026, 1, 1, tzinfo=UTC),
+        },
+    )
+    assert "bad.csv row 2: price_per_segment -1 is negative" in dash.status.value
+
+
+def test_indonesian_labels(dash: SenderComparison, indonesian: None) -> None:
+    assert dash.q_replies.description == "Pelanggan perlu membalas"
+    assert "Empat jenis pengirim" in dash.table_title.value
+    assert "Perbandingan Pengirim" in dash.header.title.value
+
+
+# --- renderers, without widgets ------------------------------------------------------------------
+
+
+def test_recommendation_html_lists_reasons_for_and_against() -> None:
+    rec = recommend(Needs(UseCase.CUSTOMER_CARE, True, 1000, ("GB",), 2))
+    page = R.recommendation_html(rec)
+    assert page.count('class="smskit-option ') == 4
+    assert 'smskit-reason smskit-reason-against" data-rule="alpha_no_replies"' in page
+    assert 'data-best="long_code"' in page
+
+
+def test_no_fit_says_so() -> None:
+    rec = recommend(Needs(UseCase.ALERTS, True, 1000, ("IN", "AE"), 0, peak_mps=Decimal(900)))
+    assert 'data-best="none"' in R.recommendation_html(rec)
+
+
+def test_cost_chart_marks_break_evens_when_lines_cross() -> None:
+    comparison = compare("US", 10_000)
+    text = R.cost_chart_svg(comparison)
+    assert "<svg" in text
+    if comparison.break_evens:
+        assert "costs less than" in text
+    else:
+        assert "do not cross" in text
+
+
+def test_alpha_table_has_every_country() -> None:
+    table = R.alpha_table(alpha_support_table())
+    assert table.count("<tr data-country=") == len(alpha_support_table())
+    assert 'data-country="US"' in table and "not supported" in table
+
+
+def test_duration_words() -> None:
+    from datetime import timedelta
+
+    assert R.duration(timedelta(seconds=100_000)) == "1 d 3 h"
+    assert R.duration(timedelta(seconds=1_000)) == "16 min 40 s"
