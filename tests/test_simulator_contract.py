@@ -70,9 +70,10 @@ def api_lists(specs: dict[str, dict[str, Any]]) -> OpenAPI:
     """REST API v2010 with one correction: list envelopes' page URIs are relative.
 
     The spec types ``uri``/``first_page_uri``/``next_page_uri`` as ``format: uri`` (absolute), yet
-    its own examples give relative ones ("/2010-04-01/Accounts/...") and the twilio client prefixes them
-    with the domain (``Domain.absolute_url``), so an absolute URI would break paging. Only that
-    format is relaxed; every Message inside the list is checked against the unchanged schema.
+    its own examples give relative ones ("/2010-04-01/Accounts/...") and the twilio client
+    prefixes them with the domain (``Domain.absolute_url``), so an absolute URI would break
+    paging. Only that format is relaxed; every Message in a list is checked against the unchanged
+    schema.
     """
     spec = copy.deepcopy(specs["twilio_api_v2010"])
     for path in spec["paths"].values():
