@@ -1,8 +1,8 @@
 """English and Bahasa Indonesia: one gettext message catalogue per domain, read with Babel.
 
-English text is the message id (the gettext convention), so code stays readable. Indonesian lives in
-``<package>/locale/id/LC_MESSAGES/<domain>.po``. The ``.po`` files are read directly with Babel, so no
-compile step is needed on a fresh clone. ``SMSKIT_LANG=id`` sets the default language.
+English text is the message id (the gettext convention), so code stays readable. Indonesian lives
+in ``<package>/locale/id/LC_MESSAGES/<domain>.po``. The ``.po`` files are read directly with Babel,
+so no compile step is needed on a fresh clone. ``SMSKIT_LANG=id`` sets the default language.
 
 Text that smskit shows to staff (errors, compliance reasons) is built as a :class:`Text`: an English
 template plus parameters, rendered in either language on demand.
@@ -59,7 +59,7 @@ def catalogue(locale_dir: Path, lang: str, domain: str) -> dict[str, str]:
 
 @functools.cache
 def smskit_catalogue(lang: str) -> dict[str, str]:
-    """All of smskit's own catalogues for ``lang`` merged (one ``.po`` file per module, no conflicts).
+    """All of smskit's own catalogues for ``lang`` merged (one ``.po`` file per module).
 
     >>> smskit_catalogue("en")
     {}
@@ -76,7 +76,7 @@ def translate(
 ) -> str:
     """Translate one English message id; fall back to English when no translation exists.
 
-    ``domain="smskit"`` means all of smskit's own catalogues; widgets pass their own domain and folder.
+    ``domain="smskit"`` means all of smskit's own catalogues; widgets pass their domain and folder.
 
     >>> translate("Segments", "en")
     'Segments'
@@ -126,7 +126,7 @@ class Text:
 
 
 class LocalizedError(ValueError):
-    """A ValueError whose message is a :class:`Text`, so a dashboard can show it in the user's language.
+    """A ValueError whose message is a :class:`Text`, so a dashboard can show it in any language.
 
     >>> str(LocalizedError("Row {row}: no phone number", row=7))
     'Row 7: no phone number'

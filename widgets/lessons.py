@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ipywidgets as W
 import traitlets
 
@@ -83,7 +85,7 @@ class JourneyLesson(W.VBox):
         self._restart()
 
     @shows_errors
-    def _on_phone_off_change(self, change: dict) -> None:
+    def _on_phone_off_change(self, change: dict[str, Any]) -> None:
         self.state = set_recipient_phone(self.state, not change["new"])
 
     def _refresh(self) -> None:
@@ -132,13 +134,13 @@ class ChannelsLesson(W.VBox):
         on_language_change(self._refresh)
 
     @shows_errors
-    def _on_length_change(self, change: dict) -> None:
+    def _on_length_change(self, change: dict[str, Any]) -> None:
         n = int(change["new"])
         if n != len(self.editor.value):
             self.editor.value = (SAMPLE * (n // len(SAMPLE) + 1))[:n]
 
     @shows_errors
-    def _on_editor_change(self, change: dict) -> None:
+    def _on_editor_change(self, change: dict[str, Any]) -> None:
         self.status.clear()
         self.cost = sms_vs_mms(change["new"])
         if self.length.value != len(change["new"]):

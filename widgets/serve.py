@@ -19,6 +19,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
@@ -34,7 +35,7 @@ log = logging.getLogger("smskit.serve")
 class SmskitVoila(Voila):
     """Voilà serving ``notebooks/``, where ``/`` lands on the Start dashboard."""
 
-    def init_handlers(self) -> list:  # type: ignore[override]
+    def init_handlers(self) -> list[tuple[Any, ...]]:
         handlers = super().init_handlers()
         landing = url_path_join(self.base_url, LANDING)
         # Tornado tries routes in order, so this wins over Voilà's file-list handler at "/".
@@ -52,7 +53,8 @@ def start_shared_simulator() -> object | None:
     if not callable(shared):
         log.warning("smskit.simulator.shared() is not available: dashboards start their own")
         return None
-    return shared()
+    handle: object = shared()
+    return handle
 
 
 def voila_argv(port: int, notebooks: Path = NOTEBOOKS) -> list[str]:

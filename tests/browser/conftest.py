@@ -7,7 +7,6 @@ clear message. Screenshots go to ``screenshots/`` (git-ignored).
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -50,7 +49,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def voila_url() -> Iterator[str]:
-    """Serve ``notebooks/`` with ``python -m widgets.serve``, as ``make run`` does; yield its URL."""
+    """Serve ``notebooks/`` with ``python -m widgets.serve`` as ``make run`` does; yield its URL."""
     port = _free_port()
     home = tempfile.mkdtemp(prefix="smskit-browser-home-")
     log_path = Path(home) / "voila.log"
@@ -59,7 +58,11 @@ def voila_url() -> Iterator[str]:
         proc = subprocess.Popen(
             # The same launcher as `make run`: Voilà on loopback, "/" landing on start.ipynb.
             [sys.executable, "-m", "widgets.serve", f"--port={port}"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -70,7 +73,8 @@ def voila_url() -> Iterator[str]:
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Voilà did not start; see {log_path}:\n{log_path.read_text()[-3000:]}")
+                    tail = log_path.read_text()[-3000:]
+                    raise RuntimeError(f"Voilà did not start; see {log_path}:\n{tail}") from None
                 time.sleep(0.3)
         yield base
     finally:
