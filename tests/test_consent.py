@@ -308,3 +308,69 @@ def test_unknown_action_in_the_store_is_reported_with_its_id(store: Store) -> No
     store.append_consent_event(NewConsentEvent(PHONE, "Acme", "subscribe", "keyword", T0))
     with pytest.raises(LocalizedError, match="Consent event 1"):
         ConsentLedger(store).status(PHONE, "Acme")
+
+
+# --- importing consent history (bad input: every row accounted for) ------------------------------
+
+
+def test_import_records_good_rows_and_names_bad_ones(ledger: ConsentLedger) -> None:
+    from smskit.consent_import import import_consent
+
+    rows = [
+        {"phone": "+1 415 555 0100", "action": "opt_in", "occurred_at": "2026-01-05T10:00:00Z"},
+        {"phone": "not a phone", "action": "opt_in", "occurred_at": "2026-01-05T10:00:00Z"},
+        {"phone": "+14155550101", "action": "subscribe", "occurred_at": "2026-01-05T10:00:00Z"},
+        {"phone": "+14155550102", "action": "opt_in", "occurred_at": "2026-01-05 10:00"},
+        {"phone": "+14155550103", "action": "opt_in", "occurred_at": "yesterday"},
+    ]
+    report = import_consent(ledger, rows, scope="Acme")
+    assert report.recorded == 1
+    assert [i.row for i in report.rejected] == [3, 4, 5, 6]
+    assert "UTC offset" in str(report.rejected[2].reason)
+    assert ledger.status(PHONE, "Acme").state is S.OPTED_IN
+    assert ledger.status(PHONE, "Acme").steps[0].event.source is ConsentSource.IMPORT
+
+
+def test_import_duplicates_are_skipped_and_conflicts_resolve_to_opt_out(
+    ledger: ConsentLedger,
+) -> None:
+    from smskit.consent_import import import_consent
+
+    at = "2026-01-05T10:00:00+07:00"
+    rows = [
+        {"phone": PHONE, "action": "opt_out", "occurred_at": at, "evidence": "call centre"},
+        {"phone": PHONE, "action": "opt_in", "occurred_at": at, "evidence": "old CRM"},
+        {"phone": PHONE, "action": "opt_in", "occurred_at": at, "evidence": "old CRM again"},
+    ]
+    report = import_consent(ledger, rows, scope="Acme")
+    assert report.recorded == 2
+    assert [i.row for i in report.duplicates] == [4]
+    assert [i.row for i in report.conflicts] == [2, 3]
+    status = ledger.status(PHONE, "Acme")
+    assert status.state is S.OPTED_OUT
+    assert [s.event.action for s in status.steps] == [A.OPT_IN, A.OPT_OUT]
+
+
+def test_import_csv_with_bom_semicolons_and_bad_encoding(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from smskit.consent_import import read_consent_csv
+
+    folder = Path(str(tmp_path))
+    good = folder / "good.csv"
+    good.write_bytes("\ufeffphone;action;evidence\n+14155550100;opt_out;Zoë\n".encode())
+    assert read_consent_csv(good) == [
+        {"phone": "+14155550100", "action": "opt_out", "evidence": "Zoë"}
+    ]
+    latin = folder / "latin.csv"
+    latin.write_bytes("phone,action,evidence\n+14155550100,opt_out,Zo\xeb\n".encode("latin-1"))
+    with pytest.raises(LocalizedError, match="not UTF-8: byte 0xeb"):
+        read_consent_csv(latin)
+    nophone = folder / "nophone.csv"
+    nophone.write_text("number,action\n1,opt_in\n", encoding="utf-8")
+    with pytest.raises(LocalizedError, match="no 'phone' column"):
+        read_consent_csv(nophone)
+    ragged = folder / "ragged.csv"
+    ragged.write_text("phone,action\n+14155550100,opt_in,extra\n", encoding="utf-8")
+    with pytest.raises(LocalizedError, match="Row 2"):
+        read_consent_csv(ragged)
