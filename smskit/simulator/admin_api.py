@@ -65,9 +65,12 @@ async def inbound(request: Request) -> Response:
     missing = [k for k in ("From", "To", "Body") if not isinstance(fields.get(k), str)]
     if missing:
         raise ApiError(20001, f"Missing field(s): {', '.join(missing)}")
-    message = await sim(request).engine.receive(
-        account.sid, fields["From"], fields["To"], fields["Body"]
-    )
+    try:
+        message = await sim(request).engine.receive(
+            account.sid, fields["From"], fields["To"], fields["Body"]
+        )
+    except ValueError as error:
+        raise ApiError(20001, str(error)) from None
     return JSONResponse(message_json(message), status_code=201)
 
 

@@ -13,6 +13,7 @@ the queue holds fails with 30001, and one that waited past its ValidityPeriod fa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import threading
@@ -98,7 +99,12 @@ class Engine:
     # --- outbound -------------------------------------------------------------------------------
     def submit(self, message: SimMessage) -> None:
         """Start the lifecycle of a newly created outbound message (call on the loop)."""
-        self._spawn(self._lifecycle(message.sid))
+        self._spawn(self._run(message.sid))
+
+    async def _run(self, sid: str) -> None:
+        # KeyError: the message was deleted (DELETE on the API) while in flight.
+        with contextlib.suppress(KeyError):
+            await self._lifecycle(sid)
 
     def _reserve(self, message: SimMessage) -> float | None:
         """Reserve the sender's capacity; return the loop time to leave at, or None on overflow."""
@@ -206,7 +212,13 @@ class Engine:
 
     # --- inbound --------------------------------------------------------------------------------
     async def receive(self, account_sid: str, from_: str, to: str, body: str) -> SimMessage:
-        """An inbound SMS from a handset to one of our numbers, with Twilio's keyword rules."""
+        """An inbound SMS from a handset to one of our numbers, with Twilio's keyword rules.
+
+        ValueError if ``to`` is not one of the account's numbers: Twilio only delivers inbound
+        messages to numbers you own.
+        """
+        if self.store.owned_number(account_sid, to) is None:
+            raise ValueError(f"{to} is not a number of this account; buy or add it first")
         now = utcnow()
         message = SimMessage(
             sid=new_sid("SM"),

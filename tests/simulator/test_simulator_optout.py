@@ -154,3 +154,22 @@ def test_inbound_endpoint_needs_credentials(sim: SimulatorHandle) -> None:
         f"{sim.url}/_simulator/inbound", data={"From": HANDSET, "To": OUR, "Body": "hi"}
     )
     assert response.status_code == 401 and response.json()["code"] == 20003
+
+
+def test_inbound_only_reaches_our_own_numbers(sim: SimulatorHandle) -> None:
+    with pytest.raises(ValueError, match=r"\+14155550999"):
+        sim.inject_inbound(HANDSET, "+14155550999", "hello")
+    response = httpx.post(
+        f"{sim.url}/_simulator/inbound",
+        data={"From": HANDSET, "To": "+14155550999", "Body": "hi"},
+        auth=(sim.account_sid, sim.auth_token),
+    )
+    assert response.status_code == 400 and "+14155550999" in response.json()["message"]
+
+
+def test_deleting_a_message_in_flight_is_harmless(sim: SimulatorHandle, client: Client) -> None:
+    sim.configure(step_delay=0.2)
+    sid = _send(client).sid
+    client.messages(sid).delete()
+    assert _send(client).status == "queued"
+    assert len(sim.messages()) == 1
