@@ -307,3 +307,16 @@ def test_nothing_listening_is_no_network() -> None:
 
 def test_home_is_isolated_for_tests() -> None:
     assert "smskit-test-home" in os.environ["SMSKIT_HOME"]
+
+
+def test_api_key_credentials_work_against_simulator(simulator: object) -> None:
+    from smskit.providers.twilio import TwilioProvider
+
+    creds = check_format(
+        simulator.account_sid,  # type: ignore[attr-defined]
+        simulator.api_key_secret,  # type: ignore[attr-defined]
+        simulator.api_key_sid,  # type: ignore[attr-defined]
+    )
+    provider = TwilioProvider.from_credentials(creds, base_url=simulator.url)  # type: ignore[attr-defined]
+    assert check_connection(provider).ok
+    assert provider.account_sid == simulator.account_sid  # type: ignore[attr-defined]

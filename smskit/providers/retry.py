@@ -15,10 +15,19 @@ When the server names a wait with ``Retry-After`` (RFC 9110 §10.2.3), we wait a
 
 from __future__ import annotations
 
+import logging
 import random
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+from smskit.providers import ProviderError
+
+log = logging.getLogger("smskit.providers")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +106,94 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def describe(failure: ProviderError) -> str:
+    """A log line's account of a failed attempt: status and Twilio code, never request data.
+
+    >>> describe(ProviderError(status=429, code=20429)), describe(ProviderError(status=None))
+    ('HTTP 429, Twilio error 20429', 'no connection')
+    """
+    if failure.status is None:
+        return "no response (outcome unknown)" if failure.unknown_outcome else "no connection"
+    return f"HTTP {failure.status}, Twilio error {failure.code}"
+
+
+@dataclass
+class Retrier:
+    """Runs provider requests under a :class:`Backoff`; ``classify`` turns an exception into a
+    :class:`ProviderError` (None: not a provider failure, re-raised as is).
+
+    >>> calls = []
+    >>> def flaky():
+    ...     calls.append(1)
+    ...     if len(calls) < 3:
+    ...         raise ConnectionError("reset")
+    ...     return "ok"
+    >>> retrier = Retrier(lambda e: ProviderError(status=None), sleep=lambda s: None)
+    >>> retrier.call(flaky), len(calls)
+    ('ok', 3)
+    """
+
+    classify: Callable[[Exception], ProviderError | None]
+    backoff: Backoff = field(default_factory=Backoff)
+    sleep: Callable[[float], None] = time.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    def _wait(self, attempt: int, failure: ProviderError, what: str) -> None:
+        log.warning("%s attempt %d failed: %s", what, attempt, describe(failure))
+        self.sleep(self.backoff.delay(attempt, failure.retry_after, self.rng))
+
+    def call(self, operation: Callable[[], T], what: str = "read") -> T:
+        """Run an idempotent request (a GET): retry 429, 5xx and lost connections, then give up
+        with a ProviderError carrying the last status and code.
+
+        >>> Retrier(lambda e: ProviderError(status=404, code=20404)).call(lambda: 1 / 0)
+        Traceback (most recent call last):
+        ...
+        smskit.providers.ProviderError: Twilio has no such resource (error 20404).
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return operation()
+            except Exception as error:
+                failure = self.classify(error)
+                if failure is None:
+                    raise
+                if not failure.retryable or attempt >= self.backoff.max_attempts:
+                    raise ProviderError(status=failure.status, code=failure.code) from error
+                self._wait(attempt, failure, what)
+
+    def create_once(
+        self, create: Callable[[], T], find: Callable[[], T | None], what: str = "create"
+    ) -> tuple[T, int, bool]:
+        """Run a non-idempotent POST; after an unknown outcome, look for its result, then resend.
+
+        Returns the result, the number of attempts and whether it was found rather than created.
+        Twilio's Messages and IncomingPhoneNumbers APIs have no idempotency key, so a dropped
+        connection, or a 5xx (which may come after the work was done), is checked by ``find``
+        after the backoff wait, before any new attempt.
+
+        >>> Retrier(lambda e: None).create_once(lambda: "SM1", lambda: None)
+        ('SM1', 1, False)
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return create(), attempt, False
+            except Exception as error:
+                failure = self.classify(error)
+                if failure is None:
+                    raise
+                if not failure.retryable:
+                    raise failure from error
+                self._wait(attempt, failure, what)
+                if failure.unknown_outcome or (failure.status or 0) >= 500:
+                    found = self.call(find, f"{what} lookup")
+                    if found is not None:
+                        return found, attempt, True
+                if attempt >= self.backoff.max_attempts:
+                    raise failure from error

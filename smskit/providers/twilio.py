@@ -15,7 +15,6 @@ smskit stays light (tests/test_layering.py).
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import random
 import re
@@ -23,8 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from smskit.i18n import LocalizedError
 from smskit.providers import (
@@ -37,7 +35,16 @@ from smskit.providers import (
     ProviderError,
     SentMessage,
 )
-from smskit.providers.retry import Backoff, parse_retry_after
+from smskit.providers.convert import (
+    account_info,
+    available_number,
+    message_record,
+    messaging_price,
+    number_prices,
+    owned_number,
+    status_and_code,
+)
+from smskit.providers.retry import Backoff, Retrier, parse_retry_after
 
 if TYPE_CHECKING:
     from smskit.credentials import Credentials
@@ -45,7 +52,6 @@ if TYPE_CHECKING:
 __all__ = ["TwilioProvider", "http_client", "rewrite_url"]
 
 log = logging.getLogger("smskit.providers")
-T = TypeVar("T")
 _TWILIO_HOST = re.compile(r"^https://(?:[A-Za-z0-9-]+\.)*twilio\.com(?=/|$)")
 _NUMBER_TYPES = {
     "local": "local",
@@ -111,73 +117,6 @@ def http_client(base_url: str | None = None, *, pool_size: int = 32, timeout: fl
     return _http_client_class()(base_url, pool_size, timeout)
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _record(m: Any) -> MessageRecord:
-    """A frozen record from a twilio MessageInstance (num_segments and price arrive as strings)."""
-    return MessageRecord(
-        sid=m.sid,
-        to=m.to,
-        from_=m.from_,
-        body=m.body or "",
-        status=str(m.status),
-        direction=str(m.direction or "outbound-api"),
-        error_code=int(m.error_code) if m.error_code not in (None, "") else None,
-        error_message=m.error_message,
-        num_segments=int(m.num_segments or 1),
-        price=_decimal(m.price),
-        price_unit=m.price_unit,
-        date_created=m.date_created,
-        date_sent=m.date_sent,
-        date_updated=m.date_updated,
-        messaging_service_sid=m.messaging_service_sid,
-    )
-
-
-def _status_and_code(response: Any) -> tuple[int | None, int | None]:
-    """HTTP status and Twilio error code of a raw twilio Response (error body: code, message...)."""
-    status = getattr(response, "status_code", None)
-    if not isinstance(status, int):
-        return None, None
-    try:
-        code = json.loads(response.text).get("code")
-    except (ValueError, TypeError, AttributeError):
-        code = None
-    return status, int(code) if isinstance(code, int | str) and str(code).isdigit() else None
-
-
-def _describe(failure: ProviderError) -> str:
-    """A log line's account of a failed attempt: status and Twilio code, never request data."""
-    if failure.status is None:
-        return "no response (outcome unknown)" if failure.unknown_outcome else "no connection"
-    return f"HTTP {failure.status}, Twilio error {failure.code}"
-
-
-def _capability(capabilities: Any, name: str) -> bool:
-    # AvailablePhoneNumbers says "SMS"/"MMS", IncomingPhoneNumbers says "sms"/"mms".
-    caps = {str(k).lower(): bool(v) for k, v in (capabilities or {}).items()}
-    return caps.get(name, False)
-
-
-def _owned(n: Any) -> OwnedNumber:
-    return OwnedNumber(
-        sid=n.sid,
-        phone_number=n.phone_number,
-        friendly_name=n.friendly_name or n.phone_number,
-        sms=_capability(n.capabilities, "sms"),
-        mms=_capability(n.capabilities, "mms"),
-        voice=_capability(n.capabilities, "voice"),
-        date_created=n.date_created,
-    )
-
-
 class TwilioProvider:
     """:class:`smskit.providers.Provider` on the real ``twilio.rest.Client``, with safe retries.
 
@@ -195,8 +134,8 @@ class TwilioProvider:
     ) -> None:
         self.client = client
         self.backoff = backoff or Backoff()
-        self._sleep = sleep
-        self._rng = rng or random.Random()
+        self._retry = Retrier(self._failure, self.backoff, sleep, rng or random.Random())
+        self._call = self._retry.call
         self._claimed: set[str] = set()  # SIDs returned by our sends: never adopted twice
         self._claim_lock = threading.Lock()
 
@@ -275,7 +214,7 @@ class TwilioProvider:
             return ProviderError(status=error.status, code=error.code, retry_after=retry_after)
         if isinstance(error, TwilioException) and len(error.args) > 1:
             # Paged lists raise TwilioException("Unable to fetch page", response) instead.
-            status, code = _status_and_code(error.args[1])
+            status, code = status_and_code(error.args[1])
             if status is not None:
                 retry_after = self.client.http_client.last_retry_after()
                 return ProviderError(status=status, code=code, retry_after=retry_after)
@@ -286,51 +225,6 @@ class TwilioProvider:
             refused = isinstance(reason, NewConnectionError)
             return ProviderError(status=None, unknown_outcome=not refused)
         return None
-
-    def _call(self, operation: Callable[[], T]) -> T:
-        """Run an idempotent request (GET) with backoff; raise ProviderError with the last code."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return operation()
-            except Exception as error:
-                failure = self._failure(error)
-                if failure is None:
-                    raise
-                if not failure.retryable or attempt >= self.backoff.max_attempts:
-                    raise ProviderError(status=failure.status, code=failure.code) from error
-                log.warning("read attempt %d failed: %s", attempt, _describe(failure))
-                self._sleep(self.backoff.delay(attempt, failure.retry_after, self._rng))
-
-    def _create_once(
-        self, create: Callable[[], T], find: Callable[[], T | None], what: str
-    ) -> tuple[T, int, bool]:
-        """Run a non-idempotent POST; after an unknown outcome, look for its result, then resend.
-
-        Twilio's Messages and IncomingPhoneNumbers APIs have no idempotency key, so a dropped
-        connection (or a 5xx, which may come after the work was done) is checked by listing.
-        """
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return create(), attempt, False
-            except Exception as error:
-                failure = self._failure(error)
-                if failure is None:
-                    raise
-                unknown = failure.unknown_outcome or (failure.status or 0) >= 500
-                if not failure.retryable:
-                    raise failure from error
-                log.warning("%s attempt %d failed: %s", what, attempt, _describe(failure))
-                self._sleep(self.backoff.delay(attempt, failure.retry_after, self._rng))
-                if unknown:
-                    found = self._call(find)
-                    if found is not None:
-                        return found, attempt, True
-                if attempt >= self.backoff.max_attempts:
-                    raise failure from error
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -367,12 +261,12 @@ class TwilioProvider:
         started = datetime.now(UTC)
 
         def create() -> MessageRecord:
-            return _record(self.client.messages.create(**params))
+            return message_record(self.client.messages.create(**params))
 
         def find() -> MessageRecord | None:
             return self._find_sent(to, body, from_, messaging_service_sid, started)
 
-        record, attempts, recovered = self._create_once(create, find, "send")
+        record, attempts, recovered = self._retry.create_once(create, find, "send")
         self._claim(record.sid)
         values = {f: getattr(record, f) for f in MessageRecord.__dataclass_fields__}
         return SentMessage(**values, attempts=attempts, recovered=recovered)
@@ -390,7 +284,7 @@ class TwilioProvider:
         """The message this send may have created: same To, From/Service and body, and recent."""
         candidates = self.client.messages.list(to=to, from_=from_ or None, limit=50, page_size=50)
         for m in candidates:
-            record = _record(m)
+            record = message_record(m)
             if record.body != body or (service and record.messaging_service_sid != service):
                 continue
             if record.date_created and record.date_created < started - _CLOCK_SLACK:
@@ -402,7 +296,7 @@ class TwilioProvider:
 
     def fetch(self, sid: str) -> MessageRecord:
         """The current state of message ``sid``."""
-        return self._call(lambda: _record(self.client.messages(sid).fetch()))
+        return self._call(lambda: message_record(self.client.messages(sid).fetch()))
 
     def list_messages(
         self,
@@ -424,7 +318,7 @@ class TwilioProvider:
         page_size = min(limit, 1000) if limit else 1000
         return self._call(
             lambda: tuple(
-                _record(m)
+                message_record(m)
                 for m in self.client.messages.list(limit=limit, page_size=page_size, **kwargs)
             )
         )
@@ -458,20 +352,7 @@ class TwilioProvider:
 
         def search() -> tuple[AvailableNumber, ...]:
             listing = getattr(self.client.available_phone_numbers(iso), kind)
-            return tuple(
-                AvailableNumber(
-                    phone_number=n.phone_number,
-                    friendly_name=n.friendly_name or n.phone_number,
-                    iso_country=n.iso_country or iso,
-                    number_type=kind,
-                    locality=n.locality,
-                    region=n.region,
-                    sms=_capability(n.capabilities, "sms"),
-                    mms=_capability(n.capabilities, "mms"),
-                    voice=_capability(n.capabilities, "voice"),
-                )
-                for n in listing.list(**filters)
-            )
+            return tuple(available_number(n, iso, kind) for n in listing.list(**filters))
 
         return self._call(search)
 
@@ -479,66 +360,39 @@ class TwilioProvider:
         """Buy one number (IncomingPhoneNumbers create); never bought twice after a dropped line."""
 
         def create() -> OwnedNumber:
-            return _owned(self.client.incoming_phone_numbers.create(phone_number=phone_number))
+            return owned_number(
+                self.client.incoming_phone_numbers.create(phone_number=phone_number)
+            )
 
         def find() -> OwnedNumber | None:
             found = self.client.incoming_phone_numbers.list(phone_number=phone_number, limit=1)
-            return _owned(found[0]) if found else None
+            return owned_number(found[0]) if found else None
 
-        number, _attempts, _recovered = self._create_once(create, find, "buy")
+        number, _attempts, _recovered = self._retry.create_once(create, find, "buy")
         return number
 
     def my_numbers(self) -> Sequence[OwnedNumber]:
         """The account's numbers."""
         return self._call(
-            lambda: tuple(_owned(n) for n in self.client.incoming_phone_numbers.list(limit=1000))
+            lambda: tuple(
+                owned_number(n) for n in self.client.incoming_phone_numbers.list(limit=1000)
+            )
         )
 
     def messaging_prices(self, country: str) -> MessagingPrice:
         """Per-segment SMS prices for ``country`` from Pricing v1 Messaging Countries."""
         iso = country.strip().upper()
-        c = self._call(lambda: self.client.pricing.v1.messaging.countries(iso).fetch())
-        by_type: dict[str, Decimal] = {}
-        for carrier in c.outbound_sms_prices or []:
-            for price in carrier.get("prices", []):
-                amount = _decimal(price.get("current_price", price.get("base_price")))
-                kind = str(price.get("number_type", "local")).replace(" ", "_")  # "toll free"
-                if amount is not None and amount > by_type.get(kind, Decimal(-1)):
-                    by_type[kind] = amount
-        if not by_type:
-            raise LocalizedError("Twilio lists no SMS price for {country}.", country=iso)
-        inbound = [
-            _decimal(p.get("current_price", p.get("base_price")))
-            for p in c.inbound_sms_prices or []
-        ]
-        inbound_known = [p for p in inbound if p is not None]
-        return MessagingPrice(
-            country=c.iso_country or iso,
-            country_name=c.country or iso,
-            outbound_sms_price=max(by_type.values()),
-            currency=(c.price_unit or "USD").upper(),
-            inbound_sms_price=max(inbound_known) if inbound_known else None,
-            outbound_by_number_type=tuple(sorted(by_type.items())),
+        return messaging_price(
+            self._call(lambda: self.client.pricing.v1.messaging.countries(iso).fetch()), iso
         )
 
     def number_prices(self, country: str) -> Sequence[NumberPrice]:
         """Monthly rental per number type in ``country`` from Pricing v1 PhoneNumbers Countries."""
         iso = country.strip().upper()
-        c = self._call(lambda: self.client.pricing.v1.phone_numbers.countries(iso).fetch())
-        result = []
-        for p in c.phone_number_prices or []:
-            amount = _decimal(p.get("current_price", p.get("base_price")))
-            if amount is not None:
-                kind = str(p.get("number_type", "local")).replace(" ", "_")
-                result.append(NumberPrice(iso, kind, amount, (c.price_unit or "USD").upper()))
-        return tuple(result)
+        return number_prices(
+            self._call(lambda: self.client.pricing.v1.phone_numbers.countries(iso).fetch()), iso
+        )
 
     def account(self) -> AccountInfo:
         """The account behind the credentials; its ``kind`` ("Trial"/"Full") shows trial limits."""
-        a = self._call(lambda: self.client.api.v2010.account.fetch())
-        return AccountInfo(
-            sid=a.sid,
-            friendly_name=a.friendly_name or a.sid,
-            kind=str(a.type or "Full"),
-            status=str(a.status or "active"),
-        )
+        return account_info(self._call(lambda: self.client.api.v2010.account.fetch()))
