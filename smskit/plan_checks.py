@@ -38,7 +38,14 @@ from smskit.countries import country as country_record
 from smskit.frequency import Purpose
 from smskit.gsm7 import GSM_CHARS
 from smskit.i18n import N_, Text
-from smskit.numbers import InvalidNumber, NumberInfo, parse_number
+from smskit.numbers import (
+    BULK_COLUMNS,
+    InvalidNumber,
+    NumberInfo,
+    invalid_number_text,
+    parse_number,
+    parse_series,
+)
 from smskit.pacing import sending_seconds
 from smskit.quiet_hours import us_state
 from smskit.segments import GSM7, UCS2
@@ -48,6 +55,7 @@ from smskit.templates import Template
 __all__ = [
     "compliance_checks",
     "consent_map",
+    "parse_numbers",
     "parse_recipient_number",
     "price_per_segment",
     "row_findings",
@@ -67,9 +75,41 @@ def parse_recipient_number(recipient: Recipient, default_region: str) -> NumberI
     try:
         return parse_number(recipient.phone, default_region or None)
     except InvalidNumber as error:
-        return Finding(
-            "invalid_number", BLOCK, error.text, "phonenumbers (libphonenumber metadata)"
-        )
+        return _invalid(error.text)
+
+
+def _invalid(reason: Text) -> Finding:
+    return Finding("invalid_number", BLOCK, reason, "phonenumbers (libphonenumber metadata)")
+
+
+def parse_numbers(audience: list[Recipient], default_region: str) -> list[NumberInfo | Finding]:
+    """Every recipient's number at once, with the number engine's bulk parser (each distinct input
+    parsed once); a recipient that already carries its parsed number keeps it.
+
+    >>> [type(x).__name__ for x in parse_numbers([Recipient.of("a", "+14155550100"),
+    ...                                           Recipient.of("b", "x")], "US")]
+    ['NumberInfo', 'Finding']
+    """
+    import pandas as pd
+
+    todo = [r.phone for r in audience if r.number is None]
+    frame = parse_series(pd.Series(todo, dtype=object), default_region or None) if todo else None
+    columns = (
+        zip(*(frame[c].tolist() for c in BULK_COLUMNS), strict=True)
+        if frame is not None
+        else iter(())
+    )
+    out: list[NumberInfo | Finding] = []
+    for r in audience:
+        if r.number is not None:
+            out.append(r.number)
+            continue
+        e164, region, line_type, zones, can_sms, reason = next(columns)
+        if reason:
+            out.append(_invalid(invalid_number_text(r.phone, reason, default_region)))
+        else:
+            out.append(NumberInfo(e164, region, line_type, tuple(zones), bool(can_sms)))
+    return out
 
 
 # Group labels for the preflight: one plain sentence per finding code (row details stay per row).
@@ -91,6 +131,7 @@ def _label(finding: Finding) -> Text:
 
 def row_findings(
     r: Recipient,
+    info: NumberInfo | Finding,
     campaign: Campaign,
     template: Template,
     seen: dict[str, str],
@@ -98,7 +139,6 @@ def row_findings(
 ) -> tuple[NumberInfo | None, str | None, list[Finding]]:
     """Number, rendered text and the content/number findings for one recipient."""
     findings: list[Finding] = []
-    info = parse_recipient_number(r, campaign.default_region)
     number: NumberInfo | None = None
     if isinstance(info, Finding):
         findings.append(info)

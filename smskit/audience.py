@@ -1,0 +1,107 @@
+"""A campaign's audience: recipients from an imported file or from the saved contacts.
+
+Contacts come out of :mod:`smskit.contacts` already parsed (E.164, country, line type, time
+zones), so :func:`smskit.campaign.plan` does not parse them again. A consent column in the file
+("yes"/"no" after the importer normalises it) can be written to the consent ledger as evidence
+with :func:`consent_rows` and :func:`smskit.consent_import.import_consent`; an empty value records
+nothing, because having a number is not consent (CTIA; the guide).
+
+>>> import pathlib, tempfile
+>>> from smskit.contacts import import_contacts
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "list.csv"
+>>> _ = path.write_text("name,phone,consent\\nAna,+14155550100,yes\\nBo,+14155550101,\\n")
+>>> imported = import_contacts(path, "US")
+>>> [(r.key, r.values["name"]) for r in recipients_from_import(imported)]
+[('+14155550100', 'Ana'), ('+14155550101', 'Bo')]
+>>> consent_rows(imported)
+[{'phone': '+14155550100', 'action': 'opt_in', 'source': 'import', 'evidence': 'list.csv row 2'}]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from smskit.campaign_model import Recipient
+from smskit.numbers import NumberInfo
+
+if TYPE_CHECKING:
+    from smskit.contacts import ContactImport
+    from smskit.store import Store
+
+__all__ = ["consent_rows", "recipients_from_import", "recipients_from_store"]
+
+_ACTIONS = {"yes": "opt_in", "no": "opt_out"}
+
+
+def recipients_from_import(imported: ContactImport) -> list[Recipient]:
+    """One recipient per kept contact (landlines included: plan() blocks them with a reason).
+
+    The key is the E.164 number, the row is the file row, the values are the other columns.
+    """
+    contacts, fields = imported.contacts, imported.fields
+    names = [str(c).strip().lower() for c in fields.columns]
+    field_rows = fields.reindex(contacts.index).itertuples(index=False, name=None)
+    out = []
+    for row, phone, region, line, zones, sms, values in zip(
+        contacts.index,
+        contacts["phone_e164"],
+        contacts["region"],
+        contacts["line_type"],
+        contacts["time_zones"],
+        contacts["can_receive_sms"],
+        field_rows,
+        strict=True,
+    ):
+        info = NumberInfo(str(phone), str(region), str(line), tuple(zones), bool(sms))
+        text = {
+            k: "" if v is None or v != v else str(v) for k, v in zip(names, values, strict=True)
+        }
+        out.append(Recipient(str(phone), str(phone), text, int(row), info))
+    return out
+
+
+def recipients_from_store(store: Store) -> list[Recipient]:
+    """Every saved contact as a recipient (key and phone are its E.164 number).
+
+    >>> from smskit.store import Store
+    >>> recipients_from_store(Store.open("sqlite://"))
+    []
+    """
+    out = []
+    for n, c in enumerate(store.iter_contacts(), start=1):
+        info = NumberInfo(
+            c.phone_e164,
+            c.region or "",
+            c.line_type or "unknown",
+            tuple(c.time_zones),
+            c.line_type != "fixed_line",
+        )
+        values = {str(k).lower(): str(v) for k, v in c.fields.items()}
+        out.append(Recipient(c.phone_e164, c.phone_e164, values, n, info))
+    return out
+
+
+def consent_rows(imported: ContactImport) -> list[dict[str, str]]:
+    """Consent-ledger rows for contacts whose file says yes (opt_in) or no (opt_out).
+
+    Rows feed :func:`smskit.consent_import.import_consent` with the campaign's scope.
+    """
+    name = imported.report.file_name
+    rows = []
+    for row, phone, value in zip(
+        imported.contacts.index,
+        imported.contacts["phone_e164"],
+        imported.contacts["consent"],
+        strict=True,
+    ):
+        action = _ACTIONS.get(str(value).strip().lower())
+        if action:
+            rows.append(
+                {
+                    "phone": str(phone),
+                    "action": action,
+                    "source": "import",
+                    "evidence": f"{name} row {row}",
+                }
+            )
+    return rows
