@@ -21,12 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
-from phonenumbers.phonenumberutil import (
-    _GEO_MOBILE_COUNTRIES,
-    COUNTRY_CODE_TO_REGION_CODE,
-    _number_type_helper,
-)
-from phonenumbers.tzdata import TIMEZONE_DATA, TIMEZONE_LONGEST_PREFIX
+from phonenumbers.phonenumberutil import _GEO_MOBILE_COUNTRIES, COUNTRY_CODE_TO_REGION_CODE
+from phonenumbers.tzdata import TIMEZONE_DATA
 
 from smskit.i18n import LocalizedError, Text
 
@@ -94,6 +90,8 @@ _POSSIBLE_ERRORS = {
     ValidationResult.IS_POSSIBLE_LOCAL_ONLY: "local_only",
 }
 _UNKNOWN_TZ = "Etc/Unknown"
+_Valid = tuple[str, str, str, tuple[str, ...], bool]  # the fields of NumberInfo
+_Row = tuple[str | None, str | None, str | None, tuple[str, ...], bool, str]  # + reason code
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +167,8 @@ def parse_number(raw: str, default_region: str | None = None) -> NumberInfo:
         raise InvalidNumber(raw, reason) from None
     country_code = number.country_code or 0
     result = _classify(country_code, phonenumbers.national_significant_number(number))
-    if isinstance(result, NumberInfo):
-        return result
+    if not isinstance(result, str):
+        return NumberInfo(*result)
     raise InvalidNumber(raw, _invalid_reason(number), result)
 
 
@@ -205,7 +203,83 @@ def _known_zones(zones: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple(z for z in zones if z != _UNKNOWN_TZ)
 
 
-def _classify(country_code: int, nsn: str) -> NumberInfo | str:
+# phonenumbers' _number_type_helper tries these descriptions in this order; the first that matches
+# (allowed length, then the whole national number against its pattern) gives the type.
+_TYPE_ORDER = (
+    ("premium_rate", PhoneNumberType.PREMIUM_RATE),
+    ("toll_free", PhoneNumberType.TOLL_FREE),
+    ("shared_cost", PhoneNumberType.SHARED_COST),
+    ("voip", PhoneNumberType.VOIP),
+    ("personal_number", PhoneNumberType.PERSONAL_NUMBER),
+    ("pager", PhoneNumberType.PAGER),
+    ("uan", PhoneNumberType.UAN),
+    ("voicemail", PhoneNumberType.VOICEMAIL),
+    ("fixed_line", PhoneNumberType.FIXED_LINE),
+    ("mobile", PhoneNumberType.MOBILE),
+)
+_GROUP_TYPES = dict(_TYPE_ORDER)
+_Matcher = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None, bool]
+_MATCHERS: dict[tuple[int, int], _Matcher] = {}
+
+
+def _applies(desc: Any, length: int) -> bool:
+    if desc is None or not desc.national_number_pattern:
+        return False
+    return not desc.possible_length or length in desc.possible_length
+
+
+def _matcher(meta: Any, length: int) -> _Matcher:
+    """For one region and number length: the general pattern, one alternation of every type's
+    pattern in phonenumbers' order (a single ``fullmatch`` finds the first type that matches), the
+    mobile pattern (to tell fixed from fixed-or-mobile) and whether fixed and mobile share one."""
+    key = (id(meta), length)  # metadata objects live as long as the process
+    found = _MATCHERS.get(key)
+    if found is None:
+        same = bool(meta.same_mobile_and_fixed_line_pattern)
+        alternatives = [
+            f"(?P<{name}>{getattr(meta, name).national_number_pattern})"
+            for name, _ in _TYPE_ORDER
+            if _applies(getattr(meta, name), length) and not (name == "mobile" and same)
+        ]
+        general = meta.general_desc
+        found = _MATCHERS[key] = (
+            re.compile(general.national_number_pattern) if _applies(general, length) else None,
+            re.compile("|".join(alternatives)) if alternatives else None,
+            re.compile(meta.mobile.national_number_pattern)
+            if _applies(meta.mobile, length)
+            else None,
+            same,
+        )
+    return found
+
+
+def _number_type(nsn: str, meta: Any) -> int:
+    """The same answer as phonenumbers' ``_number_type_helper``, in two or three regex calls."""
+    general, alternation, mobile, same = _matcher(meta, len(nsn))
+    if general is None or alternation is None or general.fullmatch(nsn) is None:
+        return PhoneNumberType.UNKNOWN
+    match = alternation.fullmatch(nsn)
+    if match is None:
+        return PhoneNumberType.UNKNOWN
+    name = match.lastgroup or next(n for n, _ in _TYPE_ORDER if match.group(n) is not None)
+    kind = _GROUP_TYPES[name]
+    if kind == PhoneNumberType.FIXED_LINE and (
+        same or (mobile is not None and mobile.fullmatch(nsn))
+    ):
+        return PhoneNumberType.FIXED_LINE_OR_MOBILE
+    return kind
+
+
+@functools.cache
+def _zone_prefix_lengths(first_two: str) -> tuple[int, ...]:
+    """Lengths of the time-zone prefixes that start like this number, longest first."""
+    lengths = {
+        len(key) for key in TIMEZONE_DATA if first_two.startswith(key) or key[:2] == first_two
+    }
+    return tuple(sorted(lengths, reverse=True))
+
+
+def _classify(country_code: int, nsn: str) -> _Valid | str:
     """Validate a national significant number; the same decisions as phonenumbers'
     ``region_code_for_number`` + ``is_valid_number`` + ``number_type`` + ``time_zones_for_number``,
     but computing the number type once instead of three times. Returns the region on failure.
@@ -218,10 +292,10 @@ def _classify(country_code: int, nsn: str) -> NumberInfo | str:
     for region, meta, leading in regions:
         if leading is not None:
             if leading.match(nsn):
-                found, kind = region, _number_type_helper(nsn, meta)
+                found, kind = region, _number_type(nsn, meta)
                 break
         else:
-            kind = _number_type_helper(nsn, meta)
+            kind = _number_type(nsn, meta)
             if kind != PhoneNumberType.UNKNOWN:
                 found = region
                 break
@@ -234,7 +308,7 @@ def _classify(country_code: int, nsn: str) -> NumberInfo | str:
     )
     zones: tuple[str, ...] = ()
     if geographic:
-        for length in range(min(TIMEZONE_LONGEST_PREFIX, len(e164) - 1), 0, -1):
+        for length in _zone_prefix_lengths(e164[1:3]):
             hit = TIMEZONE_DATA.get(e164[1 : 1 + length])
             if hit is not None:
                 zones = _known_zones(hit)
@@ -243,7 +317,7 @@ def _classify(country_code: int, nsn: str) -> NumberInfo | str:
         # phonenumbers answers "Etc/Unknown" here; the country's zones are more useful for
         # quiet hours (and the compliance rules take the most restrictive one).
         zones = _country_time_zones(country_code)
-    return NumberInfo(e164, found, line_type, zones, line_type not in _NO_SMS_LINE_TYPES)
+    return (e164, found, line_type, zones, line_type not in _NO_SMS_LINE_TYPES)
 
 
 # --- Bulk path ------------------------------------------------------------------------------
@@ -253,7 +327,6 @@ BULK_COLUMNS = ("e164", "region", "line_type", "time_zones", "can_receive_sms", 
 _IGNORABLE = re.compile(r"[0-9+\s\-.()\u00a0]*")  # characters phonenumbers strips anyway
 _SEPARATORS = re.compile(r"[\s\-.()\u00a0]")
 _INTERNATIONAL = re.compile(r"\+([1-9][0-9]{5,16})")
-_Row = tuple[str | None, str | None, str | None, tuple[str, ...], bool, str]
 
 
 def parse_series(values: pd.Series, default_region: str | None = None) -> pd.DataFrame:
@@ -275,7 +348,7 @@ def parse_series(values: pd.Series, default_region: str | None = None) -> pd.Dat
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     cache: dict[str, _Row] = {}
     rows: list[_Row] = []
-    for raw in uniques:
+    for raw in uniques.tolist():
         text = raw if isinstance(raw, str) else ""
         key = _SEPARATORS.sub("", text) if _IGNORABLE.fullmatch(text) else text.strip()
         if not key:
@@ -307,17 +380,14 @@ def _parse_key(key: str, region: str | None) -> _Row:
                 nsn = digits[size:]
                 if nsn[:1] not in ("", "0") and not _may_strip_prefix(country_code, nsn):
                     result = _classify(country_code, nsn)
-                    if isinstance(result, NumberInfo):
-                        return _as_row(result)
+                    if not isinstance(result, str):
+                        return (*result, "")
                 break
     try:
-        return _as_row(parse_number(key, region))
+        info = parse_number(key, region)
+        return (info.e164, info.region, info.line_type, info.time_zones, info.can_receive_sms, "")
     except InvalidNumber as error:
         return (None, error.region or None, None, (), False, error.reason)
-
-
-def _as_row(info: NumberInfo) -> _Row:
-    return (info.e164, info.region, info.line_type, info.time_zones, info.can_receive_sms, "")
 
 
 def _may_strip_prefix(country_code: int, nsn: str) -> bool:

@@ -1,0 +1,323 @@
+"""Reading contact files: encoding, delimiter, header and records, streamed in chunks of rows.
+
+CSV is read with Python's ``csv`` module rather than ``pandas.read_csv``: pandas' C parser can only
+*skip* a row with too many fields (losing its row number) and silently pads a short one, while we
+must report every such row. Everything is read as text, so ``+14155550100`` and ``02139`` keep their
+digits. XLSX is streamed with openpyxl's read-only mode. Row numbers are 1-based, as a spreadsheet
+shows them: the header is row 1.
+
+>>> import pathlib, tempfile
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+>>> _ = path.write_bytes("\\ufeffName;Phone\\nAna;+34 612 34 56 78\\n".encode())
+>>> source = open_source(path)
+>>> source.delimiter, source.columns, [c.rows for c in source.chunks(10)]
+(';', ('Name', 'Phone'), [(2,)])
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from smskit.i18n import LocalizedError, Text
+
+__all__ = ["FileChunk", "MalformedRow", "Source", "open_source"]
+
+_SAMPLE_BYTES = 64 * 1024
+_DELIMITERS = (",", ";", "\t", "|")
+_FALLBACK = "cp1252"  # what Excel on Windows writes as "CSV" in Western Europe and the Americas
+
+
+@dataclass(frozen=True, slots=True)
+class MalformedRow:
+    """A row that could not be split into the header's columns."""
+
+    row: int
+    reason: Text
+
+
+@dataclass(frozen=True, slots=True)
+class FileChunk:
+    """Up to ``size`` data rows: their row numbers, their cells (one tuple per column), problems."""
+
+    rows: tuple[int, ...]
+    cells: tuple[tuple[str, ...], ...]
+    malformed: tuple[MalformedRow, ...]
+    blank: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An opened contact file: what we found about it, and a way to stream its rows."""
+
+    path: Path
+    kind: str  # "csv" or "xlsx"
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    notes: tuple[Text, ...] = field(default=())
+
+    def chunks(self, size: int = 100_000) -> Iterator[FileChunk]:
+        """Stream the data rows ``size`` at a time (memory stays bounded by the chunk).
+
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
+        >>> _ = path.write_text("phone\\n+14155550100\\n\\n+14155550101\\n")
+        >>> [(c.rows, c.blank) for c in open_source(path).chunks(2)]
+        [((2,), 1), ((4,), 0)]
+        """
+        records = self._records()
+        next(records)  # the header
+        yield from _chunked(records, len(self.columns), size)
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        if self.kind == "xlsx":
+            yield from _xlsx_records(self.path)
+            return
+        with self.path.open(encoding=self.encoding, newline="", errors="strict") as handle:
+            yield from _csv_records(handle, self.delimiter)
+
+
+def open_source(path: str | Path, encoding: str | None = None) -> Source:
+    """Open a CSV or XLSX file: detect encoding and delimiter and read the header row.
+
+    ``encoding=None`` tries UTF-8 (with or without BOM, or UTF-16 with BOM) and falls back to
+    Windows-1252 with a note; an explicit encoding that does not fit raises, naming the byte.
+
+    >>> open_source("/nonexistent.csv")
+    Traceback (most recent call last):
+    ...
+    smskit.i18n.LocalizedError: File not found: /nonexistent.csv
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LocalizedError("File not found: {path}", path=str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _open_xlsx(path)
+    raw = path.read_bytes()[:_SAMPLE_BYTES] if path.stat().st_size else b""
+    if not raw.strip(b"\xef\xbb\xbf\xff\xfe\r\n\t ,;"):
+        raise LocalizedError("The file {name} is empty", name=path.name)
+    notes: list[Text] = []
+    chosen = encoding or _detect_encoding(path, raw, notes)
+    if encoding:
+        _check_decodes(path, encoding)
+    sample = raw.decode(chosen, errors="replace")
+    delimiter = _sniff_delimiter(sample)
+    with path.open(encoding=chosen, newline="", errors="strict") as handle:
+        first = next(_csv_records(handle, delimiter), None)
+    if first is None or not any(cell.strip() for cell in first[1]):
+        raise LocalizedError("The file {name} has no header row", name=path.name)
+    return Source(path, "csv", chosen, delimiter, _header(first[1]), tuple(notes))
+
+
+def _detect_encoding(path: Path, raw: bytes, notes: list[Text]) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    offset = _first_bad_utf8(path)
+    if offset is None:
+        return "utf-8-sig"  # also strips a byte-order mark, as Excel writes one
+    with path.open("rb") as handle:
+        handle.seek(offset)
+        byte = handle.read(1)
+    notes.append(
+        Text(
+            "The file is not UTF-8 (byte 0x{byte} at offset {offset}); it was read as "
+            "Windows-1252. Check accented names.",
+            byte=byte.hex().upper(),
+            offset=offset,
+        )
+    )
+    return _FALLBACK if _first_bad(path, _FALLBACK) is None else "latin-1"
+
+
+def _first_bad_utf8(path: Path) -> int | None:
+    return _first_bad(path, "utf-8")
+
+
+def _first_bad(path: Path, encoding: str) -> int | None:
+    """Byte offset of the first byte that does not decode, streaming the file in 1 MiB blocks."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                return done + error.start
+            done += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as error:
+            return done + error.start
+    return None
+
+
+def _check_decodes(path: Path, encoding: str) -> None:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise LocalizedError("Unknown text encoding '{encoding}'", encoding=encoding) from None
+    offset = _first_bad(path, encoding)
+    if offset is not None:
+        with path.open("rb") as handle:
+            row = handle.read(offset).count(b"\n") + 1
+            byte = handle.read(1)
+        raise LocalizedError(
+            "The file is not valid {encoding}: byte 0x{byte} at offset {offset} (row {row})",
+            encoding=encoding,
+            byte=byte.hex().upper(),
+            offset=offset,
+            row=row,
+        )
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """The candidate that splits the first lines into the most, equally many, fields."""
+    lines = sample.splitlines()[:20]
+    if len(sample) >= _SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample may be partial
+    best, best_fields = ",", 1
+    for delimiter in _DELIMITERS:
+        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
+        if not counts:
+            continue
+        consistent = max(set(counts), key=counts.count)
+        if consistent > best_fields and counts.count(consistent) >= 0.8 * len(counts):
+            best, best_fields = delimiter, consistent
+    return best
+
+
+def _header(cells: list[str]) -> tuple[str, ...]:
+    """Column names: blanks become ``column_3``, repeats get a suffix (``email_2``)."""
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        name = cell.strip() or f"column_{position}"
+        base, n = name, 2
+        while name in names:
+            name, n = f"{base}_{n}", n + 1
+        names.append(name)
+    return tuple(names)
+
+
+def _csv_records(
+    handle: IO[str], delimiter: str, width: int | None = None, start: int = 0
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) for every record. A quote that opens and never closes would swallow
+    the rest of the file into one cell; that row is reported and the lines it swallowed are read
+    again as rows of their own, so nothing is lost."""
+    row = start
+    reader = csv.reader(handle, delimiter=delimiter)
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row += 1
+            yield row, ["\x00csv-error", str(error)]
+            continue
+        row += 1
+        if width is None:
+            width = len(cells)  # the header row sets the width
+        broken = next((i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell), None)
+        if len(cells) == width or broken is None:
+            yield row, cells
+            continue
+        first, _, swallowed = cells[broken].replace("\r\n", "\n").partition("\n")
+        yield row, ["\x00runaway-quote", delimiter.join([*cells[:broken], first])]
+        rest = delimiter.join([swallowed, *cells[broken + 1 :]])
+        inner = _csv_records(io.StringIO(rest, newline=""), delimiter, width, row)
+        for row, cells in inner:
+            yield row, cells
+
+
+def _chunked(
+    records: Iterator[tuple[int, list[str]]], width: int, size: int
+) -> Iterator[FileChunk]:
+    while True:
+        batch = list(itertools.islice(records, size))
+        if not batch:
+            return
+        rows: list[int] = []
+        cells: list[list[str]] = []
+        malformed: list[MalformedRow] = []
+        blank = 0
+        for row, values in batch:
+            if values and values[0].startswith("\x00"):
+                malformed.append(MalformedRow(row, _malformed_reason(values)))
+            elif len(values) == width:
+                rows.append(row)
+                cells.append(values)
+            elif not any(value.strip() for value in values):
+                blank += 1
+            else:
+                reason = Text(
+                    "expected {expected} fields but found {found} (a stray delimiter or quote?)",
+                    expected=width,
+                    found=len(values),
+                )
+                malformed.append(MalformedRow(row, reason))
+        columns = tuple(zip(*cells, strict=True)) if cells else tuple(() for _ in range(width))
+        yield FileChunk(tuple(rows), columns, tuple(malformed), blank)
+
+
+def _malformed_reason(values: list[str]) -> Text:
+    if values[0] == "\x00runaway-quote":
+        return Text('a quote (") opens here and is never closed: {text}', text=values[1][:60])
+    return Text("not readable as CSV ({error})", error=values[1])
+
+
+def _open_xlsx(path: Path) -> Source:
+    records = _xlsx_records(path)
+    first = next(records, None)
+    if first is None:
+        raise LocalizedError("The file {name} is empty", name=path.name)
+    return Source(path, "xlsx", "xlsx", "", _header(first[1]))
+
+
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as text, from the first non-empty row (the header) on; rows are cut
+    or padded to the header's width when the cells beyond it are empty."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises zipfile/KeyError/InvalidFileException
+        raise LocalizedError(
+            "{name} is not a readable Excel file ({error})", name=path.name, error=str(error)
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        width = 0
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = [_cell_text(value) for value in values]
+            if not width:
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                width = len(cells)
+                if width:
+                    yield number, cells
+                continue
+            if not any(cell.strip() for cell in cells[width:]):
+                cells = cells[:width] + [""] * (width - len(cells))
+            yield number, cells
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the user typed it: whole numbers without ``.0`` (Excel stores 4155550100 as a
+    float), dates in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
