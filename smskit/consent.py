@@ -46,6 +46,14 @@ from .store_records import ConsentRecord, NewConsentEvent
 TOLL_FREE_UNBLOCK = frozenset({"START", "UNSTOP"})
 
 
+# The ``OptOutType`` parameter of Twilio's inbound webhook (Advanced Opt-Out).
+_TWILIO_OPT_OUT_TYPES = {
+    "STOP": KeywordKind.OPT_OUT,
+    "START": KeywordKind.OPT_IN,
+    "HELP": KeywordKind.HELP,
+}
+
+
 class ReplyKind(StrEnum):
     """Which automatic reply to send."""
 
@@ -311,12 +319,19 @@ class ConsentLedger:
         return self.record(event)
 
     def handle_inbound(
-        self, phone: str, scope: str, text: str, at: datetime | None = None
+        self,
+        phone: str,
+        scope: str,
+        text: str,
+        at: datetime | None = None,
+        opt_out_type: str | None = None,
     ) -> InboundResult:
         """Classify an inbound message, record what it means and say which auto-reply to send.
 
         Only a change of state earns a confirmation: a second STOP gets no second reply
-        (FCC 24-18 allows one confirmation; Spoke#2184 asks not to send more).
+        (FCC 24-18 allows one confirmation; Spoke#2184 asks not to send more). When Twilio's
+        webhook says what it did (``OptOutType`` STOP, START or HELP), that wins over our own
+        matching, because Twilio has already blocked or unblocked the number (mautic#11333).
 
         >>> from smskit.store import Store
         >>> ledger = ConsentLedger(Store.open("sqlite://"))
@@ -326,6 +341,12 @@ class ConsentLedger:
         when = _now(at)
         e164 = canonical_phone(phone)
         match = classify_reply(text, self.keywords, self.market)
+        twilio_kind = _TWILIO_OPT_OUT_TYPES.get((opt_out_type or "").strip().upper())
+        if twilio_kind is not None and twilio_kind is not match.kind:
+            keyword = match.normalized.upper() or (opt_out_type or "").upper()
+            match = dataclasses.replace(
+                match, kind=twilio_kind, keyword=keyword, possible_revocation=False
+            )
         language = match.languages[0] if match.languages else "en"
         before = self.status(e164, scope)
         action: ConsentAction | None = None

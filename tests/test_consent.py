@@ -178,6 +178,13 @@ def test_toll_free_block_lifts_with_start_or_unstop_but_not_yes(store: Store) ->
     assert lifted.status.state is S.RE_OPTED_IN
 
 
+def test_twilio_opt_out_type_wins_over_local_matching(ledger: ConsentLedger) -> None:
+    # A custom Advanced Opt-Out keyword Twilio knows and we don't: Twilio already blocked.
+    result = ledger.handle_inbound(PHONE, "Acme", "BASTA", at=T0, opt_out_type="STOP")
+    assert result.status.state is S.OPTED_OUT
+    assert result.event is not None and result.event.kind == "keyword:BASTA"
+
+
 def test_opt_out_by_email_or_phone_is_recordable(ledger: ConsentLedger) -> None:
     ledger.record(event(A.OPT_IN, source=ConsentSource.POINT_OF_SALE))
     status = ledger.record_opt_out(
