@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from . import gsm7
+from .i18n import LocalizedError
 from .segments import UCS2, analyze
 from .smart_encoding import smart_encoding_map
 
@@ -153,3 +155,36 @@ def back_to_gsm7(text: str, *, smart_encoding: bool = False) -> GsmAdvice:
         suggested_text=suggested,
         fully_gsm=after.encoding != UCS2,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class SendCost:
+    """What one message costs when sent to many recipients at a price per segment."""
+
+    recipients: int
+    segments_per_recipient: int
+    segments: int
+    price_per_segment: Decimal
+    total: Decimal
+
+
+def send_cost(segment_count: int, recipients: int, price_per_segment: Decimal | str) -> SendCost:
+    """Carriers and Twilio bill every segment to every recipient: segments x recipients x price.
+
+    >>> send_cost(2, 1000, "0.0083").total
+    Decimal('16.6000')
+    """
+    try:
+        price = Decimal(str(price_per_segment))
+    except InvalidOperation as error:
+        raise LocalizedError(
+            "Price per segment {value} is not a number", value=price_per_segment
+        ) from error
+    if not price.is_finite() or price < 0:
+        raise LocalizedError("Price per segment must be zero or more, not {value}", value=price)
+    if isinstance(recipients, bool) or not isinstance(recipients, int) or recipients < 0:
+        raise LocalizedError(
+            "Recipients must be a whole number, zero or more, not {value}", value=recipients
+        )
+    segments = segment_count * recipients
+    return SendCost(recipients, segment_count, segments, price, price * segments)

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from typing import Final
-
-import regex
 
 from ._uax29_v10 import RANGES
 
@@ -31,6 +30,10 @@ HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 # Properties that can join a code point to its neighbour (rules GB6-GB13). A text with none of them
 # has one cluster per code point.
 JOINING: Final = frozenset({"EX", "ZWJ", "SM", "PP", "L", "V", "T", "LV", "LVT", "RI", "EM"})
+# A break between code points a and b is certain unless a is in STICKY_BEFORE or b in STICKY_AFTER:
+# every rule that forbids a break (GB3, GB6-GB11, GB13) looks at one of them; the rest only break.
+STICKY_BEFORE: Final = frozenset({"CR", "PP", "ZWJ", "L", "V", "T", "LV", "LVT", "RI"})
+STICKY_AFTER: Final = frozenset({"LF", "EX", "ZWJ", "SM", "EM", "L", "V", "T", "LV", "LVT", "RI"})
 
 
 @functools.cache
@@ -61,24 +64,6 @@ def break_property(code_point: int) -> str:
     if index >= 0 and code_point <= ends[index]:
         return values[index]
     return OTHER
-
-
-def _joiners_pattern() -> regex.Pattern[str]:
-    starts, ends, values = _table()
-    parts = [
-        f"{_escape(first)}-{_escape(last)}"
-        for first, last, value in zip(starts, ends, values, strict=True)
-        if value in JOINING
-    ]
-    parts.append(f"{_escape(HANGUL_FIRST)}-{_escape(HANGUL_LAST)}")
-    return regex.compile("[" + "".join(parts) + "]")
-
-
-def _escape(code_point: int) -> str:
-    return f"\\U{code_point:08X}"
-
-
-JOINERS: Final = _joiners_pattern()
 
 
 def _should_break(start: str, mid: list[str], end: str) -> bool:
@@ -135,9 +120,9 @@ def clusters(text: str) -> list[str]:
     >>> [len(cluster) for cluster in clusters("e\\u0301!🇮🇩")]
     [2, 1, 2]
     """
-    if JOINERS.search(text) is None:
-        return list(text)
     props = [break_property(ord(char)) for char in text]
+    if JOINING.isdisjoint(props):
+        return list(text)  # no code point can join a neighbour: one cluster each
     result: list[str] = []
     first = 0
     length = len(text)
@@ -157,7 +142,7 @@ def clusters(text: str) -> list[str]:
     return result
 
 
-_SURROGATE: Final = regex.compile("[\ud800-\udfff]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 def join_surrogates(text: str) -> str:

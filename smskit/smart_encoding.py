@@ -62,13 +62,15 @@ def smart_encoding_map() -> Mapping[str, str]:
 
 
 @functools.cache
-def translation_table() -> Mapping[int, str]:
+def translation_table() -> dict[int, str]:
     """The map as a ``str.translate`` table (code point -> replacement), for the bulk path.
+
+    A plain dict, because ``str.translate`` takes a fast path for it; treat it as read-only.
 
     >>> "a\\u2019b".translate(translation_table())
     "a'b"
     """
-    return MappingProxyType({ord(char): repl for char, repl in smart_encoding_map().items()})
+    return {ord(char): repl for char, repl in smart_encoding_map().items()}
 
 
 def apply_smart_encoding(text: str) -> SmartEncoded:
