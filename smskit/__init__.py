@@ -7,10 +7,11 @@ The public API, one screen long. Pure logic: this package never imports ipywidge
 from __future__ import annotations
 
 from .advice import GsmAdvice, Replacement, back_to_gsm7
+from .auto_replies import Program
 from .bulk import count_segments
 from .channels import ChannelCost, sms_vs_mms
 from .compliance import Finding, PlannedMessage, Preflight, Severity, preflight, recipient
-from .consent import ConsentLedger, Program
+from .consent import ConsentLedger
 from .consent_events import ConsentState
 from .countries import Country, country
 from .credentials import Credentials, check_format

@@ -8,8 +8,8 @@ The ledger never stores a state: it appends :class:`ConsentEvent` values to the 
 - Opt-outs are honoured immediately, whether by keyword or recorded from email, phone or a form.
 - A reply that may revoke consent in other words (FCC 24-18) is applied or queued for review,
   according to :class:`RevocationPolicy`.
-- Auto-replies carry the CTIA disclosures: brand, frequency, "Msg&Data Rates May Apply", HELP and
-  STOP; with no programme details they are Twilio's default texts.
+- Auto-replies (:mod:`smskit.auto_replies`) carry the CTIA disclosures: brand, frequency,
+  "Msg&Data Rates May Apply", HELP and STOP; without programme details, Twilio's default texts.
 - :func:`smskit.consent_audit.write_audit_csv` exports the log as CSV (formula-injection safe).
 
 >>> auto_reply(ReplyKind.HELP)
@@ -19,13 +19,11 @@ The ledger never stores a state: it appends :class:`ConsentEvent` values to the 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from ._data import read_table
+from .auto_replies import DEFAULT_PROGRAM, Program, ReplyKind, auto_reply
 from .consent_events import (
     ConsentAction,
     ConsentEvent,
@@ -54,68 +52,11 @@ _TWILIO_OPT_OUT_TYPES = {
 }
 
 
-class ReplyKind(StrEnum):
-    """Which automatic reply to send."""
-
-    OPT_OUT = "opt_out"
-    OPT_IN = "opt_in"
-    HELP = "help"
-    CONFIRM = "confirm"  # the double opt-in request
-    SUBSCRIBED = "subscribed"  # first opt-in confirmed (CTIA opt-in confirmation message)
-
-
 class RevocationPolicy(StrEnum):
     """What to do with a reply that revokes consent in other words (FCC 24-18)."""
 
     APPLY = "apply"  # record the opt-out at once
     REVIEW = "review"  # flag it; a person decides within 10 business days
-
-
-@dataclass(frozen=True, slots=True)
-class Program:
-    """The messaging programme the disclosures name (CTIA): brand, frequency, support contact."""
-
-    brand: str = ""
-    frequency: str = ""
-    contact: str = ""
-
-
-_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
-@functools.cache
-def _templates() -> dict[tuple[str, str], str]:
-    return {(row["kind"], row["language"]): row["template"] for row in read_table("auto_replies")}
-
-
-def reply_languages() -> tuple[str, ...]:
-    """Languages with auto-reply texts in ``data/auto_replies.csv``.
-
-    >>> reply_languages()
-    ('en', 'es', 'fr', 'de', 'pt', 'id')
-    """
-    return tuple(dict.fromkeys(language for _, language in _templates()))
-
-
-def auto_reply(kind: ReplyKind, language: str = "en", program: Program = Program()) -> str:
-    """The automatic reply text; bracketed parts are left out when their field is empty.
-
-    >>> auto_reply(ReplyKind.OPT_OUT, "en", Program("Acme"))[:40]
-    'Acme: You have successfully been unsubsc'
-    >>> auto_reply(ReplyKind.HELP, "id", Program("Acme", "4 pesan/bulan", "acme.id"))
-    'Acme: 4 pesan/bulan. Bantuan: acme.id. Balas BERHENTI untuk berhenti berlangganan. Tarif pesan & data mungkin berlaku.'
-    """  # noqa: E501
-    templates = _templates()
-    template = templates.get((kind.value, language)) or templates[(kind.value, "en")]
-    values = {"brand": program.brand, "frequency": program.frequency, "contact": program.contact}
-
-    def optional(match: re.Match[str]) -> str:
-        fields = _FIELD.findall(match.group(1))
-        return match.group(1) if all(values.get(f, "").strip() for f in fields) else ""
-
-    text = _OPTIONAL.sub(optional, template)
-    return _FIELD.sub(lambda m: values.get(m.group(1), "").strip(), text)
 
 
 def to_new_event(event: ConsentEvent) -> NewConsentEvent:
@@ -208,7 +149,7 @@ class ConsentLedger:
         revocation_policy: RevocationPolicy = RevocationPolicy.REVIEW,
         keywords: KeywordSet | None = None,
         market: str | None = None,
-        program: Program = Program(),
+        program: Program = DEFAULT_PROGRAM,
         toll_free: bool = False,
     ) -> None:
         self.store = store

@@ -11,14 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smskit.consent import (
-    ConsentLedger,
-    Program,
-    ReplyKind,
-    RevocationPolicy,
-    auto_reply,
-    reply_languages,
-)
+from smskit.auto_replies import Program, ReplyKind, auto_reply, reply_languages
+from smskit.consent import ConsentLedger, RevocationPolicy
 from smskit.consent_audit import AUDIT_COLUMNS, safe_cell, write_audit_csv
 from smskit.consent_events import (
     TRANSITIONS,

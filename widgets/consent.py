@@ -15,7 +15,8 @@ from datetime import UTC, datetime, timedelta
 import ipywidgets as W
 import traitlets
 
-from smskit.consent import ConsentLedger, InboundResult, Program, RevocationPolicy
+from smskit.auto_replies import Program
+from smskit.consent import ConsentLedger, InboundResult, RevocationPolicy
 from smskit.consent_events import ConsentSource, ConsentStatus
 from smskit.keywords import KeywordMatch, classify_reply, default_keywords
 from smskit.quiet_hours import who_may_be_texted
