@@ -6,6 +6,7 @@ clear message. Screenshots go to ``screenshots/`` (git-ignored).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -47,13 +48,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def voila_url() -> Iterator[str]:
-    """Serve ``notebooks/`` with ``python -m widgets.serve`` as ``make run`` does; yield its URL."""
+@contextlib.contextmanager
+def serve_dashboards(**env_overrides: str) -> Iterator[str]:
+    """Run ``python -m widgets.serve`` as ``make run`` does, with a new SMSKIT_HOME; yield its URL.
+
+    ``env_overrides`` set environment variables for the server and its kernels, e.g. SMSKIT_LANG.
+    """
     port = _free_port()
     home = tempfile.mkdtemp(prefix="smskit-browser-home-")
     log_path = Path(home) / "voila.log"
-    env = {**os.environ, "SMSKIT_HOME": home, "SMSKIT_LANG": "en", "MPLBACKEND": "Agg"}
+    env = {
+        **os.environ,
+        "SMSKIT_HOME": home,
+        "SMSKIT_LANG": "en",
+        "MPLBACKEND": "Agg",
+        **env_overrides,
+    }
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             # The same launcher as `make run`: Voilà on loopback, "/" landing on start.ipynb.
@@ -83,6 +93,13 @@ def voila_url() -> Iterator[str]:
             proc.wait(timeout=15)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def voila_url() -> Iterator[str]:
+    """The dashboards served in English on a free loopback port, for the whole test session."""
+    with serve_dashboards() as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

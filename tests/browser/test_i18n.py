@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, screenshot
+from .conftest import ROOT, screenshot, serve_dashboards
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
@@ -42,3 +42,14 @@ def test_every_dashboard_opens_in_indonesian_from_the_url(open_dashboard, notebo
             "href", "./start.ipynb?lang=id"
         )
     screenshot(page, f"id-{notebook.removesuffix('.ipynb')}")
+
+
+def test_smskit_lang_id_makes_indonesian_the_default(page) -> None:  # type: ignore[no-untyped-def]
+    with serve_dashboards(SMSKIT_LANG="id") as base:
+        page.goto(f"{base}/", timeout=90_000)
+        expect(page).to_have_url(re.compile(r"/voila/render/start\.ipynb$"), timeout=30_000)
+        expect(page.locator(".smskit-title")).to_contain_text("Mulai di sini", timeout=90_000)
+        expect(page.locator(".smskit-cards")).to_contain_text("Pelatih")
+        # The switch still works from an Indonesian default.
+        page.locator(".smskit-language-switch button", has_text="English").click()
+        expect(page.locator(".smskit-title")).to_contain_text("Start here")
