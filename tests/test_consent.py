@@ -111,6 +111,16 @@ def test_fold_is_deterministic_and_only_uses_table_transitions(events: list[Cons
             assert step.before is step.after
 
 
+@given(EVENTS, st.randoms())
+def test_fold_does_not_depend_on_log_order_when_times_differ(
+    events: list[ConsentEvent], rng: object
+) -> None:
+    distinct = list({e.occurred_at: e for e in events}.values())
+    shuffled = list(distinct)
+    rng.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert fold(shuffled, PHONE, "Acme") == fold(distinct, PHONE, "Acme")
+
+
 def test_events_from_another_number_are_refused_by_the_fold() -> None:
     other = ConsentEvent("+14155550199", "Acme", A.OPT_IN, ConsentSource.MANUAL, T0)
     with pytest.raises(LocalizedError):
