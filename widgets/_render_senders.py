@@ -306,9 +306,12 @@ def speed_chart_svg(rows: Sequence[SenderSummary]) -> str:
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smskit"}):
         fig, ax = plt.subplots(figsize=(6.4, 2.4), dpi=100)
         hours = [r.broadcast.seconds / 3600 for r in shown]
-        labels = [type_name(r.sender_type) for r in shown]
+        # Types the country cannot use stay on the chart for comparison, greyed and starred.
+        labels = [type_name(r.sender_type) + ("" if r.available else " *") for r in shown]
         bars = ax.barh(
-            labels[::-1], hours[::-1], color=[COLOURS[r.sender_type] for r in shown][::-1]
+            labels[::-1],
+            hours[::-1],
+            color=[COLOURS[r.sender_type] if r.available else "#cbd5e0" for r in shown][::-1],
         )
         ax.bar_label(
             bars,
@@ -326,7 +329,11 @@ def speed_chart_svg(rows: Sequence[SenderSummary]) -> str:
         ax.set_xlim(min(hours) / 3, max(hours) * 8)
         svg = _svg(fig)
         plt.close(fig)
-    return f"<div class='smskit-speed-chart'>{svg}</div>"
+    note = ""
+    if not all(r.available for r in shown):
+        missing = html.escape(t("not available in this country"))
+        note = f"<p style='font-size:11px;color:{_MUTED}'>* {missing}</p>"
+    return f"<div class='smskit-speed-chart'>{svg}{note}</div>"
 
 
 def alpha_table(countries: Sequence[Country]) -> str:

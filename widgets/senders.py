@@ -27,6 +27,11 @@ from ._status import StatusLine, shows_errors
 t = Translator("senders")
 
 
+def _wide(width: str = "430px") -> dict[str, Any]:
+    """Room for long labels (and their Indonesian translations) beside the input."""
+    return {"style": {"description_width": "initial"}, "layout": W.Layout(width=width)}
+
+
 def _section(css: str, *children: W.Widget) -> W.VBox:
     box = W.VBox(list(children), layout=W.Layout(margin="10px 0"))
     box.add_class(css)
@@ -49,13 +54,14 @@ class SenderComparison(W.VBox):
         self._drawn: tuple[int, str] | None = None
         self.header = DashboardHeader("Sender Comparison", t)
         self.lesson = Lesson("senders")
-        wide = {"style": {"description_width": "initial"}}
         ordered = sorted(countries(), key=lambda c: c.name)
         codes = [(f"{c.name} ({c.code})", c.code) for c in ordered]
         # The comparison table and its filters.
-        self.country = W.Dropdown(options=codes, value="US", **wide)
-        self.use_case = W.Dropdown(options=[("-", "")], value="", **wide)
-        self.volume = W.BoundedIntText(value=10_000, min=0, max=100_000_000, step=1000, **wide)
+        self.country = W.Dropdown(options=codes, value="US", **_wide("320px"))
+        self.use_case = W.Dropdown(options=[("-", "")], value="", **_wide("360px"))
+        self.volume = W.BoundedIntText(
+            value=10_000, min=0, max=100_000_000, step=1000, **_wide("260px")
+        )
         self.price_set = W.ToggleButtons(
             options=[("", "published"), ("", "guide_2023")],
             value="published",
@@ -69,13 +75,15 @@ class SenderComparison(W.VBox):
         self.prices_note = W.HTML()
         # The questionnaire and its answer.
         self.questions_title = W.HTML()
-        self.q_use_case = W.Dropdown(options=[("", u.value) for u in UseCase], value="otp", **wide)
+        self.q_use_case = W.Dropdown(
+            options=[("", u.value) for u in UseCase], value="otp", **_wide()
+        )
         self.q_replies = W.Checkbox(value=False, indent=False)
-        self.q_countries = W.Text(value="GB", **wide)
-        self.q_volume = W.BoundedIntText(value=10_000, min=0, max=100_000_000, step=1000, **wide)
-        self.q_peak = W.BoundedFloatText(value=0, min=0, max=100_000, **wide)
-        self.q_budget = W.BoundedFloatText(value=0, min=0, max=10_000_000, **wide)
-        self.q_weeks = W.BoundedIntText(value=4, min=0, max=104, **wide)
+        self.q_countries = W.Text(value="GB", **_wide())
+        self.q_volume = W.BoundedIntText(value=10_000, min=0, max=100_000_000, step=1000, **_wide())
+        self.q_peak = W.BoundedFloatText(value=0, min=0, max=100_000, **_wide())
+        self.q_budget = W.BoundedFloatText(value=0, min=0, max=10_000_000, **_wide())
+        self.q_weeks = W.BoundedIntText(value=4, min=0, max=104, **_wide())
         self.answer = W.HTML()
         # Charts.
         self.charts_title = W.HTML()
