@@ -109,8 +109,9 @@ def fingerprint(campaign: Campaign, template: Template, audience: list[Recipient
     head = (campaign.name, template.source, s.kind, s.address, str(s.segments_per_second))
     tail = (str(campaign.send_at), campaign.smart_encoding, campaign.default_region)
     digest.update(repr(head + tail + (campaign.purpose,)).encode())
-    for r in audience:
-        digest.update(repr((r.key, r.phone, sorted(r.values.items()))).encode())
+    for r in audience:  # unit and record separators cannot occur in a CSV cell by accident
+        items = "\x1f".join(f"{k}\x1f{v}" for k, v in sorted(r.values.items()))
+        digest.update(f"{r.key}\x1f{r.phone}\x1f{items}\x1e".encode())
     return digest.hexdigest()[:32]
 
 

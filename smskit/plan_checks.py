@@ -256,10 +256,11 @@ def compliance_checks(
             out.append(((), None))
             continue
         status = consent.get(number.e164)
-        state = us_state(number.e164) if number.region == "US" else ""
-        key = (number.region, state, number.time_zones, _consent_key(status))
+        area = number.e164[2:5] if number.region == "US" else ""  # the state comes from it
+        key = (number.region, area, number.time_zones, _consent_key(status))
         found = cache.get(key)
         if found is None:
+            state = us_state(number.e164) if area else ""
             to = CheckedRecipient(number.e164, number.region, number.time_zones, state)
             result = preflight(neutral, to, status, (), start)
             found = cache[key] = (

@@ -22,6 +22,7 @@ headers in spreadsheets are typed by people (``First_Name`` and ``first_name`` a
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -139,23 +140,27 @@ class Template:
         >>> parse_template("{a}-{b|0}").render_normalised({"a": "x"}).text
         'x-0'
         """
-        out: list[str] = []
-        missing: list[str] = []
-        for part in self.parts:
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            raw = values.get(part.field)
-            value = raw.strip() if isinstance(raw, str) else ("" if raw is None else str(raw))
+        # The hot loop of plan() (a million recipients): literals are pre-escaped into one
+        # str.format pattern, so each row only looks its values up.
+        pattern, slots = _compiled(self.parts)
+        get = values.get
+        filled: list[str] = []
+        missing: list[str] | None = None
+        for name, fallback in slots:
+            raw = get(name)
+            value = raw.strip() if raw.__class__ is str else ("" if raw is None else str(raw))
             if value:
-                out.append(value)
-            elif part.fallback is not None:
-                out.append(part.fallback)
-            elif part.field not in missing:
-                missing.append(part.field)
+                filled.append(value)
+            elif fallback is not None:
+                filled.append(fallback)
+            else:
+                if missing is None:
+                    missing = []
+                if name not in missing:
+                    missing.append(name)
         if missing:
             return Rendering(None, tuple(missing))
-        return Rendering("".join(out), ())
+        return Rendering(pattern.format(*filled), ())
 
     def sample(self) -> str:
         """The template with each placeholder shown as ``[field]``, for previews without data.
@@ -164,6 +169,18 @@ class Template:
         'Hi [name]'
         """
         return "".join(p if isinstance(p, str) else f"[{p.field}]" for p in self.parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(
+    parts: tuple[str | Placeholder, ...],
+) -> tuple[str, tuple[tuple[str, str | None], ...]]:
+    """A positional ``str.format`` pattern for the literals and the (field, fallback) slots."""
+    pattern = "".join(
+        p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in parts
+    )
+    slots = tuple((p.field, p.fallback) for p in parts if isinstance(p, Placeholder))
+    return pattern, slots
 
 
 def parse_template(source: str) -> Template:
