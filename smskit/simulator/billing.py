@@ -68,6 +68,7 @@ def country_prices() -> dict[str, CountryPrice]:
     return prices
 
 
+@functools.lru_cache(maxsize=65_536)  # campaigns repeat numbers and bodies
 def country_of(number: str) -> str | None:
     """The ISO country of an E.164 number, or None if it has none (alphanumeric, short code).
 
@@ -88,6 +89,7 @@ def country_of(number: str) -> str | None:
     return None if region in (None, "ZZ", "001") else str(region)
 
 
+@functools.lru_cache(maxsize=65_536)  # campaigns repeat numbers and bodies
 def is_possible(number: str) -> bool:
     """True if ``number`` is a plausible E.164 number (Twilio rejects others with 21211).
 
@@ -124,6 +126,7 @@ def is_short_code(sender: str) -> bool:
     return sender.isdigit() and 5 <= len(sender) <= 6
 
 
+@functools.lru_cache(maxsize=65_536)  # campaigns repeat numbers and bodies
 def sender_class(sender: str, destination_country: str | None) -> str:
     """The throughput class of a sender for a destination (Twilio MPS table, facts B3).
 
@@ -153,6 +156,7 @@ def alphanumeric_support(country: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=65_536)  # campaigns repeat numbers and bodies
 def count_segments(body: str, smart_encoded: bool = False) -> int:
     """Segments Twilio bills for ``body``, from smskit's segment engine (``smskit.analyze``).
 
