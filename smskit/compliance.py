@@ -22,43 +22,33 @@ may be sent:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 
-from ._data import read_table
 from .consent_events import ConsentState, ConsentStatus
+from .content_rules import MAX_BODY_CHARACTERS, check_content
 from .countries import AlphaSupport, Tristate, UnknownCountryError, country
+from .findings import CTIA, GUIDE, TCPA, Finding, Severity
 from .frequency import Purpose, SentMessage, cap_release, exceeded_caps
 from .i18n import LocalizedError, Text
-from .keywords import KeywordKind, default_keywords, reply_words
 from .numbers import parse_number
 from .quiet_hours import next_allowed_time, us_state
-from .segments import analyze
 
-MAX_BODY_CHARACTERS = 1600  # Twilio error 21617
-TCPA = "TCPA 47 CFR 64.1200(c)(1)"
-CTIA = "CTIA Messaging Principles & Best Practices (2023)"
-GUIDE = "Bisnis SMS: Panduan Utama (respond.io, 2023)"
-
-
-class Severity(StrEnum):
-    """A block stops the send; a warning is shown and the send may go ahead."""
-
-    BLOCK = "block"
-    WARN = "warn"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One rule's verdict on a planned message."""
-
-    code: str
-    severity: Severity
-    reason: Text
-    source: str
+__all__ = [
+    "MAX_BODY_CHARACTERS",
+    "CompliancePolicy",
+    "Finding",
+    "PlannedMessage",
+    "Preflight",
+    "Purpose",
+    "Recipient",
+    "SentMessage",
+    "Severity",
+    "content_findings",
+    "preflight",
+    "recipient",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,80 +225,13 @@ def _geography_findings(message: PlannedMessage, to: Recipient) -> list[Finding]
     return findings
 
 
-@functools.cache
-def _prohibited() -> tuple[tuple[tuple[str, ...], str, Severity, str], ...]:
-    return tuple(
-        (tuple(reply_words(row["term"])), row["category"], Severity(row["severity"]), row["source"])
-        for row in read_table("prohibited_content")
-    )
-
-
-def has_opt_out_instructions(body: str) -> bool:
-    """True when the body names an opt-out keyword in any language (e.g. "Reply STOP").
-
-    >>> has_opt_out_instructions("Balas BERHENTI untuk berhenti"), has_opt_out_instructions("Hi!")
-    (True, False)
-    """
-    words = {w.upper() for w in reply_words(body)}
-    return bool(words & set(default_keywords().words(KeywordKind.OPT_OUT)))
-
-
-def _contains(words: Sequence[str], term: tuple[str, ...]) -> bool:
-    n = len(term)
-    return any(tuple(words[i : i + n]) == term for i in range(len(words) - n + 1))
-
-
 def content_findings(message: PlannedMessage) -> list[Finding]:
     """Content rules: opt-out instructions in a first message, SHAFT categories, length.
 
     >>> [f.code for f in content_findings(PlannedMessage("Casino night!", first_message=True))]
     ['content.no_opt_out', 'content.shaft.gambling']
     """
-    findings = []
-    if message.first_message and not has_opt_out_instructions(message.body):
-        findings.append(
-            Finding(
-                "content.no_opt_out",
-                Severity.BLOCK,
-                Text("A first message must say how to opt out (e.g. 'Reply STOP to opt out')"),
-                GUIDE + "; " + CTIA,
-            )
-        )
-    words = reply_words(message.body)
-    seen: set[str] = set()
-    for term, category, severity, source in _prohibited():
-        if category not in seen and _contains(words, term):
-            seen.add(category)
-            findings.append(
-                Finding(
-                    f"content.shaft.{category}",
-                    severity,
-                    Text(
-                        "Mentions {term}: {category} content is restricted by carriers (SHAFT)",
-                        term=" ".join(term),
-                        category=category,
-                    ),
-                    source,
-                )
-            )
-    if len(message.body) > MAX_BODY_CHARACTERS:
-        # Twilio counts characters for error 21617; the segment count shows what it would cost.
-        segments = analyze(message.body).segment_count
-        findings.append(
-            Finding(
-                "content.too_long",
-                Severity.BLOCK,
-                Text(
-                    "The message has {count} characters ({segments} segments); the limit is "
-                    "{limit}",
-                    count=len(message.body),
-                    segments=segments,
-                    limit=MAX_BODY_CHARACTERS,
-                ),
-                "Twilio error 21617",
-            )
-        )
-    return findings
+    return check_content(message.body, message.first_message)
 
 
 def preflight(
@@ -333,7 +256,7 @@ def preflight(
         raise LocalizedError("The time {time} has no time zone", time=now)
     findings = _consent_findings(consent, message, policy)
     findings += _geography_findings(message, to)
-    findings += content_findings(message)
+    findings += check_content(message.body, message.first_message)
     permanent = any(f.severity is Severity.BLOCK for f in findings)
 
     hours_apply = message.purpose is Purpose.MARKETING or policy.quiet_hours_for_transactional
