@@ -21,19 +21,22 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from smskit.i18n import N_, LocalizedError, Text
 from smskit.providers import AccountInfo, Provider, ProviderError
 
 __all__ = [
+    "Connection",
     "ConnectionVerdict",
     "Credentials",
     "Secret",
     "check_connection",
     "check_format",
+    "connect",
+    "connect_simulator",
     "forget",
     "from_env",
     "load",
@@ -41,25 +44,33 @@ __all__ = [
 ]
 
 # Formats from Twilio's docs: Account SIDs are "AC" + 32 hex digits, API key SIDs "SK" + 32 hex;
-# Auth Tokens are 32 hex digits; API key secrets are 32 letters and digits.
+# Auth Tokens are 32 hex digits; API key secrets are 32 characters.
 ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 API_KEY_SID = re.compile(r"SK[0-9a-fA-F]{32}")
 AUTH_TOKEN = re.compile(r"[0-9a-fA-F]{32}")
-API_SECRET = re.compile(r"[0-9A-Za-z]{32}")
+API_SECRET = re.compile(r"[0-9A-Za-z_-]{32}")  # Twilio shows letters and digits; allow URL-safe
 KEYRING_SERVICE = "smskit-twilio"
 CREDENTIALS_FILE = "twilio-credentials.json"
 
 
-@dataclass(frozen=True, slots=True)
 class Secret:
     """A secret string that never shows itself: ``repr``, ``str`` and ``format`` give a mask.
+
+    Not a dataclass on purpose: ``dataclasses.asdict`` would unpack one. Copies are the same
+    object, and pickling is refused, so the value cannot leak through a copy or a cache.
 
     >>> s = Secret("hunter2")
     >>> (repr(s), f"{s}", s.reveal())
     ("Secret('********')", '********', 'hunter2')
     """
 
-    _value: str = field(repr=False)
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        object.__setattr__(self, "_value", value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Secret cannot be changed")
 
     def reveal(self) -> str:
         """The real value: pass it straight to the twilio client, never to print or log.
@@ -67,7 +78,8 @@ class Secret:
         >>> Secret("x").reveal()
         'x'
         """
-        return self._value
+        value: str = object.__getattribute__(self, "_value")
+        return value
 
     def __repr__(self) -> str:
         return "Secret('********')"
@@ -81,12 +93,18 @@ class Secret:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Secret):
             return NotImplemented
-        return hmac.compare_digest(self._value.encode(), other._value.encode())
+        return hmac.compare_digest(self.reveal().encode(), other.reveal().encode())
 
     def __hash__(self) -> int:
-        return hash(("Secret", len(self._value)))
+        return hash(("Secret", len(self.reveal())))
 
-    def __getstate__(self) -> None:
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Secret:
+        return self
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
         raise TypeError("a Secret is not pickled")
 
 
@@ -146,7 +164,8 @@ def check_format(account_sid: str, secret: str, api_key_sid: str | None = None) 
             )
         if not API_SECRET.fullmatch(token):
             raise LocalizedError(
-                "API key secret: expected 32 letters and digits (got {n} characters).", n=len(token)
+                "API key secret: expected 32 letters, digits, '-' or '_' (got {n} characters).",
+                n=len(token),
             )
         return Credentials(sid, token, key)
     if not AUTH_TOKEN.fullmatch(token):
@@ -257,8 +276,9 @@ def _parse(payload: str, origin: str) -> Credentials:
 def load(*, home: Path | None = None, env: Mapping[str, str] | None = None) -> Credentials | None:
     """Credentials from the environment, else the keyring, else the private file; None if nowhere.
 
-    >>> import tempfile; load(home=Path(tempfile.mkdtemp()), env={}) is None or True
-    True
+    >>> env = {"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "2" * 32}
+    >>> load(env=env).account_sid[-4:]  # the environment wins
+    '1111'
     """
     found = from_env(env)
     if found is not None:
@@ -357,3 +377,51 @@ def _failed(error: ProviderError) -> ConnectionVerdict:
         return ConnectionVerdict("no_network", Text(VERDICTS["no_network"]))
     text = Text(VERDICTS["error"], status=error.status, code=error.code)
     return ConnectionVerdict("error", text, code=error.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """A provider and its verdict; ``saved_to``: where the credentials were saved, if anywhere."""
+
+    provider: Provider
+    verdict: ConnectionVerdict
+    saved_to: str | None = None
+
+
+def connect(
+    creds: Credentials, *, base_url: str | None = None, remember: str | None = None
+) -> Connection:
+    """Test ``creds`` against Twilio (or ``base_url``); save them (``"keyring"``/``"file"``) only if
+    they work.
+
+    >>> import socket
+    >>> with socket.socket() as s:
+    ...     _ = s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    >>> creds = Credentials("AC" + "a" * 32, "b" * 32)
+    >>> connect(creds, base_url=f"http://127.0.0.1:{port}").verdict.kind
+    'no_network'
+    """
+    from smskit.providers.twilio import TwilioProvider
+
+    provider = TwilioProvider.from_credentials(creds, base_url=base_url)
+    verdict = check_connection(provider)
+    saved = save(creds, remember) if verdict.ok and remember else None
+    return Connection(provider, verdict, saved)
+
+
+def connect_simulator(handle: Any = None) -> Connection:
+    """Connect to a simulator handle, by default the shared built-in one (``simulator.shared()``).
+
+    >>> from smskit.simulator import start
+    >>> with start() as handle:
+    ...     connect_simulator(handle).verdict.kind
+    'ok'
+    """
+    from smskit.providers.twilio import TwilioProvider
+
+    if handle is None:
+        from smskit import simulator
+
+        handle = simulator.shared()
+    provider = TwilioProvider.for_simulator(handle)
+    return Connection(provider, check_connection(provider))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import os
 import pickle
@@ -138,6 +140,16 @@ def test_secret_never_shows_in_repr_str_format_or_containers() -> None:
 def test_secret_refuses_pickling() -> None:
     with pytest.raises(TypeError):
         pickle.dumps(Secret(TOKEN))
+    with pytest.raises(TypeError):
+        pickle.dumps(check_format(SID, TOKEN))
+
+
+def test_asdict_and_copies_keep_the_secret_masked() -> None:
+    creds = check_format(SID, TOKEN)
+    assert TOKEN not in str(dataclasses.asdict(creds))
+    assert TOKEN not in repr(copy.deepcopy(creds))
+    with pytest.raises(AttributeError):
+        creds.secret._value = "x"  # type: ignore[attr-defined]
 
 
 def test_secrets_compare_by_value() -> None:

@@ -20,9 +20,8 @@ from typing import Any
 import ipywidgets as W
 import traitlets
 
-from smskit.credentials import check_connection, check_format, save
+from smskit.credentials import check_format, connect, connect_simulator, load
 from smskit.providers import AvailableNumber, is_final_status
-from smskit.providers.twilio import TwilioProvider
 
 from . import _render_provider as R
 from ._i18n import Translator, on_language_change
@@ -70,6 +69,7 @@ class ProviderSetup(W.VBox):
         self.history: list[str] = []
         self.found: tuple[AvailableNumber, ...] = ()
         self._pending_purchase: str | None = None
+        self._saved: Any = None  # Credentials found by smskit.credentials.load()
         self._watcher: threading.Thread | None = None
 
         self.header = DashboardHeader("Provider Setup", t)
@@ -239,36 +239,46 @@ class ProviderSetup(W.VBox):
 
     # -- step 1 and 2 -----------------------------------------------------------------------
 
+    @shows_errors
     def _on_mode_change(self, _change: dict[str, Any]) -> None:
         self.provider = None
         self.connected_steps.layout.display = "none"
         self.verdict.value = ""
         self.status.clear()
         self._refresh()
+        if self.mode.value == TWILIO:
+            # Environment, keyring or private file: the token stays in smskit, never in a widget.
+            self._saved = load()
+            if self._saved is not None:
+                self.account_sid.value = self._saved.account_sid
+                found = t(
+                    "Saved credentials found for {sid}: leave the Auth Token empty to use them.",
+                    sid=self._saved.account_sid,
+                )
+                self.status.show(found)
 
     @shows_errors
     def _on_connect_button_click(self, _button: W.Button) -> None:
+        self.status.clear()
         if self.mode.value == SIMULATOR:
-            handle = self._simulator
-            if handle is None:
-                from smskit import simulator
-
-                handle = self._simulator = simulator.shared()
-            provider = TwilioProvider.for_simulator(handle)
+            connection = connect_simulator(self._simulator)
         else:
-            creds = check_format(self.account_sid.value, self.auth_token.value)
+            saved = self._saved
+            if saved and not self.auth_token.value and self.account_sid.value == saved.account_sid:
+                creds = saved
+            else:
+                creds = check_format(self.account_sid.value, self.auth_token.value)
             self.auth_token.value = ""  # keep the token out of the widget state (and the page)
-            provider = TwilioProvider.from_credentials(creds, base_url=self._twilio_base_url)
-            if self.save_to.value != "none":
-                save(creds, self.save_to.value)
-        verdict = check_connection(provider)
+            remember = None if self.save_to.value == "none" else self.save_to.value
+            connection = connect(creds, base_url=self._twilio_base_url, remember=remember)
+        verdict = connection.verdict
         self.verdict.value = R.verdict_html(verdict)
         if not verdict.ok:
             self.provider = None
             self.connected_steps.layout.display = "none"
             return
         self.trial = verdict.account is not None and verdict.account.is_trial
-        self.provider = provider
+        self.provider = connection.provider
         self.connected_steps.layout.display = ""
         self._on_refresh_button_click(None)
 

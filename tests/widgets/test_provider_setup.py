@@ -130,6 +130,21 @@ def test_real_account_purchase_needs_explicit_confirmation(handle: Any) -> None:
     assert chosen in {n.phone_number for n in handle.numbers()}
 
 
+def test_saved_credentials_are_used_without_showing_the_token(
+    handle: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", handle.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", handle.auth_token)
+    w = ProviderSetup(handle, twilio_base_url=handle.url)
+    w.mode.value = TWILIO
+    assert w.account_sid.value == handle.account_sid
+    assert "Saved credentials found" in w.status.value
+    w.connect_button.click()  # token field left empty
+    assert w.provider is not None, w.verdict.value + w.status.value
+    shown = " ".join(str(getattr(c, "value", "")) for c in (w.auth_token, w.verdict, w.status))
+    assert handle.auth_token not in shown
+
+
 def test_language_switch_relabels(wizard: ProviderSetup) -> None:
     LANGUAGE.lang = "id"
     try:
