@@ -13,13 +13,22 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from smskit.advice import GsmAdvice, SendCost
+from smskit.advice import GsmAdvice, Replacement, SendCost
 from smskit.graphemes import join_surrogates
+from smskit.i18n import N_
 from smskit.segments import Analysis, CharClass
 
 from ._i18n import render_text
 
 Translate = Callable[..., str]
+
+# Where a replacement comes from (smskit.advice), as staff read it.
+SOURCES = {
+    "smart-encoding": N_("Twilio Smart Encoding"),
+    "composed": N_("same letter, composed"),
+    "accents-removed": N_("accent removed"),
+    "look-alike": N_("look-alike letter"),
+}
 
 CHAR_CLASSES = {
     CharClass.BASIC: "smskit-char-gsm",
@@ -218,12 +227,29 @@ def render_advice_summary(advice: GsmAdvice, t: Translate) -> str:
         )
     else:
         text = t(
-            "Some characters have no GSM-7 equivalent; the message stays UCS-2 "
-            "({before} → {after} segment(s)).",
+            "Some characters have no GSM-7 equivalent: UCS-2, {before} → {after} segment(s).",
             before=advice.segments_now,
             after=advice.segments_after,
         )
     return f'<div class="smskit-advice-summary">{html.escape(text)}</div>'
+
+
+def render_replacement(replacement: Replacement, t: Translate) -> str:
+    """One suggestion: the character, its code point(s), how often, and what to write instead."""
+    points = " ".join(f"U+{ord(char):04X}" for char in replacement.character)
+    shown = (
+        f"<code class='smskit-advice-char'>{html.escape(replacement.character)}</code> ({points})"
+    )
+    times = html.escape(t("×{n}", n=replacement.occurrences))
+    if replacement.replacement is None:
+        instead = html.escape(t("no GSM-7 equivalent: remove it or rephrase"))
+    else:
+        source = html.escape(t(SOURCES.get(replacement.source, replacement.source)))
+        instead = (
+            f"→ <code class='smskit-advice-replacement'>{html.escape(replacement.replacement)}"
+            f"</code> <small>({source})</small>"
+        )
+    return f'<span class="smskit-advice-row">{shown} {times} {instead}</span>'
 
 
 def render_cost(cost: SendCost, t: Translate) -> str:
