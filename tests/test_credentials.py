@@ -332,3 +332,20 @@ def test_api_key_credentials_work_against_simulator(simulator: object) -> None:
     provider = TwilioProvider.from_credentials(creds, base_url=simulator.url)  # type: ignore[attr-defined]
     assert check_connection(provider).ok
     assert provider.account_sid == simulator.account_sid  # type: ignore[attr-defined]
+
+
+def test_connect_saves_only_credentials_that_work(
+    simulator: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_keyring: None
+) -> None:
+    from smskit.credentials import connect
+
+    monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
+    url = simulator.url  # type: ignore[attr-defined]
+    sid = simulator.account_sid  # type: ignore[attr-defined]
+    wrong = connect(check_format(sid, "0" * 32), base_url=url, remember="file")
+    assert wrong.verdict.kind == "wrong_credentials" and wrong.saved_to is None
+    assert not (tmp_path / CREDENTIALS_FILE).exists()
+    right = connect(check_format(sid, simulator.auth_token), base_url=url, remember="file")  # type: ignore[attr-defined]
+    assert right.verdict.ok and right.saved_to == "file"
+    assert stat.S_IMODE((tmp_path / CREDENTIALS_FILE).stat().st_mode) == 0o600
+    assert load(env={}) == check_format(sid, simulator.auth_token)  # type: ignore[attr-defined]
