@@ -12,6 +12,7 @@ import copy
 import json
 import os
 import subprocess
+import sys
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -324,3 +325,14 @@ def test_injected_fault_bodies_have_twilios_four_fields(
         assert response.status_code == status
         assert set(response.json()) >= ERROR_FIELDS and response.json()["status"] == status
     sim.configure(fault_429=0)
+
+
+def test_a_failed_fetch_fails_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "PACKAGE", "@twilio-alpha/mcp@0.0.0-no-such-version")
+    monkeypatch.setattr(module, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="could not fetch"):
+        _fetch_specs(tmp_path)
+    monkeypatch.setattr(module, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception):
+        _fetch_specs(tmp_path)
