@@ -32,10 +32,11 @@ def _migrate(connection: sa.Connection) -> None:
         context.run_migrations()
 
 
-given = context.config.attributes.get("connection")
-if given is not None:
-    _migrate(given)
-else:
+def _run() -> None:
+    given = context.config.attributes.get("connection")
+    if given is not None:
+        _migrate(given)
+        return
     url = context.get_x_argument(as_dictionary=True).get("url") or context.config.get_main_option(
         "sqlalchemy.url"
     )
@@ -45,3 +46,9 @@ else:
     with engine.begin() as connection:
         _migrate(connection)
     engine.dispose()
+
+
+# Alembic runs this file with a live context; anything else importing it (pytest's doctest
+# collection walks every .py under smskit/) finds no context and must do nothing.
+if hasattr(context, "config"):
+    _run()
