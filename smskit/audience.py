@@ -19,6 +19,9 @@ nothing, because having a number is not consent (CTIA; the guide).
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from smskit.campaign_model import Recipient
@@ -28,9 +31,60 @@ if TYPE_CHECKING:
     from smskit.contacts import ContactImport
     from smskit.store import Store
 
-__all__ = ["consent_rows", "recipients_from_import", "recipients_from_store"]
+__all__ = [
+    "FileColumns",
+    "consent_rows",
+    "file_columns",
+    "recipients_from_import",
+    "recipients_from_store",
+    "save_upload",
+]
 
 _ACTIONS = {"yes": "opt_in", "no": "opt_out"}
+# Header words that name a phone column, in English and Bahasa Indonesia (nomor HP, telepon).
+_PHONE_WORDS = re.compile(r"phone|mobile|cell|tel|msisdn|number|nomor|hp|wa\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FileColumns:
+    """A contact file's header and the best guesses for its phone and consent columns."""
+
+    columns: tuple[str, ...]
+    phone: str | None
+    consent: str | None
+
+
+def file_columns(path: str | Path) -> FileColumns:
+    """Read only the header of a CSV/XLSX contact file and guess the columns to map.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = p.write_text("Nama,Nomor HP,SMS opt-in\\nAna,+6281234567890,ya\\n")
+    >>> file_columns(p)
+    FileColumns(columns=('Nama', 'Nomor HP', 'SMS opt-in'), phone='Nomor HP', consent='SMS opt-in')
+    """
+    from smskit.contacts_detect import find_consent_columns
+    from smskit.contacts_io import open_source
+
+    columns = open_source(path).columns
+    phone = next((c for c in columns if _PHONE_WORDS.search(c)), None)
+    consent = find_consent_columns(columns, None, phone or "") if columns else ()
+    return FileColumns(tuple(columns), phone, consent[0] if consent else None)
+
+
+def save_upload(name: str, content: bytes, folder: Path | None = None) -> Path:
+    """Keep an uploaded file under ``$SMSKIT_HOME/uploads`` (the name stripped of any folders).
+
+    >>> import tempfile
+    >>> save_upload("../../x.csv", b"phone\\n", Path(tempfile.mkdtemp())).name
+    'x.csv'
+    """
+    from smskit.store import smskit_home
+
+    target = (folder or smskit_home() / "uploads") / Path(name).name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
 
 
 def recipients_from_import(imported: ContactImport) -> list[Recipient]:
