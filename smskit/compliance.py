@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from .consent import ConsentLedger
 from .consent_events import ConsentState, ConsentStatus
 from .content_rules import MAX_BODY_CHARACTERS, check_content
 from .countries import AlphaSupport, Tristate, UnknownCountryError, country
@@ -47,6 +48,7 @@ __all__ = [
     "Severity",
     "content_findings",
     "preflight",
+    "preflight_for",
     "recipient",
 ]
 
@@ -285,6 +287,30 @@ def preflight(
         )
     next_at = None if permanent else _next_time(message, to, zones, history, now, hours_apply)
     return Preflight(to, tuple(findings), now, next_at)
+
+
+def preflight_for(
+    ledger: ConsentLedger,
+    message: PlannedMessage,
+    phone: str,
+    scope: str,
+    history: Sequence[SentMessage] = (),
+    at: datetime | None = None,
+    policy: CompliancePolicy = CompliancePolicy(),
+) -> Preflight:
+    """Preflight a number straight from the consent ledger (looks up place and consent).
+
+    >>> from smskit.consent import ConsentLedger
+    >>> from smskit.store import Store
+    >>> ledger = ConsentLedger(Store.open("sqlite://"))
+    >>> _ = ledger.handle_inbound("+14155550100", "Acme", "START")
+    >>> noon_la = datetime(2026, 1, 6, 20, tzinfo=UTC)
+    >>> preflight_for(ledger, PlannedMessage("Sale! Reply STOP to opt out."), "+14155550100",
+    ...               "Acme", at=noon_la).allowed
+    True
+    """
+    to = recipient(phone)
+    return preflight(message, to, ledger.status(to.phone, scope), history, at, policy)
 
 
 def _next_time(

@@ -1,6 +1,6 @@
 """The Consent & Compliance explainer, for trainers: opt-in methods, double opt-in as a
-conversation, a keyword tester across languages, quiet hours around the world, and the consent
-inspector.
+conversation, a keyword tester across languages, quiet hours around the world, a compliance
+preflight for one planned message, and the consent inspector.
 
 Everything is decided by smskit (``smskit.consent``, ``smskit.keywords``, ``smskit.quiet_hours``);
 the demo keeps its ledger in a private in-memory SQLite store so that practice never touches the
@@ -16,6 +16,7 @@ import ipywidgets as W
 import traitlets
 
 from smskit.auto_replies import Program
+from smskit.compliance import PlannedMessage, Preflight, Purpose, preflight_for
 from smskit.consent import ConsentLedger, InboundResult, RevocationPolicy
 from smskit.consent_events import ConsentSource, ConsentStatus
 from smskit.keywords import KeywordMatch, classify_reply, default_keywords
@@ -32,6 +33,7 @@ t = Translator("consent")
 
 DEMO_PHONE = "+14155550100"
 DEMO_SCOPE = "Acme"
+SAMPLE_BODY = "Acme: 20% off all week with code SPRING. Reply STOP to opt out."
 DEMO_PROGRAM = Program("Acme", "Up to 4 msgs/month", "acme.example/help")
 # Recipients around the world (fictional or documentation-range numbers), label -> number.
 WORLD = {
@@ -265,6 +267,94 @@ class QuietHoursPlanner(W.VBox):
         self.chart.value = render.quiet_chart_svg(rows, self.at, 24) if rows else ""
 
 
+class PreflightChecker(W.VBox):
+    """Plan one message to one recipient and see every compliance finding and the next send time."""
+
+    result = traitlets.Instance(Preflight, allow_none=True, help="The last preflight result")
+
+    def __init__(self, ledger: ConsentLedger, at: datetime | None = None, **kwargs: object) -> None:
+        self.ledger = ledger
+        self.at = at
+        self.title = W.HTML()
+        self.body = W.Textarea(value=SAMPLE_BODY, layout=W.Layout(width="100%", height="70px"))
+        self.body.add_class("smskit-preflight-body")
+        self.to = W.Dropdown(options=[(f"Demo contact ({DEMO_PHONE})", DEMO_PHONE)])
+        self.to.add_class("smskit-preflight-to")
+        self.purpose = W.ToggleButtons(options=[])
+        self.sender = W.Dropdown(options=[])
+        self.first = W.Checkbox(value=True, indent=False)
+        self.check = W.Button(icon="check", button_style="primary")
+        self.check.add_class("smskit-preflight-check")
+        self.findings = W.HTML()
+        self.status = StatusLine()
+        super().__init__(
+            [
+                self.title,
+                self.body,
+                W.HBox([self.to, self.sender]),
+                W.HBox([self.purpose, self.first, self.check]),
+                self.findings,
+                self.status,
+            ],
+            **kwargs,
+        )
+        self.add_class("smskit-preflight")
+        self.result = None
+        self.check.on_click(self._on_check_click)
+        self.observe(lambda _change: self._refresh(), names="result")
+        self._refresh()
+        on_language_change(self._refresh)
+
+    @shows_errors
+    def _on_check_click(self, _button: W.Button) -> None:
+        self.status.clear()
+        message = PlannedMessage(
+            self.body.value,
+            purpose=Purpose(self.purpose.value),
+            sender_type=self.sender.value,
+            sender_country="US",
+            first_message=self.first.value,
+        )
+        self.result = preflight_for(self.ledger, message, self.to.value, DEMO_SCOPE, at=self.at)
+
+    def _refresh(self) -> None:
+        self.title.value = f"<h3>{html.escape(t('Compliance preflight'))}</h3>"
+        self.to.description = t("To")
+        self.to.options = [(t("Demo contact ({phone})", phone=DEMO_PHONE), DEMO_PHONE)] + [
+            (label, number) for label, number in WORLD.items()
+        ]
+        purpose = self.purpose.value or Purpose.MARKETING.value
+        self.purpose.options = [
+            (t("Marketing"), Purpose.MARKETING.value),
+            (t("Transactional"), Purpose.TRANSACTIONAL.value),
+        ]
+        self.purpose.value = purpose
+        sender = self.sender.value or "long_code"
+        self.sender.options = [
+            (t("US long code"), "long_code"),
+            (t("US toll-free"), "toll_free"),
+            (t("US short code"), "short_code"),
+            (t("Alphanumeric ID"), "alphanumeric"),
+        ]
+        self.sender.value = sender
+        self.sender.description = t("From")
+        self.first.description = t("First message to this contact")
+        self.check.description = t("Check")
+        if self.result is None:
+            self.findings.value = ""
+            return
+        when = self.result.next_allowed_at
+        nxt = (
+            t("Next allowed send time: {time} UTC", time=when.strftime("%Y-%m-%d %H:%M"))
+            if when
+            else t("Cannot be scheduled until the blocking findings are fixed")
+        )
+        self.findings.value = (
+            render.findings_html(self.result)
+            + f"<p class='smskit-preflight-next'>{html.escape(nxt)}</p>"
+        )
+
+
 class ConsentExplainer(W.VBox):
     """The whole fifth dashboard."""
 
@@ -276,9 +366,18 @@ class ConsentExplainer(W.VBox):
         self.demo = DoubleOptInDemo(self.ledger)
         self.keywords = KeywordTester()
         self.quiet_hours = QuietHoursPlanner()
+        self.preflight = PreflightChecker(self.ledger)
         self.inspector = ConsentInspector(scope=DEMO_SCOPE, phone=DEMO_PHONE, ledger=self.ledger)
         super().__init__(
-            [self.header, self.lesson, self.demo, self.keywords, self.quiet_hours, self.inspector],
+            [
+                self.header,
+                self.lesson,
+                self.demo,
+                self.keywords,
+                self.quiet_hours,
+                self.preflight,
+                self.inspector,
+            ],
             **kwargs,
         )
         self.add_class("smskit-consent-dashboard")

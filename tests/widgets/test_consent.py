@@ -21,6 +21,7 @@ from widgets.consent import (
     ConsentExplainer,
     DoubleOptInDemo,
     KeywordTester,
+    PreflightChecker,
     QuietHoursPlanner,
 )
 from widgets.consent_inspector import ConsentInspector
@@ -122,6 +123,22 @@ def test_quiet_hours_planner_adds_a_number_and_rejects_a_bad_one() -> None:
     w.add.click()
     assert "smskit-status-error" in w.status.value and "12345" in w.status.value
     assert len(w.windows) == 2
+
+
+def test_preflight_checker_follows_the_demo_consent(ledger: ConsentLedger) -> None:
+    # Tuesday 3 Mar 2026, 14:00 in San Francisco (the demo number's zone).
+    w = PreflightChecker(ledger, at=datetime(2026, 3, 3, 22, tzinfo=UTC))
+    w.check.click()
+    assert w.result is not None and not w.result.allowed
+    assert "smskit-finding-block" in w.findings.value and "Cannot be scheduled" in w.findings.value
+    ledger.handle_inbound(DEMO_PHONE, "Acme", "START")
+    w.check.click()
+    assert w.result.allowed and "No findings" in w.findings.value
+    assert "2026-03-03 22:00" in w.findings.value
+    w.sender.value = "short_code"
+    w.to.value = "+6281234567890"
+    w.check.click()
+    assert "geo.short_code_abroad" in [f.code for f in w.result.findings]
 
 
 def test_inspector_shows_the_timeline_and_a_safe_csv(ledger: ConsentLedger) -> None:
