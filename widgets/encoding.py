@@ -84,15 +84,19 @@ class EncodingVisualizer(W.VBox):
         self.header = DashboardHeader("Encoding Visualizer", t)
         self.lesson = Lesson("encoding")
         self.lesson_box = W.Accordion(children=[self.lesson], selected_index=None)
-        self.examples = W.Dropdown(layout=W.Layout(width="420px"))
+        self.examples = W.Dropdown(
+            layout=W.Layout(width="480px"), style={"description_width": "initial"}
+        )
         self.examples.add_class("smskit-examples")
         self.editor = W.Textarea(
             value=text, rows=5, continuous_update=True, layout=W.Layout(width="100%")
         )
         self.editor.add_class("smskit-editor")
-        self.smart = W.Checkbox(value=False, indent=False)
+        self.smart = W.Checkbox(value=False, indent=False, layout=W.Layout(width="auto"))
         self.smart.add_class("smskit-smart-toggle")
-        self.shift = W.Dropdown(layout=W.Layout(width="320px"))
+        self.shift = W.Dropdown(
+            layout=W.Layout(width="420px"), style={"description_width": "initial"}
+        )
         self.shift.add_class("smskit-shift")
         self.readout = W.HTML()
         self.characters = W.HTML()
@@ -108,10 +112,19 @@ class EncodingVisualizer(W.VBox):
         self.apply_all = W.Button(icon="magic")
         self.apply_all.add_class("smskit-apply-all")
         self.recipients = W.BoundedIntText(
-            value=1000, min=0, max=100_000_000, layout=W.Layout(width="260px")
+            value=1000,
+            min=0,
+            max=100_000_000,
+            layout=W.Layout(width="300px"),
+            style={"description_width": "initial"},
         )
         self.price = W.BoundedFloatText(
-            value=float(DEFAULT_PRICE), min=0, max=100, step=0.0001, layout=W.Layout(width="260px")
+            value=float(DEFAULT_PRICE),
+            min=0,
+            max=100,
+            step=0.0001,
+            layout=W.Layout(width="300px"),
+            style={"description_width": "initial"},
         )
         self.cost_view = W.HTML()
         self.status = StatusLine()
