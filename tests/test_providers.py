@@ -340,3 +340,44 @@ def test_price_table_can_be_refreshed_from_the_provider(handle: Any) -> None:
     table = PriceTable.from_provider(provider, ["US", "GB"])
     assert table.price("US").price_per_segment == provider.messaging_prices("US").outbound_sms_price
     assert table.price("GB").currency == "USD"
+
+
+# -- scheduling, validity period and trial accounts -----------------------------------------------
+
+SERVICE = "MG" + "0123456789abcdef" * 2
+
+
+def test_scheduled_send_needs_a_service_and_the_window(handle: Any) -> None:
+    provider = provider_for(handle)
+    when = datetime.now(UTC) + timedelta(minutes=10)
+    sent = provider.send(unique_to(), "Later", messaging_service_sid=SERVICE, send_at=when)
+    assert sent.status == "scheduled" and sent.messaging_service_sid == SERVICE
+    with pytest.raises(ProviderError) as no_service:
+        provider.send(unique_to(), "Later", from_=FROM, send_at=when)
+    assert no_service.value.code == 35118 and "Messaging Service" in str(no_service.value)
+    with pytest.raises(ProviderError) as too_soon:
+        provider.send(unique_to(), "Now-ish", messaging_service_sid=SERVICE,
+                      send_at=datetime.now(UTC) + timedelta(minutes=1))  # fmt: skip
+    assert too_soon.value.code == 35115
+
+
+def test_validity_period_reaches_twilio(handle: Any) -> None:
+    sent = provider_for(handle).send(unique_to(), "Soon", from_=FROM, validity_period=600)
+    assert handle.message(sent.sid).validity_period == 600
+
+
+def test_trial_account_limits(handle: Any) -> None:
+    from smskit.credentials import check_connection
+
+    verified = unique_to()
+    handle.configure(trial=True, verified_numbers=[verified])
+    try:
+        provider = provider_for(handle)
+        assert check_connection(provider).kind == "trial"
+        with pytest.raises(ProviderError) as caught:
+            provider.send(unique_to(), "Hi", from_=FROM)
+        assert caught.value.code == 21608 and "verified" in str(caught.value)
+        sent = provider.send(verified, "Hi", from_=FROM)
+        assert sent.body.startswith("Sent from your Twilio trial account")
+    finally:
+        handle.configure(trial=False)

@@ -154,6 +154,7 @@ _MEANINGS: dict[int, str] = {
         "Sending to this country is switched off in your Geo Permissions (Twilio error 21408)."
     ),
     21422: N_("That phone number is no longer available to buy (Twilio error 21422)."),
+    21452: N_("No numbers are available in that area code; try another (Twilio error 21452)."),
     21606: N_("The 'From' number cannot send SMS from this account (Twilio error 21606)."),
     21608: N_(
         "Trial accounts can only send to verified numbers; verify this number in the Twilio "
@@ -172,6 +173,8 @@ _MEANINGS: dict[int, str] = {
     30007: N_("Filtered as spam by Twilio or the carrier (Twilio error 30007)."),
     30008: N_("Delivery failed for an unknown reason (Twilio error 30008)."),
     30036: N_("The validity period expired before delivery (Twilio error 30036)."),
+    35115: N_("SendAt must be between 5 minutes and 35 days ahead (Twilio error 35115)."),
+    35118: N_("Scheduling a message needs a Messaging Service SID (Twilio error 35118)."),
 }
 _BY_STATUS: dict[int, str] = {
     401: N_("The Account SID or Auth Token is wrong (Twilio error 20003)."),
