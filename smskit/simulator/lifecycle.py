@@ -238,11 +238,14 @@ class Engine:
         message = self.store.update_message(
             message.sid, price=self._price(message), date_updated=now
         )
-        kind = optout.classify(body)
+        number = self.store.owned_number(account_sid, to)
+        toll_free = billing.sender_class(to, "US") == "toll_free" or (
+            number is not None and number.number_type == "toll_free"
+        )
+        kind = optout.classify(body, toll_free=toll_free)
         if kind in ("opt_out", "opt_in"):
             for sender in self._scopes(account_sid, to, from_):
                 self.store.set_opt_out(account_sid, sender, from_, kind == "opt_out")
-        number = self.store.owned_number(account_sid, to)
         url = (number.sms_url if number else None) or self._config.inbound_url
         if url:
             params = inbound_params(message)
@@ -250,7 +253,9 @@ class Engine:
                 params["OptOutType"] = optout.OPT_OUT_TYPE[kind]
             await self._post(account_sid, url, params)
         if kind is not None:
-            self._auto_reply(account_sid, sender=to, recipient=from_, text=optout.reply(kind))
+            carrier = optout.carrier_reply(body, "toll_free") if toll_free else None
+            text = carrier or optout.reply(kind)
+            self._auto_reply(account_sid, sender=to, recipient=from_, text=text)
         return message
 
     def _scopes(self, account_sid: str, number: str, recipient: str) -> set[str]:

@@ -36,13 +36,32 @@ def default_keywords() -> dict[str, str]:
     }
 
 
-def classify(body: str) -> str | None:
+def classify(body: str, toll_free: bool = False) -> str | None:
     """The keyword kind of an inbound message, or None if it is not exactly one default keyword.
 
-    >>> classify("STOPALL"), classify("stop now")
-    ('opt_out', None)
+    On a US toll-free number the carrier handles STOP, and only START or UNSTOP lift its block: YES
+    is then an ordinary message (facts B1, Twilio support article 360058144374).
+
+    >>> classify("STOPALL"), classify("stop now"), classify("yes"), classify("yes", toll_free=True)
+    ('opt_out', None, 'opt_in', None)
     """
-    return default_keywords().get(body.strip().upper())
+    word = body.strip().upper()
+    if toll_free and word == "YES":
+        return None
+    return default_keywords().get(word)
+
+
+def carrier_reply(body: str, sender_type: str) -> str | None:
+    """The carrier's own reply that replaces Twilio's for this keyword and sender type, if any.
+
+    >>> carrier_reply("stop", "toll_free")[:12], carrier_reply("stop", "long_code")
+    ('NETWORK MSG:', None)
+    """
+    word = body.strip().upper()
+    for row in read_table("simulator_carrier_replies"):
+        if row["keyword"] == word and row["sender_type"] == sender_type:
+            return row["reply"]
+    return None
 
 
 @functools.cache

@@ -173,3 +173,23 @@ def test_deleting_a_message_in_flight_is_harmless(sim: SimulatorHandle, client: 
     client.messages(sid).delete()
     assert _send(client).status == "queued"
     assert len(sim.messages()) == 1
+
+
+TOLL_FREE = "+18005550100"
+# Twilio support article 360058144374 (facts B1): the carrier's own STOP reply on toll-free numbers.
+NETWORK_STOP_REPLY = (
+    'NETWORK MSG: You replied with the word "stop" which blocks all texts sent from this number. '
+    'Text back "unstop" to receive messages again.'
+)
+
+
+def test_toll_free_stop_is_the_carriers(sim: SimulatorHandle, client: Client) -> None:
+    sim.add_number(TOLL_FREE, "toll_free")
+    sim.inject_inbound(HANDSET, TOLL_FREE, "STOP")
+    assert _replies(sim) == [NETWORK_STOP_REPLY]
+    sim.inject_inbound(HANDSET, TOLL_FREE, "YES")  # does not lift a carrier-level block
+    with pytest.raises(TwilioRestException) as raised:
+        _send(client, from_=TOLL_FREE)
+    assert raised.value.code == 21610
+    sim.inject_inbound(HANDSET, TOLL_FREE, "UNSTOP")
+    assert _send(client, from_=TOLL_FREE).status == "queued"
