@@ -72,6 +72,26 @@ def test_parse_number_agrees_with_phonenumbers_on_every_example(style: int) -> N
     assert mismatches == []
 
 
+def test_random_neighbours_agree_with_phonenumbers_on_validity_and_type() -> None:
+    """Change the last three digits of every example: valid or not, judge as phonenumbers does."""
+    rng = random.Random(23)
+    checked = valid = 0
+    for number in EXAMPLES:
+        e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
+        for _ in range(3):
+            text = e164[:-3] + f"{rng.randrange(1000):03d}"
+            reference_number = phonenumbers.parse(text)
+            checked += 1
+            if not phonenumbers.is_valid_number(reference_number):
+                with pytest.raises(InvalidNumber):
+                    parse_number(text)
+                continue
+            valid += 1
+            info = parse_number(text)
+            assert (info.e164, info.region, info.line_type) == reference(reference_number)[:3]
+    assert checked > 3000 and valid > checked // 2
+
+
 def test_national_format_needs_the_default_region() -> None:
     for number in EXAMPLES[::7]:
         region = phonenumbers.region_code_for_number(number)
