@@ -37,3 +37,12 @@ def test_keyword_tester_and_quiet_hours_render(open_dashboard) -> None:  # type:
     expect(page.locator(".smskit-keyword-hit")).to_contain_text("BERHENTI")
     expect(page.locator(".smskit-quiet-chart svg")).to_be_visible(timeout=30_000)
     expect(page.locator(".smskit-quiet-table .smskit-quiet-row")).to_have_count(9)
+
+
+def test_preflight_explains_why_a_message_is_blocked(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard("consent.ipynb", ".smskit-preflight")
+    page.locator(".smskit-preflight-check").click()
+    findings = page.locator(".smskit-preflight .smskit-findings")
+    expect(findings).to_contain_text("No record that the recipient opted in", timeout=30_000)
+    expect(page.locator(".smskit-preflight-next")).to_contain_text("Cannot be scheduled")
+    screenshot(page, "consent-preflight")
