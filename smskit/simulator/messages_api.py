@@ -49,7 +49,7 @@ async def create_message(request: Request) -> Response:
 
 
 def _validated(
-    account: Account, fields: dict[str, str], media: list[str], s: Simulator
+    account: Account, fields: dict[str, str], media: list[str], simulator: Simulator
 ) -> SimMessage:
     to = fields.get("To", "").strip()
     from_ = fields.get("From", "").strip()
@@ -67,7 +67,7 @@ def _validated(
         raise ApiError(MAGIC_TO[to], f"The 'To' number {to} is not allowed (test number).")
     if not billing.is_possible(to):
         raise ApiError(21211, f"The 'To' number {to} is not a valid phone number.")
-    config = s.engine.config
+    config = simulator.engine.config
     if config.trial and to not in config.verified_numbers:
         # Trial accounts reach only verified numbers (https://www.twilio.com/docs/api/errors/21608).
         raise ApiError(
@@ -78,8 +78,8 @@ def _validated(
         body = TRIAL_PREFIX + body
     country = billing.country_of(to)
     if from_:
-        _check_sender(account, from_, country, s)
-    if s.store.is_opted_out(account.sid, [x for x in (from_, service) if x], to):
+        _check_sender(account, from_, country, simulator)
+    if simulator.store.is_opted_out(account.sid, [x for x in (from_, service) if x], to):
         raise ApiError(21610)
     status, send_at = _starting_status(fields, service)
     validity = _validity(fields.get("ValidityPeriod"))
@@ -106,22 +106,26 @@ def _validated(
     )
 
 
-def _check_sender(account: Account, from_: str, country: str | None, s: Simulator) -> None:
+def _check_sender(account: Account, from_: str, country: str | None, simulator: Simulator) -> None:
     if from_ in MAGIC_FROM:
         raise ApiError(
             MAGIC_FROM[from_], f"The 'From' number {from_} is not allowed (test number)."
         )
     if from_ == VALID_MAGIC_FROM:
         return
-    if billing.is_alphanumeric_sender(from_) and not billing.is_short_code(from_):
+    if billing.is_alphanumeric_sender(from_):
         if country and billing.alphanumeric_support(country) == "not_supported":
             # Twilio refuses alphanumeric senders where the destination does not support them.
             raise ApiError(21612, f"Alphanumeric sender IDs cannot reach {country} numbers.")
         return
-    if s.store.owned_number(account.sid, from_) is None:
+    owned = simulator.store.owned_number(account.sid, from_)
+    if owned is None:
         if from_.startswith("+") and not billing.is_possible(from_):
             raise ApiError(21212, f"The 'From' number {from_} is not a valid phone number.")
         raise ApiError(21606, f"The 'From' number {from_} is not a number of this account.")
+    if owned.number_type == "short_code" and country != owned.iso_country:
+        # Short codes are domestic only: a US short code reaches only US numbers (guide §4).
+        raise ApiError(21612, f"The short code {from_} cannot reach {country or 'this'} numbers.")
 
 
 def _starting_status(fields: dict[str, str], service: str | None) -> tuple[str, datetime | None]:

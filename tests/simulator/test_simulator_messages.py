@@ -254,3 +254,11 @@ def test_price_is_a_decimal_charge(sim: SimulatorHandle, client: Client) -> None
     sid = _create(client, "x" * 200).sid
     done = sim.wait_for(sid)
     assert done.price == Decimal("2") * US_PRICE  # 200 GSM-7 characters: 2 segments
+
+
+def test_short_codes_are_domestic_only(sim: SimulatorHandle, client: Client) -> None:
+    sim.add_number("12345")  # a US short code
+    assert client.messages.create(to=TO, from_="12345", body="x").status == "queued"
+    with pytest.raises(TwilioRestException) as raised:
+        client.messages.create(to="+442079460123", from_="12345", body="x")
+    assert raised.value.code == 21612
