@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from smskit.contacts_detect import consent_key, find_consent_columns, find_phone_column
 from smskit.contacts_io import FileChunk, Source, open_source
 from smskit.contacts_seen import SeenNumbers
-from smskit.i18n import Text, translate
+from smskit.i18n import LocalizedError, Text, translate
 from smskit.numbers import invalid_number_text, parse_series
 
 if TYPE_CHECKING:
@@ -176,6 +176,7 @@ class ContactImporter:
     consent_columns: Sequence[str] | None = None
     encoding: str | None = None
     keep_issues: int | None = None
+    region_column: str | None = None
     source: Source = field(init=False)
     _seen: SeenNumbers = field(init=False, default_factory=SeenNumbers)
     _totals: dict[str, int] = field(init=False, default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
@@ -244,7 +245,7 @@ class ContactImporter:
         counts["malformed"], counts["blank"] = len(chunk.malformed), chunk.blank
 
         raw = frame[self._phone]
-        parsed = parse_series(raw, self.default_region)
+        parsed = self._parse(frame, raw)
         bad = parsed["reason"] != ""
         for row, text, reason, region in zip(
             frame.index[bad], raw[bad], parsed["reason"][bad], parsed["region"][bad], strict=True
@@ -300,6 +301,27 @@ class ContactImporter:
             contacts, fields, tuple(sorted(issues, key=lambda i: i.row)), tuple(counts.items())
         )
 
+    def _parse(self, frame: pd.DataFrame, raw: pd.Series) -> pd.DataFrame:
+        """Parse the phone column; with a region column, national numbers use each row's country
+        (an ISO code such as DE), falling back to ``default_region`` where it is empty."""
+        import pandas as pd
+        import phonenumbers
+
+        if self.region_column is None:
+            return parse_series(raw, self.default_region)
+        if self.region_column not in frame.columns:
+            raise LocalizedError(
+                "Column '{name}' is not in the file. Columns found: {columns}",
+                name=self.region_column,
+                columns=", ".join(map(str, frame.columns)),
+            )
+        regions = frame[self.region_column].fillna("").str.strip().str.upper()
+        parts = []
+        for region, index in regions.groupby(regions, sort=False).groups.items():
+            chosen = region if region in phonenumbers.SUPPORTED_REGIONS else None
+            parts.append(parse_series(raw.loc[index], chosen or self.default_region))
+        return pd.concat(parts).reindex(raw.index) if parts else parse_series(raw)
+
     def _keep(self, issues: list[RowIssue]) -> None:
         room = len(issues) if self.keep_issues is None else self.keep_issues - len(self._issues)
         self._issues.extend(issues[: max(room, 0)])
@@ -314,6 +336,7 @@ def import_contacts(
     consent_columns: Sequence[str] | None = None,
     encoding: str | None = None,
     chunk_rows: int = 100_000,
+    region_column: str | None = None,
 ) -> ContactImport:
     """Import a whole file into memory: report, contacts and fields (see :class:`ContactImporter`).
 
@@ -326,7 +349,9 @@ def import_contacts(
     """
     import pandas as pd
 
-    importer = ContactImporter(path, default_region, phone_column, consent_columns, encoding)
+    importer = ContactImporter(
+        path, default_region, phone_column, consent_columns, encoding, None, region_column
+    )
     parts = list(importer.chunks(chunk_rows))
     report = importer.report()
     if parts:
@@ -348,6 +373,7 @@ def import_contacts_to_store(
     encoding: str | None = None,
     chunk_rows: int = 50_000,
     keep_issues: int = 10_000,
+    region_column: str | None = None,
 ) -> ImportReport:
     """Stream a file straight into the store (memory bounded by one chunk); return the report.
 
@@ -364,7 +390,7 @@ def import_contacts_to_store(
     from smskit.store_records import ContactRecord
 
     importer = ContactImporter(
-        path, default_region, phone_column, consent_columns, encoding, keep_issues
+        path, default_region, phone_column, consent_columns, encoding, keep_issues, region_column
     )
     for chunk in importer.chunks(chunk_rows):
         names = list(chunk.fields.columns)

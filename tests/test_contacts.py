@@ -95,6 +95,20 @@ def test_national_numbers_need_a_default_region(fixtures: Path) -> None:
     assert 2 in result.contacts.index  # international numbers still import
 
 
+def test_country_column_gives_each_national_number_its_region(fixtures: Path) -> None:
+    result = import_contacts(
+        fixtures / "contacts_countries.csv", default_region="US", region_column="country"
+    )
+    assert result.contacts["phone_e164"].to_dict() == {
+        2: "+4915123456789",
+        3: "+33612345678",
+        4: "+14155550100",  # empty country: the default region
+        5: "+447400123456",  # written with +: the country column does not matter
+    }
+    (issue,) = result.report.issues
+    assert (issue.row, issue.outcome) == (6, "invalid")  # XX is no country: 0812... is not US
+
+
 def test_comma_file_with_quoted_fields_and_explicit_column(fixtures: Path) -> None:
     result = import_contacts(fixtures / "contacts_comma.csv", phone_column="phone number")
     assert result.report.delimiter == ","
