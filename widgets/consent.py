@@ -64,7 +64,9 @@ class DoubleOptInDemo(W.VBox):
         self.title = W.HTML()
         self.policy = W.ToggleButtons(options=[("review", "review"), ("apply", "apply")])
         self.policy.add_class("smskit-revocation-policy")
-        self.method = W.Dropdown(options=[], layout=W.Layout(width="auto"))
+        self.method = W.Dropdown(
+            options=[], layout=W.Layout(width="auto"), style={"description_width": "initial"}
+        )
         self.method.add_class("smskit-consent-method")
         self.sign_up = W.Button(icon="wpforms", layout=W.Layout(width="auto"))
         self.sign_up.add_class("smskit-consent-signup")
@@ -202,7 +204,13 @@ class QuietHoursPlanner(W.VBox):
         self.number.add_class("smskit-quiet-number")
         self.add = W.Button(icon="plus", layout=W.Layout(width="240px"))
         self.add.add_class("smskit-quiet-add")
-        self.offset = W.IntSlider(value=0, min=0, max=47, continuous_update=False)
+        self.offset = W.IntSlider(
+            value=0,
+            min=0,
+            max=47,
+            continuous_update=False,
+            style={"description_width": "initial"},
+        )
         self.offset.add_class("smskit-quiet-offset")
         self.table = W.HTML()
         self.chart = W.HTML()

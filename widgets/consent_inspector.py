@@ -44,7 +44,7 @@ class ConsentInspector(W.VBox):
         self.title = W.HTML()
         self.phone = W.Text(value=phone, placeholder="+14155550100")
         self.phone.add_class("smskit-inspector-phone")
-        self.scope = W.Text(value=scope)
+        self.scope = W.Text(value=scope, style={"description_width": "initial"})
         self.scope.add_class("smskit-inspector-scope")
         self.look_up = W.Button(icon="search", button_style="primary")
         self.look_up.add_class("smskit-inspector-lookup")
