@@ -19,6 +19,7 @@ import random
 import threading
 from collections.abc import Coroutine, Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -136,12 +137,10 @@ class Engine:
             message = self.store.message(sid)
             if message is None or message.status != "scheduled":
                 return  # canceled or deleted meanwhile
-            message = await self._set(sid, status="queued")
+            message = await self._set(sid, status="queued", **self._sender_for(message))
         elif message.status == "accepted":
             await asyncio.sleep(config.step_delay)
-            message = await self._set(sid, status="queued")
-        if not message.from_:
-            message = await self._assign_sender(message)
+            message = await self._set(sid, status="queued", **self._sender_for(message))
         depart = self._reserve(message)
         if depart is None:
             await self._set(sid, status="failed", **_error(30001))
@@ -169,15 +168,15 @@ class Engine:
                 sid, status="undelivered", **_error(self._rng.choice(self._config.error_codes))
             )
 
-    async def _assign_sender(self, message: SimMessage) -> SimMessage:
-        # A Messaging Service picks a number from its pool; the simulator's pool is the account's
-        # numbers, preferring one in the destination's country (like Area Code Geomatch, loosely).
+    def _sender_for(self, message: SimMessage) -> dict[str, Any]:
+        # A Messaging Service picks a number from its pool when the message is queued; the
+        # simulator's pool is the account's numbers, preferring one in the destination's country
+        # (like Area Code Geomatch, loosely). Only then are the segments known (Twilio OpenAPI).
         owned = self.store.owned(message.account_sid)
         same = [n for n in owned if n.iso_country == message.country]
         chosen = (same or list(owned))[0].phone_number if owned else "+15005550006"
-        return self.store.update_message(
-            message.sid, from_=chosen, num_segments=billing.count_segments(message.body)
-        )
+        segments = billing.count_segments(message.body, message.smart_encoded)
+        return {"from_": chosen, "num_segments": segments}
 
     def _draw_outcome(self) -> str:
         weights = self._config.outcomes
@@ -185,7 +184,7 @@ class Engine:
         return self._rng.choices(names, weights=[weights[n] for n in names])[0]
 
     @staticmethod
-    def _price(message: SimMessage) -> Any:
+    def _price(message: SimMessage) -> Decimal | None:
         country = billing.country_prices().get(message.country or "")
         if country is None:
             return None

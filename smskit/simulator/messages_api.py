@@ -84,7 +84,8 @@ def _validated(
     status, send_at = _starting_status(fields, service)
     validity = _validity(fields.get("ValidityPeriod"))
     now = utcnow()
-    smart = fields.get("SmartEncoded", "").lower() == "true"
+    # Smart Encoding is per message (SmartEncoded) and on by default in Messaging Services (B2).
+    smart = fields.get("SmartEncoded", "true" if service else "false").lower() == "true"
     return SimMessage(
         sid=new_sid("MM" if media else "SM"),
         account_sid=account.sid,
@@ -98,6 +99,7 @@ def _validated(
         # With a Messaging Service num_segments is "0" until a sender is chosen (Twilio OpenAPI).
         num_segments=billing.count_segments(body, smart) if status == "queued" else 0,
         num_media=len(media),
+        smart_encoded=smart,
         country=country,
         messaging_service_sid=service,
         status_callback=fields.get("StatusCallback") or None,

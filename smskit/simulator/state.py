@@ -78,6 +78,7 @@ class SimMessage:
     date_updated: datetime
     num_segments: int
     num_media: int = 0
+    smart_encoded: bool = False
     country: str | None = None
     date_sent: datetime | None = None
     price: Decimal | None = None

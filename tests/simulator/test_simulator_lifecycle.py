@@ -260,3 +260,13 @@ def test_twilio_client_sees_429_as_20429(sim: SimulatorHandle, client: Client) -
     with pytest.raises(TwilioRestException) as raised:
         client.messages.create(to=TO, from_=FROM, body="second, too soon")
     assert (raised.value.status, raised.value.code) == (429, 20429)
+
+
+def test_messaging_service_smart_encodes_by_default(sim: SimulatorHandle, client: Client) -> None:
+    body = "“Quote” " * 20  # 2 UCS-2 segments as is, 1 GSM-7 segment after Smart Encoding
+    on = client.messages.create(to=TO, messaging_service_sid=MG, body=body).sid
+    off = client.messages.create(
+        to=TO, messaging_service_sid=MG, body=body, smart_encoded=False
+    ).sid
+    assert sim.wait_for(on).num_segments == analyze(body, smart_encoding=True).segment_count
+    assert sim.wait_for(off).num_segments == analyze(body).segment_count
