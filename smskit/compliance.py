@@ -61,6 +61,7 @@ class Recipient:
     region: str
     time_zones: tuple[str, ...]
     state: str = ""
+    can_receive_sms: bool = True
 
 
 def recipient(raw: str, default_region: str | None = None) -> Recipient:
@@ -70,7 +71,9 @@ def recipient(raw: str, default_region: str | None = None) -> Recipient:
     ('FL', ('America/New_York',))
     """
     info = parse_number(raw, default_region)
-    return Recipient(info.e164, info.region, info.time_zones, us_state(info.e164))
+    return Recipient(
+        info.e164, info.region, info.time_zones, us_state(info.e164), info.can_receive_sms
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,15 @@ def _consent_findings(
 
 def _geography_findings(message: PlannedMessage, to: Recipient) -> list[Finding]:
     findings = []
+    if not to.can_receive_sms:
+        findings.append(
+            Finding(
+                "number.landline",
+                Severity.BLOCK,
+                Text("{phone} is a landline and cannot receive SMS", phone=to.phone),
+                "Twilio error 21614",
+            )
+        )
     kind = message.sender_type
     if kind == "short_code" and to.region != message.sender_country.upper():
         findings.append(

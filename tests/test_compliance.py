@@ -348,6 +348,14 @@ def test_every_finding_has_a_source_and_translatable_reason() -> None:
         assert finding.reason.render("id") != finding.reason.render("en"), finding.code
 
 
+def test_a_landline_is_blocked() -> None:
+    to = recipient("+442071838750")  # a London fixed line
+    assert not to.can_receive_sms
+    receipt = PlannedMessage("Hi", purpose=Purpose.TRANSACTIONAL)
+    result = preflight(receipt, to, None, at=TUESDAY_2PM)
+    assert "number.landline" in codes(result) and not result.allowed
+
+
 def test_recipient_for_a_bad_number_names_it() -> None:
     with pytest.raises(LocalizedError, match="12"):
         recipient("12")
