@@ -1,0 +1,491 @@
+"""Campaign Sender: upload a list, write the message, see who gets it and why not, then send.
+
+Six steps for non-technical staff: 1 Audience, 2 Compose, 3 Sender, 4 Preflight, 5 Confirm and
+send, 6 Results. Every decision is made in ``smskit`` (plan, compliance, pacing, exactly-once
+sending); this module turns widget values into arguments and renders the answers. The send runs in
+a background thread, so the page stays responsive; pause and cancel act on it at once. By default
+it sends through the built-in simulator (``smskit.simulator.shared()``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import ipywidgets as W
+import traitlets
+
+from smskit.audience import (
+    consent_rows,
+    file_columns,
+    recipients_from_import,
+    recipients_from_store,
+    save_upload,
+)
+from smskit.campaign import SENDER_KINDS, Campaign, Sender, plan
+from smskit.campaign_results import campaign_opt_outs, results_csv, timeline
+from smskit.campaign_store import (
+    delivery_summary,
+    progress,
+    results,
+    save_plan,
+    unreachable_numbers,
+)
+from smskit.compose import compose_preview, sender_advice
+from smskit.consent import ConsentLedger
+from smskit.consent_import import import_consent
+from smskit.contacts import import_contacts
+from smskit.i18n import LocalizedError
+from smskit.sending import CampaignRunner
+from smskit.sending_support import dry_run, send_test, track
+from smskit.store import Store
+
+from . import _render_campaign as R
+from ._i18n import Translator, on_language_change
+from ._layout import DashboardHeader, Lesson
+from ._status import StatusLine, shows_errors
+
+t = Translator("campaign")
+NONE = "__none__"
+TEST_SENDER = "+15005550006"  # Twilio's (and the simulator's) valid test From number
+
+
+def _step(cls: str, title: W.HTML, *children: W.Widget) -> W.VBox:
+    box = W.VBox([title, *children], layout=W.Layout(margin="8px 0", padding="4px 0"))
+    box.add_class("smskit-campaign-step")
+    box.add_class(cls)
+    return box
+
+
+class CampaignSender(W.VBox):
+    """The Campaign Sender dashboard."""
+
+    audience = traitlets.List(help="The recipients (smskit.campaign.Recipient) of the campaign")
+    preview = traitlets.Any(None, allow_none=True, help="ComposePreview of the current template")
+    plan = traitlets.Any(None, allow_none=True, help="The CampaignPlan from the last preflight")
+    campaign_id = traitlets.Unicode("", help="Id of the stored plan being sent")
+    progress = traitlets.Any(None, allow_none=True, help="Latest smskit Progress of the send")
+    report = traitlets.Any(None, allow_none=True, help="RunReport of the last finished run")
+
+    def __init__(self, store: Store | None = None, provider: Any = None, **kwargs: Any) -> None:
+        self.store = store or Store.open()
+        self.ledger = ConsentLedger(self.store)
+        self._provider = provider
+        self._path: Any = None
+        self._imported: Any = None
+        self._runner: CampaignRunner | None = None
+        self._thread: threading.Thread | None = None
+        self.header = DashboardHeader("Campaign Sender", t)
+        self.lesson = Lesson("campaign")
+        self.status = StatusLine()
+        titles = [W.HTML() for _ in range(6)]
+        self._titles = titles
+        wide = {"layout": W.Layout(width="420px"), "style": {"description_width": "150px"}}
+        # 1 Audience
+        self.upload = W.FileUpload(accept=".csv,.xlsx", multiple=False)
+        self.saved = W.Button(icon="address-book", layout=W.Layout(width="auto"))
+        self.region = W.Text(value="US", **wide)
+        self.phone_column = W.Dropdown(options=[], **wide)
+        self.consent_column = W.Dropdown(options=[], **wide)
+        self.import_button = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self.import_report = W.HTML()
+        # 2 Compose
+        self.template = W.Textarea(layout=W.Layout(width="640px", height="90px"))
+        self.smart_encoding = W.Checkbox(value=False, indent=False)
+        self.preview_html = W.HTML()
+        # 3 Sender
+        self.sender_kind = W.Dropdown(options=list(SENDER_KINDS), value="long_code", **wide)
+        self.sender_address = W.Text(value=TEST_SENDER, **wide)
+        self.purpose = W.ToggleButtons(options=[("", "marketing"), ("", "transactional")])
+        self.send_at = W.Text(value="", placeholder="2026-12-01 09:00", **wide)
+        self.advice = W.HTML()
+        # 4 Preflight
+        self.preflight_button = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self.preflight_html = W.HTML()
+        # 5 Confirm and send
+        self.confirm = W.HTML()
+        self.dry_run_html = W.HTML()
+        self.test_number = W.Text(value="", placeholder="+14155550100", **wide)
+        self.test_button = W.Button(icon="paper-plane", layout=W.Layout(width="auto"))
+        self.send_button = W.Button(
+            button_style="danger", icon="send", disabled=True, layout=W.Layout(width="auto")
+        )
+        self.pause_button = W.Button(icon="pause", disabled=True, layout=W.Layout(width="auto"))
+        self.cancel_button = W.Button(icon="stop", disabled=True, layout=W.Layout(width="auto"))
+        self.progress_bar = W.IntProgress(value=0, min=0, max=100, layout=W.Layout(width="640px"))
+        self.progress_html = W.HTML()
+        # 6 Results
+        self.refresh_button = W.Button(icon="refresh", layout=W.Layout(width="auto"))
+        self.summary_html = W.HTML()
+        self.chart = W.HTML()
+        self.opt_outs = W.HTML()
+        self.csv_link = W.HTML()
+        self.results_html = W.HTML()
+        for widget, css in (
+            (self.upload, "smskit-campaign-upload"),
+            (self.saved, "smskit-campaign-saved"),
+            (self.region, "smskit-campaign-region"),
+            (self.phone_column, "smskit-campaign-phone-column"),
+            (self.consent_column, "smskit-campaign-consent-column"),
+            (self.import_button, "smskit-campaign-import-button"),
+            (self.template, "smskit-campaign-template"),
+            (self.smart_encoding, "smskit-campaign-smart"),
+            (self.sender_kind, "smskit-campaign-sender-kind"),
+            (self.sender_address, "smskit-campaign-sender-address"),
+            (self.purpose, "smskit-campaign-purpose"),
+            (self.send_at, "smskit-campaign-send-at"),
+            (self.preflight_button, "smskit-campaign-preflight-button"),
+            (self.confirm, "smskit-campaign-confirm"),
+            (self.test_number, "smskit-campaign-test-number"),
+            (self.test_button, "smskit-campaign-test-button"),
+            (self.send_button, "smskit-campaign-send-button"),
+            (self.pause_button, "smskit-campaign-pause-button"),
+            (self.cancel_button, "smskit-campaign-cancel-button"),
+            (self.progress_bar, "smskit-campaign-progress-bar"),
+            (self.refresh_button, "smskit-campaign-refresh-button"),
+        ):
+            widget.add_class(css)
+        super().__init__(
+            [
+                self.header,
+                self.lesson,
+                self.status,
+                _step(
+                    "smskit-campaign-step-audience",
+                    titles[0],
+                    W.HBox([self.upload, self.saved]),
+                    self.region,
+                    self.phone_column,
+                    self.consent_column,
+                    self.import_button,
+                    self.import_report,
+                ),
+                _step(
+                    "smskit-campaign-step-compose",
+                    titles[1],
+                    self.template,
+                    self.smart_encoding,
+                    self.preview_html,
+                ),
+                _step(
+                    "smskit-campaign-step-sender",
+                    titles[2],
+                    self.sender_kind,
+                    self.sender_address,
+                    self.purpose,
+                    self.send_at,
+                    self.advice,
+                ),
+                _step(
+                    "smskit-campaign-step-preflight",
+                    titles[3],
+                    self.preflight_button,
+                    self.preflight_html,
+                ),
+                _step(
+                    "smskit-campaign-step-send",
+                    titles[4],
+                    self.confirm,
+                    self.dry_run_html,
+                    W.HBox([self.test_number, self.test_button]),
+                    W.HBox([self.send_button, self.pause_button, self.cancel_button]),
+                    self.progress_bar,
+                    self.progress_html,
+                ),
+                _step(
+                    "smskit-campaign-step-results",
+                    titles[5],
+                    self.refresh_button,
+                    self.summary_html,
+                    self.chart,
+                    self.opt_outs,
+                    self.csv_link,
+                    self.results_html,
+                ),
+            ],
+            **kwargs,
+        )
+        self.add_class("smskit-campaign")
+        self.upload.observe(self._on_upload_change, names="value")
+        self.saved.on_click(self._on_saved_click)
+        self.import_button.on_click(self._on_import_button_click)
+        self.template.observe(self._on_template_change, names="value")
+        self.smart_encoding.observe(self._on_template_change, names="value")
+        self.purpose.observe(self._on_purpose_change, names="value")
+        self.preflight_button.on_click(self._on_preflight_button_click)
+        self.test_button.on_click(self._on_test_button_click)
+        self.send_button.on_click(self._on_send_button_click)
+        self.pause_button.on_click(self._on_pause_button_click)
+        self.cancel_button.on_click(self._on_cancel_button_click)
+        self.refresh_button.on_click(self._on_refresh_button_click)
+        self._refresh()
+        on_language_change(self._refresh)
+
+    # -- provider ------------------------------------------------------------------------------
+
+    @property
+    def provider(self) -> Any:
+        """The provider to send through: the one given, else the built-in simulator."""
+        if self._provider is None:
+            from smskit import simulator
+            from smskit.providers.twilio import TwilioProvider
+
+            self._provider = TwilioProvider.for_simulator(simulator.shared())
+        return self._provider
+
+    # -- 1 Audience ----------------------------------------------------------------------------
+
+    @shows_errors
+    def _on_upload_change(self, _change: dict[str, Any]) -> None:
+        files = list(self.upload.value)
+        if not files:
+            return
+        item = files[0]
+        self._path = save_upload(item["name"], bytes(item["content"]))
+        found = file_columns(self._path)
+        self.phone_column.options = list(found.columns)
+        self.phone_column.value = found.phone or (found.columns[0] if found.columns else None)
+        self.consent_column.options = [(t("(no consent column)"), NONE), *found.columns]
+        self.consent_column.value = found.consent or NONE
+        self.status.show(t("Check the columns, then press Import."))
+
+    @shows_errors
+    def _on_import_button_click(self, _button: W.Button) -> None:
+        if self._path is None:
+            raise LocalizedError("Upload a CSV or XLSX file first")
+        consent = self.consent_column.value
+        self._imported = import_contacts(
+            self._path,
+            self.region.value.strip() or None,
+            phone_column=self.phone_column.value,
+            consent_columns=[consent] if consent and consent != NONE else [],
+        )
+        self.audience = recipients_from_import(self._imported)
+        self.import_report.value = R.import_report_html(self._imported.report, len(self.audience))
+        self.status.show(t("{n} recipients loaded.", n=len(self.audience)), "ok")
+
+    @shows_errors
+    def _on_saved_click(self, _button: W.Button) -> None:
+        self._imported = None
+        self.audience = recipients_from_store(self.store)
+        self.import_report.value = ""
+        self.status.show(t("{n} saved contacts loaded.", n=len(self.audience)), "ok")
+
+    @traitlets.observe("audience")
+    def _on_audience_change(self, _change: dict[str, Any]) -> None:
+        self._compose()
+
+    # -- 2 Compose and 3 Sender ----------------------------------------------------------------
+
+    def _on_template_change(self, _change: dict[str, Any]) -> None:
+        self._compose()
+
+    def _on_purpose_change(self, _change: dict[str, Any]) -> None:
+        self._compose()
+
+    @shows_errors
+    def _compose(self) -> None:
+        if not self.template.value.strip():
+            self.preview_html.value = ""
+            return
+        self.preview = compose_preview(
+            self.template.value, self.audience, smart_encoding=self.smart_encoding.value
+        )
+        self.preview_html.value = R.preview_html(self.preview)
+        countries = [r.number.region for r in self.audience[:5000] if r.number is not None]
+        segments = max(1, round(self.preview.segments / max(len(self.audience), 1)))
+        advice = sender_advice(countries, len(self.audience), segments, self.purpose.value)
+        self.advice.value = R.advice_html(advice)
+
+    # -- 4 Preflight ---------------------------------------------------------------------------
+
+    def _campaign(self) -> Campaign:
+        when = self.send_at.value.strip()
+        at = datetime.fromisoformat(when).replace(tzinfo=UTC) if when else None
+        sender = Sender(self.sender_kind.value, self.sender_address.value.strip())
+        name = t("Campaign of {date}", date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"))
+        return Campaign(
+            name,
+            self.template.value,
+            sender,
+            send_at=at,
+            smart_encoding=self.smart_encoding.value,
+            default_region=self.region.value.strip() or "US",
+            purpose=self.purpose.value,
+        )
+
+    @shows_errors
+    def _on_preflight_button_click(self, _button: W.Button) -> None:
+        if not self.audience:
+            raise LocalizedError("Load an audience first (step 1)")
+        campaign = self._campaign()
+        if self._imported is not None:
+            import_consent(self.ledger, consent_rows(self._imported), campaign.consent_scope)
+        self.plan = plan(
+            campaign,
+            self.audience,
+            consent=self.ledger,
+            unreachable=unreachable_numbers(self.store),
+        )
+        self.campaign_id = save_plan(self.store, self.plan)
+        self.preflight_html.value = R.preflight_html(self.plan)
+        self.confirm.value = f"<b>{R.confirm_text(self.plan.totals)}</b>"
+        # A dry run comes first, every time a plan is made: nothing is sent.
+        runner = CampaignRunner(self.store, self.provider, self.campaign_id, ledger=self.ledger)
+        dry = dry_run(self.store, self.campaign_id, runner.rate, record_run=True)
+        self.dry_run_html.value = R.dry_run_html(dry)
+        self.send_button.disabled = self.plan.totals.sendable == 0
+        self.status.show(t("Preflight done. Check the numbers, then send."), "ok")
+
+    # -- 5 Confirm and send --------------------------------------------------------------------
+
+    @shows_errors
+    def _on_test_button_click(self, _button: W.Button) -> None:
+        if not self.campaign_id:
+            raise LocalizedError("Run the preflight first (step 4)")
+        sent = send_test(
+            self.provider, self.store, self.campaign_id, self.test_number.value.strip()
+        )
+        self.status.show(t("Test sent to {to} ({status}).", to=sent.to, status=sent.status), "ok")
+
+    @shows_errors
+    def _on_send_button_click(self, _button: W.Button) -> None:
+        if not self.campaign_id:
+            raise LocalizedError("Run the preflight first (step 4)")
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._runner = CampaignRunner(
+            self.store, self.provider, self.campaign_id, ledger=self.ledger
+        )
+        self.report = None
+        self.send_button.disabled = True
+        self.pause_button.disabled = self.cancel_button.disabled = False
+        self._thread = threading.Thread(target=self._run, name="smskit-campaign", daemon=True)
+        self._thread.start()
+        threading.Thread(target=self._watch, name="smskit-campaign-watch", daemon=True).start()
+        self.status.show(t("Sending..."))
+
+    def _run(self) -> None:
+        """The background send (not in the widget callback, so the page stays responsive)."""
+        runner = self._runner
+        assert runner is not None
+        try:
+            self.report = runner.run(dry=False)
+        except Exception as error:  # shown in plain words, never as a traceback
+            from ._status import plain_error
+
+            self.status.show(plain_error(error), "error")
+
+    def _watch(self) -> None:
+        """Refresh the progress while the send runs, then track deliveries for a while."""
+        deadline = None
+        while True:
+            alive = self._thread is not None and self._thread.is_alive()
+            try:
+                if not alive or int(time.monotonic()) % 2 == 0:
+                    track(self.store, self.provider, self.campaign_id, self.ledger)
+                self.progress = progress(self.store, self.campaign_id)
+            except Exception:  # a failed poll is retried on the next tick
+                pass
+            if not alive:
+                deadline = deadline or time.monotonic() + 20
+                finals = self.progress is not None and self.progress.count("submitted") == 0
+                if finals or time.monotonic() > deadline:
+                    break
+            time.sleep(0.5)
+        self._after_run()
+
+    @traitlets.observe("progress")
+    def _on_progress_change(self, _change: dict[str, Any]) -> None:
+        if self.progress is not None:
+            self.progress_bar.value = round(self.progress.fraction * 100)
+            self.progress_html.value = R.progress_html(self.progress, self.report)
+
+    @shows_errors
+    def _after_run(self) -> None:
+        self.pause_button.disabled = self.cancel_button.disabled = True
+        self.send_button.disabled = False
+        self.progress = progress(self.store, self.campaign_id)
+        self._show_results()
+        self.status.show(t("The send has ended. See the results below."), "ok")
+
+    @shows_errors
+    def _on_pause_button_click(self, _button: W.Button) -> None:
+        if self._runner is None:
+            return
+        if self._runner.paused:
+            self._runner.resume()
+        else:
+            self._runner.pause()
+        self._relabel_pause()
+
+    @shows_errors
+    def _on_cancel_button_click(self, _button: W.Button) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            self.status.show(t("Canceling: messages not yet sent will not be sent."))
+
+    # -- 6 Results -----------------------------------------------------------------------------
+
+    @shows_errors
+    def _on_refresh_button_click(self, _button: W.Button) -> None:
+        if self.campaign_id:
+            track(self.store, self.provider, self.campaign_id, self.ledger)
+            self._show_results()
+
+    def _show_results(self) -> None:
+        rows = results(self.store, self.campaign_id)
+        self.summary_html.value = R.summary_html(delivery_summary(self.store, self.campaign_id))
+        self.chart.value = R.status_chart_svg(timeline(self.store, self.campaign_id))
+        self.opt_outs.value = R.opt_outs_html(campaign_opt_outs(self.store, self.campaign_id))
+        self.csv_link.value = R.csv_link_html(results_csv(rows), f"{self.campaign_id}.csv")
+        self.results_html.value = R.results_html(rows)
+
+    # -- labels --------------------------------------------------------------------------------
+
+    def _relabel_pause(self) -> None:
+        paused = self._runner is not None and self._runner.paused
+        self.pause_button.description = t("Resume") if paused else t("Pause")
+
+    def _refresh(self) -> None:
+        names = [
+            t("1. Audience"),
+            t("2. Compose"),
+            t("3. Sender"),
+            t("4. Preflight"),
+            t("5. Confirm and send"),
+            t("6. Results"),
+        ]
+        for title, name in zip(self._titles, names, strict=True):
+            title.value = f"<h3 class='smskit-campaign-step-title'>{R.e(name)}</h3>"
+        self.upload.description = t("Upload CSV/XLSX")
+        self.saved.description = t("Use saved contacts")
+        self.region.description = t("Default country")
+        self.phone_column.description = t("Phone column")
+        self.consent_column.description = t("Consent column")
+        self.import_button.description = t("Import")
+        self.template.placeholder = t("Hi {first_name|there}, ... Reply STOP to opt out.")
+        self.smart_encoding.description = t("Smart encoding (swap curly quotes etc. for GSM-7)")
+        self.sender_kind.description = t("Sender type")
+        self.sender_address.description = t("Number, ID or service")
+        chosen = self.purpose.value
+        self.purpose.options = [
+            (t("Marketing"), "marketing"),
+            (t("Transactional"), "transactional"),
+        ]
+        self.purpose.value = chosen or "marketing"
+        self.send_at.description = t("Send at (UTC)")
+        self.preflight_button.description = t("Run preflight")
+        self.test_number.description = t("My number")
+        self.test_button.description = t("Send a test to myself")
+        self.send_button.description = t("Send")
+        self.cancel_button.description = t("Cancel")
+        self.refresh_button.description = t("Refresh results")
+        self._relabel_pause()
+        if self.plan is not None:
+            self.preflight_html.value = R.preflight_html(self.plan)
+            self.confirm.value = f"<b>{R.confirm_text(self.plan.totals)}</b>"
+        if self.preview is not None:
+            self.preview_html.value = R.preview_html(self.preview)
