@@ -138,3 +138,15 @@ def timeline_html(history: Sequence[str], record: MessageRecord | None) -> str:
         f"<div>{steps}</div><div class='smskit-provider-message'>{html.escape(details)}</div>"
         f"{error}</div>"
     )
+
+
+def trial_note_html() -> str:
+    """The reminder a trial account needs before its first send."""
+    text = t(
+        "Trial account: you can only send to numbers verified in the Twilio Console, and every "
+        'message starts with "Sent from your Twilio trial account".'
+    )
+    return (
+        '<div class="smskit-provider-trial-note" style="background:#fff4ce;padding:6px">'
+        f"{html.escape(text)}</div>"
+    )

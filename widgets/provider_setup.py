@@ -129,6 +129,7 @@ class ProviderSetup(W.VBox):
         self.send_button = W.Button(button_style="success")
         self.send_button.add_class("smskit-provider-send")
         self.timeline = W.HTML()
+        self.trial_note = W.HTML()
 
         self.connected_steps = W.VBox(
             [
@@ -151,6 +152,7 @@ class ProviderSetup(W.VBox):
                 _section(
                     "smskit-provider-send-step",
                     self.titles[4],
+                    self.trial_note,
                     W.HBox([self.from_number, self.to]),
                     self.body,
                     self.send_button,
@@ -231,10 +233,7 @@ class ProviderSetup(W.VBox):
         self.from_number.description = t("From")
         self.body.description = t("Message")
         self.send_button.description = t("Send test message")
-        if self.trial:
-            self.send_button.tooltip = t(
-                "Trial account: only verified numbers, with a trial prefix on every message."
-            )
+        self.trial_note.value = R.trial_note_html() if self.trial else ""
         self.timeline.value = R.timeline_html(self.history, self.message)
 
     # -- step 1 and 2 -----------------------------------------------------------------------
@@ -278,6 +277,7 @@ class ProviderSetup(W.VBox):
             self.connected_steps.layout.display = "none"
             return
         self.trial = verdict.account is not None and verdict.account.is_trial
+        self._refresh()
         self.provider = connection.provider
         self.connected_steps.layout.display = ""
         self._on_refresh_button_click(None)

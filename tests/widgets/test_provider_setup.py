@@ -145,6 +145,21 @@ def test_saved_credentials_are_used_without_showing_the_token(
     assert handle.auth_token not in shown
 
 
+def test_trial_account_is_explained_before_the_first_send(handle: Any) -> None:
+    handle.configure(trial=True, verified_numbers=["+14155550177"])
+    try:
+        w = ProviderSetup(handle, poll_interval=0.02)
+        connect_simulator(w)
+        assert w.trial
+        assert "smskit-provider-verdict-trial" in w.verdict.value
+        assert "Sent from your Twilio trial account" in w.trial_note.value
+        w.to.value = "+14155550178"  # not verified
+        w.send_button.click()
+        assert "21608" in w.status.value
+    finally:
+        handle.configure(trial=False)
+
+
 def test_language_switch_relabels(wizard: ProviderSetup) -> None:
     LANGUAGE.lang = "id"
     try:
