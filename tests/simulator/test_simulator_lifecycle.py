@@ -148,53 +148,44 @@ def test_send_at_window_is_5_minutes_to_35_days(client: Client, ahead: timedelta
 # --- pacing: segments per second per sender (facts B3) ------------------------------------------
 
 
-def _sending_times(receiver: object, sids: list[str]) -> list[float]:
-    hits = receiver.wait_for(lambda hs: all("sending" in _statuses(hs, s) for s in sids))
-    return [
-        next(
-            h.at
-            for h in hits
-            if h.params["MessageSid"] == sid and h.params["MessageStatus"] == "sending"
-        )
-        for sid in sids
-    ]
+def _sending_times(sim: SimulatorHandle, sids: list[str]) -> list[float]:
+    """When each message started sending, by the simulator's own clock.
+
+    With a long step delay the messages stay in "sending", so ``date_updated`` is that moment;
+    this avoids timing webhook deliveries on a busy machine.
+    """
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        messages = [sim.message(sid) for sid in sids]
+        if all(m.status == "sending" for m in messages):
+            return [m.date_updated.timestamp() for m in messages]
+        time.sleep(0.02)
+    raise AssertionError([sim.message(sid).status for sid in sids])
 
 
-def test_long_code_paces_by_segments_not_messages(
-    sim: SimulatorHandle, client: Client, receiver: object
-) -> None:
+def test_long_code_paces_by_segments_not_messages(sim: SimulatorHandle, client: Client) -> None:
     # 10 segments/s (accelerated from 1, the real long-code rate); 3-segment messages leave 0.3 s
     # apart, as a 3-segment message on a 1 MPS long code leaves every 3 s (Twilio FAQ, facts B3).
-    sim.configure(rate_limits=True, rates={"long_code": 10})
+    sim.configure(rate_limits=True, rates={"long_code": 10}, step_delay=30)
     body = "x" * 400
     assert analyze(body).segment_count == 3
-    sids = [
-        client.messages.create(to=TO, from_=FROM, body=body, status_callback=receiver.url()).sid
-        for _ in range(4)
-    ]
-    times = _sending_times(receiver, sids)
+    sids = [client.messages.create(to=TO, from_=FROM, body=body).sid for _ in range(4)]
+    times = _sending_times(sim, sids)
     gaps = [b - a for a, b in itertools.pairwise(times)]
     assert all(0.25 < gap < 0.45 for gap in gaps), gaps
 
 
-def test_each_sender_has_its_own_queue_and_rate(
-    sim: SimulatorHandle, client: Client, receiver: object
-) -> None:
+def test_each_sender_has_its_own_queue_and_rate(sim: SimulatorHandle, client: Client) -> None:
     sim.add_number("+18005550100")  # toll-free: 3 MPS by default, long code 1 MPS
-    sim.configure(rate_limits=True)
-    cb = receiver.url()
-    long_sids = [
-        client.messages.create(to=TO, from_=FROM, body="a", status_callback=cb).sid
-        for _ in range(2)
-    ]
+    sim.configure(rate_limits=True, step_delay=30)
+    long_sids = [client.messages.create(to=TO, from_=FROM, body="a").sid for _ in range(2)]
     free_sids = [
-        client.messages.create(to=TO, from_="+18005550100", body="b", status_callback=cb).sid
-        for _ in range(3)
+        client.messages.create(to=TO, from_="+18005550100", body="b").sid for _ in range(3)
     ]
-    long_times = _sending_times(receiver, long_sids)
-    free_times = _sending_times(receiver, free_sids)
-    assert 0.85 < long_times[1] - long_times[0] < 1.3  # 1 segment at 1 MPS
-    assert 0.25 < free_times[1] - free_times[0] < 0.5  # 1 segment at 3 MPS
+    long_times = _sending_times(sim, long_sids)
+    free_times = _sending_times(sim, free_sids)
+    assert 0.9 < long_times[1] - long_times[0] < 1.2  # 1 segment at 1 MPS
+    assert 0.28 < free_times[1] - free_times[0] < 0.45  # 1 segment at 3 MPS
     assert free_times[2] < long_times[1]  # the toll-free queue did not wait for the long code
 
 
