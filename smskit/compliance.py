@@ -8,6 +8,7 @@ may be sent:
   allows that (CTIA Messaging Principles; Twilio error 21610 for opted-out numbers);
 - quiet hours in the recipient's local time (:mod:`smskit.quiet_hours`; TCPA 47 CFR 64.1200(c)(1));
 - frequency caps per contact (:mod:`smskit.frequency`);
+- the number: a landline cannot receive SMS (Twilio error 21614);
 - geography: a short code only reaches its own country, alphanumeric IDs are unsupported or need
   registration in some countries, two-way is not guaranteed in India (:mod:`smskit.countries`);
 - content: a first message carries opt-out instructions, SHAFT categories are flagged, a body over
@@ -258,7 +259,6 @@ def preflight(
 ) -> Preflight:
     """Check one planned message for one recipient; say when it may be sent.
 
-    >>> from smskit.consent_events import fold
     >>> late = datetime(2026, 1, 6, 2, 30, tzinfo=UTC)  # 21:30 in New York
     >>> msg = PlannedMessage("Your order shipped.", purpose=Purpose.TRANSACTIONAL)
     >>> p = preflight(msg, recipient("+12125550123"), None, at=late)
