@@ -23,10 +23,11 @@ def test_questionnaire_needs_replies_versus_one_way_otp_to_gb(open_dashboard) ->
     expect(page.locator(".smskit-recommendation-headline")).to_contain_text(
         "Alphanumeric sender ID"
     )
-    expect(page.locator('.smskit-option-alphanumeric .smskit-reason[data-rule="alpha_no_replies"]'))
+    no_replies = '.smskit-option-alphanumeric .smskit-reason-for[data-rule="alpha_no_replies"]'
+    expect(page.locator(no_replies)).to_have_count(1)
     one_way_reasons = page.locator(".smskit-option-alphanumeric .smskit-reason").all_inner_texts()
     assert any("No replies needed" in text for text in one_way_reasons)
-    answer.scroll_into_view_if_needed()
+    page.locator(".smskit-answer").scroll_into_view_if_needed()
     screenshot(page, "senders_one_way_otp")
 
     # Customers must reply: alphanumeric is ruled out, with the reason shown.
@@ -41,7 +42,7 @@ def test_questionnaire_needs_replies_versus_one_way_otp_to_gb(open_dashboard) ->
     replies_reasons = page.locator(".smskit-option-alphanumeric .smskit-reason").all_inner_texts()
     assert replies_reasons != one_way_reasons
     expect(page.locator(".smskit-option-long_code .smskit-reason-for")).to_contain_text(["Two-way"])
-    answer.scroll_into_view_if_needed()
+    page.locator(".smskit-answer").scroll_into_view_if_needed()
     screenshot(page, "senders_needs_replies")
 
 
