@@ -207,7 +207,9 @@ class Engine:
             await self._http.post(url, data=dict(params), headers=headers)
         except httpx.HTTPError as error:  # an unreachable webhook must not stop the lifecycle
             self.callbacks_failed += 1
-            log.warning("webhook %s failed: %s", url, type(error).__name__)
+            # Host and path only: a webhook URL may carry basic-auth credentials or tokens.
+            where = httpx.URL(url)
+            log.warning("webhook %s%s failed: %s", where.host, where.path, type(error).__name__)
 
     # --- inbound --------------------------------------------------------------------------------
     async def receive(self, account_sid: str, from_: str, to: str, body: str) -> SimMessage:

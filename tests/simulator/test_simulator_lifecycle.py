@@ -261,3 +261,14 @@ def test_messaging_service_smart_encodes_by_default(sim: SimulatorHandle, client
     ).sid
     assert sim.wait_for(on).num_segments == analyze(body, smart_encoding=True).segment_count
     assert sim.wait_for(off).num_segments == analyze(body).segment_count
+
+
+def test_unreachable_webhook_is_logged_without_credentials(
+    sim: SimulatorHandle, client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = "http://user:s3cret@127.0.0.1:9/status?token=abc123"  # port 9: nothing listens
+    sid = client.messages.create(to=TO, from_=FROM, body="hi", status_callback=url).sid
+    assert sim.wait_for(sid).status == "delivered"  # the lifecycle goes on regardless
+    text = caplog.text
+    assert "127.0.0.1/status" in text
+    assert "s3cret" not in text and "abc123" not in text and sim.auth_token not in text
