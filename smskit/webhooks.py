@@ -22,12 +22,13 @@ False
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import escape
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from smskit.providers import MessageRecord, Provider, later_status
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from smskit.consent import ConsentLedger
+    from smskit.credentials import Secret
     from smskit.store import Store
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "MessageSink",
     "StatusUpdate",
     "SyncReport",
+    "app_from_env",
     "create_app",
     "sync",
 ]
@@ -252,7 +255,7 @@ def inbound_message(form: dict[str, str], at: datetime | None = None) -> Inbound
 
 
 def create_app(
-    auth_token: Any,
+    auth_token: str | Secret,
     sink: MessageSink,
     *,
     public_url: str | None = None,
@@ -273,7 +276,7 @@ def create_app(
     from starlette.routing import Route
     from twilio.request_validator import RequestValidator
 
-    token = auth_token.reveal() if hasattr(auth_token, "reveal") else str(auth_token)
+    token = auth_token if isinstance(auth_token, str) else auth_token.reveal()
     validator = RequestValidator(token)
     del token
     base = public_url.rstrip("/") if public_url else None
@@ -327,6 +330,35 @@ def create_app(
             Route(inbound_path, on_inbound, methods=["POST"]),
         ]
     )
+
+
+def app_from_env() -> Starlette:
+    """The webhook app of a deployment: ``uvicorn --factory smskit.webhooks:app_from_env``.
+
+    It signs-checks with ``TWILIO_AUTH_TOKEN`` (or the saved Auth Token), writes to the store of
+    ``SMSKIT_DATABASE_URL`` (default: SQLite under ``SMSKIT_HOME``), and takes the URL Twilio calls
+    from ``SMSKIT_PUBLIC_URL`` when it sits behind a proxy or tunnel.
+
+    >>> import tempfile; from unittest import mock
+    >>> db = f"sqlite:///{tempfile.mkdtemp()}/smskit.db"
+    >>> with mock.patch.dict(os.environ, TWILIO_AUTH_TOKEN="0" * 32, SMSKIT_DATABASE_URL=db):
+    ...     sorted(route.path for route in app_from_env().routes)
+    ['/twilio/inbound', '/twilio/status']
+    """
+    from smskit.credentials import load
+    from smskit.i18n import LocalizedError
+    from smskit.store import Store
+
+    token: str | Secret | None = os.environ.get("TWILIO_AUTH_TOKEN") or None
+    if token is None:
+        saved = load()
+        token = saved.secret if saved is not None and not saved.uses_api_key else None
+    if token is None:
+        raise LocalizedError(
+            "Webhooks need the account's Auth Token (TWILIO_AUTH_TOKEN): Twilio signs with it."
+        )
+    sink = LedgerSink(Store.open())
+    return create_app(token, sink, public_url=os.environ.get("SMSKIT_PUBLIC_URL") or None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -287,3 +287,29 @@ def test_sync_without_a_public_url_makes_the_same_updates(store: Any) -> None:
         assert sink.ledger.status(HANDSET, OURS).state.value == "opted_out"
         again = sync(provider, sink, report.next_since)
         assert (again.status_changes, again.new_inbound) == (0, 0)
+
+
+def test_app_from_env_needs_the_auth_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from smskit.i18n import LocalizedError
+    from smskit.webhooks import app_from_env
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
+    monkeypatch.setenv("SMSKIT_DATABASE_URL", f"sqlite:///{tmp_path / 'smskit.db'}")
+    for name in ("TWILIO_AUTH_TOKEN", "TWILIO_ACCOUNT_SID", "TWILIO_API_KEY", "TWILIO_API_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        with pytest.raises(LocalizedError, match="TWILIO_AUTH_TOKEN"):
+            app_from_env()
+        monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
+        monkeypatch.setenv("SMSKIT_PUBLIC_URL", "https://hooks.example.org")
+        client = TestClient(app_from_env())
+        params = {"MessageSid": SID, "MessageStatus": "sent"}
+        good = signed("https://hooks.example.org/twilio/status", params)
+        assert client.post("/twilio/status", data=params, headers=good).status_code == 204
+    finally:
+        keyring.set_keyring(previous)
