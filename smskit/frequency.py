@@ -15,7 +15,7 @@ Every cap that applies to the recipient (``*``, their country, their US state) i
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -78,21 +78,35 @@ class FrequencyCap:
 
 @functools.cache
 def default_caps() -> tuple[FrequencyCap, ...]:
-    """Every cap in ``data/frequency_caps.csv``; errors name the row.
+    """Every cap in ``data/frequency_caps.csv``.
 
     >>> default_caps()[0].max_messages, default_caps()[0].period_hours
     (2, 168)
     """
+    return parse_caps(read_table("frequency_caps"))
+
+
+def parse_caps(rows: Iterable[Mapping[str, str]]) -> tuple[FrequencyCap, ...]:
+    """Typed caps from ``frequency_caps`` CSV rows; errors name the row and field.
+
+    >>> parse_caps([{"country": "*", "region": "", "max_messages": "2", "period_hours": "168",
+    ...              "counts": "broadcast", "source": "guide"}])[0].counts
+    'broadcast'
+    """
     caps = []
-    for number, row in enumerate(read_table("frequency_caps"), start=2):
+    for number, row in enumerate(rows, start=2):
         try:
             limit, hours = int(row["max_messages"]), int(row["period_hours"])
         except ValueError:
             raise DataFileError(
                 f"frequency_caps row {number}: limits must be whole numbers"
             ) from None
-        if row["counts"] not in COUNTS or limit < 1 or hours < 1:
-            raise DataFileError(f"frequency_caps row {number}: bad counts or limits")
+        if row["counts"] not in COUNTS:
+            raise DataFileError(
+                f"frequency_caps row {number}: counts {row['counts']!r} is not one of {COUNTS}"
+            )
+        if limit < 1 or hours < 1:
+            raise DataFileError(f"frequency_caps row {number}: limits must be 1 or more")
         caps.append(
             FrequencyCap(
                 row["country"].upper(),
@@ -100,8 +114,8 @@ def default_caps() -> tuple[FrequencyCap, ...]:
                 limit,
                 hours,
                 row["counts"],
-                row["note"],
-                row["source"],
+                row.get("note", ""),
+                row.get("source", ""),
             )
         )
     return tuple(caps)

@@ -262,6 +262,18 @@ def test_florida_three_per_24h_same_subject() -> None:
     ]
 
 
+def test_bad_frequency_cap_rows_name_the_row_and_field() -> None:
+    from smskit.frequency import parse_caps
+
+    row = {"country": "US", "region": "", "max_messages": "2", "period_hours": "168"}
+    with pytest.raises(DataFileError, match="row 2: counts 'weekly'"):
+        parse_caps([{**row, "counts": "weekly"}])
+    with pytest.raises(DataFileError, match="row 3: limits must be whole numbers"):
+        parse_caps(
+            [{**row, "counts": "broadcast"}, {**row, "counts": "broadcast", "max_messages": "two"}]
+        )
+
+
 def test_oklahoma_cap_blocks_the_fourth_same_subject_message() -> None:
     at = datetime(2026, 3, 3, 20, tzinfo=UTC)
     sent = [SentMessage(at - timedelta(hours=h), subject="loan") for h in (1, 2, 3)]
