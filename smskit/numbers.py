@@ -370,7 +370,10 @@ def parse_series(values: pd.Series, default_region: str | None = None) -> pd.Dat
 
 
 def _parse_key(key: str, region: str | None) -> _Row:
-    """Parse one cleaned input; ``+<digits>`` goes straight to classification when that is exact."""
+    """Parse one cleaned input. ``+<digits>``, and plain national digits when a default region is
+    given, go straight to classification when phonenumbers' ``parse`` could not have changed the
+    digits (no national prefix, IDD or leading zero to interpret); anything else, and anything
+    invalid (to get phonenumbers' exact reason), takes the full ``parse``."""
     match = _INTERNATIONAL.fullmatch(key)
     if match:
         digits = match.group(1)
@@ -378,11 +381,23 @@ def _parse_key(key: str, region: str | None) -> _Row:
             country_code = int(digits[:size])
             if country_code in COUNTRY_CODE_TO_REGION_CODE:
                 nsn = digits[size:]
-                if nsn[:1] not in ("", "0") and not _may_strip_prefix(country_code, nsn):
+                if nsn[:1] not in ("", "0") and not _may_strip(_regions(country_code)[0][1], nsn):
                     result = _classify(country_code, nsn)
                     if not isinstance(result, str):
                         return (*result, "")
                 break
+    elif region is not None and key.isdigit() and key.isascii() and key[0] != "0":
+        meta = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
+        if (
+            meta is not None
+            and meta.country_code
+            and not key.startswith(str(meta.country_code))
+            and not (meta.international_prefix and _compiled(meta.international_prefix).match(key))
+            and not _may_strip(meta, key)
+        ):
+            result = _classify(meta.country_code, key)
+            if not isinstance(result, str):
+                return (*result, "")
     try:
         info = parse_number(key, region)
         return (info.e164, info.region, info.line_type, info.time_zones, info.can_receive_sms, "")
@@ -390,9 +405,8 @@ def _parse_key(key: str, region: str | None) -> _Row:
         return (None, error.region or None, None, (), False, error.reason)
 
 
-def _may_strip_prefix(country_code: int, nsn: str) -> bool:
+def _may_strip(meta: Any, nsn: str) -> bool:
     """Whether phonenumbers might strip a national prefix here (then take the exact, slow path)."""
-    meta = _regions(country_code)[0][1]
     pattern = meta.national_prefix_for_parsing
     if not pattern:
         return False

@@ -136,6 +136,38 @@ def test_bulk_path_matches_single_parse_exactly() -> None:
         assert row.reason == ""
 
 
+def test_bulk_path_matches_single_parse_for_national_formats_in_every_region() -> None:
+    rng = random.Random(5)
+    by_region: dict[str, list[str]] = {}
+    for number in EXAMPLES:
+        region = phonenumbers.region_code_for_number(number)
+        if region in (None, "001"):
+            continue
+        national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+        digits = "".join(c for c in national if c.isdigit())
+        neighbour = digits[:-2] + f"{rng.randrange(100):02d}"
+        by_region.setdefault(region, []).extend([national, digits, neighbour, digits[1:]])
+    compared = 0
+    for region, inputs in by_region.items():
+        out = parse_series(pd.Series(inputs), region)
+        for text, row in zip(inputs, out.itertuples(index=False), strict=True):
+            compared += 1
+            try:
+                info = parse_number(text, region)
+            except InvalidNumber as error:
+                assert (pd.isna(row.e164), row.reason) == (True, error.reason), (region, text)
+                continue
+            got = (row.e164, row.region, row.line_type, row.time_zones, row.can_receive_sms)
+            assert got == (
+                info.e164,
+                info.region,
+                info.line_type,
+                info.time_zones,
+                info.can_receive_sms,
+            ), (region, text)
+    assert compared > 4000
+
+
 def test_number_info_is_frozen() -> None:
     info = parse_number("+14155550100")
     assert isinstance(info, NumberInfo)
