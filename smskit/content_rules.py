@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from ._data import read_table
+from ._data import DataFileError, read_table
 from .findings import CTIA, GUIDE, Finding, Severity
 from .i18n import Text
 from .keywords import KeywordKind, default_keywords, reply_words
@@ -25,10 +25,15 @@ MAX_BODY_CHARACTERS = 1600  # Twilio error 21617
 
 @functools.cache
 def _prohibited() -> tuple[tuple[tuple[str, ...], str, Severity, str], ...]:
-    return tuple(
-        (tuple(reply_words(row["term"])), row["category"], Severity(row["severity"]), row["source"])
-        for row in read_table("prohibited_content")
-    )
+    terms = []
+    for number, row in enumerate(read_table("prohibited_content"), start=2):
+        words = tuple(reply_words(row["term"]))
+        if not words or row["severity"] not in ("block", "warn"):
+            raise DataFileError(
+                f"prohibited_content row {number}: empty term or severity not block/warn"
+            )
+        terms.append((words, row["category"], Severity(row["severity"]), row["source"]))
+    return tuple(terms)
 
 
 def has_opt_out_instructions(body: str) -> bool:
