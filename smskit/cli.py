@@ -43,6 +43,12 @@ def _simulator_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write URL and credentials as JSON to this file (mode 0600)",
     )
     parser.add_argument("--json", action="store_true", help="print URL and credentials as JSON")
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=None,
+        help="stop after this many seconds without any request (default: never)",
+    )
 
 
 def _run_simulator(args: argparse.Namespace, out: TextIO) -> int:
@@ -78,6 +84,8 @@ def _run_simulator(args: argparse.Namespace, out: TextIO) -> int:
     while not stopping.wait(0.5):
         if not handle.running:
             return 1
+        if args.idle_timeout is not None and handle.idle_seconds > args.idle_timeout:
+            break
     handle.stop()
     if args.credentials_file is not None:
         args.credentials_file.unlink(missing_ok=True)

@@ -69,3 +69,12 @@ def test_parser_is_extensible() -> None:
 def test_console_script_is_declared() -> None:
     text = (Path(__file__).parent.parent / "pyproject.toml").read_text()
     assert 'smskit = "smskit.cli:main"' in text
+
+
+def test_idle_timeout_stops_the_simulator(tmp_path: Path) -> None:
+    state = tmp_path / "sim.json"
+    process = _run("--json", "--idle-timeout", "1", "--credentials-file", str(state))
+    assert process.stdout is not None
+    json.loads(process.stdout.readline())
+    assert process.wait(timeout=15) == 0  # no request for 1 s: it stops by itself
+    assert not state.exists()

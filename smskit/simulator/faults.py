@@ -31,6 +31,8 @@ class FaultsAndLimits:
         self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last refill time)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.engine.last_request = time.monotonic()
         if scope["type"] != "http" or not str(scope["path"]).startswith(API_PREFIXES):
             await self.app(scope, receive, send)
             return

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import random
 import threading
+import time
 from collections.abc import Coroutine, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -46,6 +47,7 @@ class Engine:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._http: httpx.AsyncClient | None = None
         self.callbacks_failed = 0
+        self.last_request = time.monotonic()  # for idle shutdown of a shared simulator
 
     # --- configuration --------------------------------------------------------------------------
     @property

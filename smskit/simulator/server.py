@@ -54,6 +54,11 @@ class SimulatorHandle:
         """True until ``stop()``."""
         return self._thread.is_alive()
 
+    @property
+    def idle_seconds(self) -> float:
+        """Seconds since the last HTTP request of any kind."""
+        return time.monotonic() - self._simulator.engine.last_request
+
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server and wait for its thread; safe to call twice."""
         self._server.should_exit = True

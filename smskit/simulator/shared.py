@@ -28,6 +28,7 @@ from smskit.simulator.render import parse_message
 from smskit.simulator.state import SimMessage
 
 STATE_FILE = "simulator.json"
+DEFAULT_IDLE = 8 * 3600.0
 
 
 class SharedSimulator:
@@ -117,8 +118,30 @@ def _read(path: Path) -> dict[str, Any] | None:
     return info if isinstance(info, dict) else None
 
 
+def idle_timeout() -> float:
+    """How long a shared simulator lives without requests: ``$SMSKIT_SIMULATOR_IDLE`` seconds.
+
+    The default, 8 hours, outlasts a training day; test sessions (a fresh ``SMSKIT_HOME`` each)
+    can set it low so no simulator outlives them for long.
+
+    >>> idle_timeout() > 0
+    True
+    """
+    raw = os.environ.get("SMSKIT_SIMULATOR_IDLE", "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_IDLE
+    except ValueError:
+        raise ValueError(
+            f"SMSKIT_SIMULATOR_IDLE must be a number of seconds, not {raw!r}"
+        ) from None
+    return value if value > 0 else DEFAULT_IDLE
+
+
 def shared(home: Path | None = None, timeout: float = 30.0) -> SharedSimulator:
-    """The simulator of this ``SMSKIT_HOME``: reuse the running one, or start it detached."""
+    """The simulator of this ``SMSKIT_HOME``: reuse the running one, or start it detached.
+
+    It stops by itself after :func:`idle_timeout` seconds without a request.
+    """
     if home is None:
         from smskit.store import smskit_home
 
@@ -137,6 +160,8 @@ def shared(home: Path | None = None, timeout: float = 30.0) -> SharedSimulator:
             "simulator",
             "--credentials-file",
             str(state),
+            "--idle-timeout",
+            str(idle_timeout()),
         ]
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True

@@ -107,3 +107,23 @@ def test_shared_reuses_one_process_per_home(tmp_path: Path) -> None:
         assert third.pid != first.pid and third.running
     finally:
         third.stop()
+
+
+def test_shared_simulator_stops_when_idle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMSKIT_SIMULATOR_IDLE", "1")
+    handle = smskit.simulator.shared(home=tmp_path)
+    try:
+        deadline = time.monotonic() + 15
+        while (tmp_path / "simulator.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not (tmp_path / "simulator.json").exists()
+    finally:
+        handle.stop()
+
+
+def test_idle_setting_must_be_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smskit.simulator.shared import idle_timeout
+
+    monkeypatch.setenv("SMSKIT_SIMULATOR_IDLE", "soon")
+    with pytest.raises(ValueError, match="SMSKIT_SIMULATOR_IDLE"):
+        idle_timeout()
