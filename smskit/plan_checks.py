@@ -180,7 +180,12 @@ def row_findings(
     text = rendering.text
     if text is None:
         findings.append(
-            Finding("missing_field", BLOCK, rendering.reason() or Text(""), "smskit.templates")
+            Finding(
+                "missing_field",
+                BLOCK,
+                rendering.reason() or Text("Missing a value for a placeholder"),
+                "smskit.templates",
+            )
         )
     elif len(text) > MAX_BODY:
         findings.append(

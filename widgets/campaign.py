@@ -37,7 +37,6 @@ from smskit.compose import compose_preview, sender_advice
 from smskit.consent import ConsentLedger
 from smskit.consent_import import import_consent
 from smskit.contacts import import_contacts
-from smskit.i18n import LocalizedError
 from smskit.sending import CampaignRunner
 from smskit.sending_support import dry_run, send_test, track
 from smskit.store import Store
@@ -254,7 +253,7 @@ class CampaignSender(W.VBox):
     @shows_errors
     def _on_import_button_click(self, _button: W.Button) -> None:
         if self._path is None:
-            raise LocalizedError("Upload a CSV or XLSX file first")
+            raise ValueError(t("Upload a CSV or XLSX file first"))
         consent = self.consent_column.value
         self._imported = import_contacts(
             self._path,
@@ -319,7 +318,7 @@ class CampaignSender(W.VBox):
     @shows_errors
     def _on_preflight_button_click(self, _button: W.Button) -> None:
         if not self.audience:
-            raise LocalizedError("Load an audience first (step 1)")
+            raise ValueError(t("Load an audience first (step 1)"))
         campaign = self._campaign()
         if self._imported is not None:
             import_consent(self.ledger, consent_rows(self._imported), campaign.consent_scope)
@@ -344,7 +343,7 @@ class CampaignSender(W.VBox):
     @shows_errors
     def _on_test_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
-            raise LocalizedError("Run the preflight first (step 4)")
+            raise ValueError(t("Run the preflight first (step 4)"))
         sent = send_test(
             self.provider, self.store, self.campaign_id, self.test_number.value.strip()
         )
@@ -353,7 +352,7 @@ class CampaignSender(W.VBox):
     @shows_errors
     def _on_send_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
-            raise LocalizedError("Run the preflight first (step 4)")
+            raise ValueError(t("Run the preflight first (step 4)"))
         if self._thread is not None and self._thread.is_alive():
             return
         self._runner = CampaignRunner(
