@@ -42,6 +42,7 @@ class SenderSummary:
     country: str
     available: bool
     suited: bool | None
+    provision_weeks: tuple[int, int]
     mps: int
     broadcast: BroadcastTime
     cost: OwnershipCost | None
@@ -88,8 +89,9 @@ def compare_sender_types(
                 kind, code, monthly_volume, price_set=price_set, prices=prices, fees=schedule
             )
         suited = None if use_case is None else use_case in facts.use_cases
+        weeks = cat.provision_weeks(kind, variant, code)[0]
         rows.append(
-            SenderSummary(kind, facts, code, kind in usable, suited, speed.mps, speed, cost)
+            SenderSummary(kind, facts, code, kind in usable, suited, weeks, speed.mps, speed, cost)
         )
     return tuple(rows)
 

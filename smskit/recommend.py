@@ -218,7 +218,8 @@ def _judge(
         else:
             text = Text("Supported without registration in {countries}", countries=_names(places))
             add(pro, "alpha_country", text, "; ".join(p.source for p in places))
-    low, high = row.provision_weeks
+    # The slowest destination decides (UK short codes take 12-16 weeks, not 8-12).
+    (low, high), weeks_source = max(cat.provision_weeks(kind, row.variant, p.code) for p in places)
     if needs.weeks_to_launch < low:
         text = Text(
             "Takes {low}-{high} weeks to get; launch is in {weeks}",
@@ -226,7 +227,7 @@ def _judge(
             high=high,
             weeks=needs.weeks_to_launch,
         )
-        add(out, "lead_time", text, row.source)
+        add(out, "lead_time", text, weeks_source)
     if kind is SenderType.SHORT_CODE:
         if len(places) > 1:
             text = Text("A short code reaches only its own country; you send to {n}", n=len(places))

@@ -227,6 +227,23 @@ class SenderCatalogue:
         """
         return tuple(r for r in self.id_rules if r.country == code and r.rule == rule)
 
+    def provision_weeks(
+        self, sender_type: SenderType | str, variant: str | None, code: str
+    ) -> tuple[tuple[int, int], str]:
+        """Weeks to get a sender in a country (a ``short_code_weeks`` rule overrides), and source.
+
+        >>> sender_catalogue().provision_weeks("short_code", None, "GB")[0]
+        (12, 16)
+        >>> sender_catalogue().provision_weeks("short_code", None, "US")[0]
+        (8, 12)
+        """
+        row = self.number_type(sender_type, variant)
+        if row.sender_type is SenderType.SHORT_CODE:
+            for rule in self.rules_for(code, "short_code_weeks"):
+                low, _, high = rule.value.partition("-")
+                return (int(low), int(high or low)), rule.source
+        return row.provision_weeks, row.source
+
 
 @functools.cache
 def sender_catalogue() -> SenderCatalogue:

@@ -59,6 +59,13 @@ def test_short_code_ruled_out_under_8_weeks() -> None:
     )
 
 
+def test_uk_short_codes_take_12_to_16_weeks() -> None:
+    option = ask("marketing", False, "GB", weeks_to_launch=10).option("short_code")
+    assert "lead_time" in rules(option, "disqualifiers")
+    assert "12-16 weeks" in str(option.disqualifiers[0].message)
+    assert "gb/short-code" in option.disqualifiers[0].source
+
+
 def test_short_code_ruled_out_for_recipients_abroad() -> None:
     option = ask("alerts", False, "US", "CA").option("short_code")
     assert "short_code_domestic" in rules(option, "disqualifiers")

@@ -126,7 +126,7 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
                 html.escape(t("{low}-{high} weeks", low=lo, high=hi))
                 if hi
                 else html.escape(t("days"))
-                for lo, hi in (r.number_type.provision_weeks for r in rows)
+                for lo, hi in (r.provision_weeks for r in rows)
             ],
         ),
         (t("One-time fees"), [cost(r, "one_time") for r in rows]),
