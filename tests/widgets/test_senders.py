@@ -162,3 +162,17 @@ def test_duration_words() -> None:
 
     assert R.duration(timedelta(seconds=100_000)) == "1 d 3 h"
     assert R.duration(timedelta(seconds=1_000)) == "16 min 40 s"
+
+
+def test_fetch_prices_through_the_provider_from_the_simulator() -> None:
+    from smskit.providers.twilio import TwilioProvider
+    from smskit.simulator import start
+
+    with start(step_delay=0) as sim:
+        dash = SenderComparison(provider=TwilioProvider.for_simulator(sim))
+        dash.country.value = "GB"
+        dash.fetch_prices.click()
+    assert dash.status.value == ""
+    assert "Pricing API" in dash.prices.origin
+    assert dash.prices.price("GB").source.endswith("Pricing API (Messaging Countries)")
+    assert "Pricing API" in dash.prices_note.value
