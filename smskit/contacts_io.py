@@ -76,7 +76,7 @@ class Source:
         next(records)  # the header
         yield from _chunked(records, len(self.columns), size)
 
-    def _records(self) -> Iterator[tuple[int, list[str]]]:
+    def _records(self) -> Iterator[tuple[int, list[str] | MalformedRow]]:
         if self.kind == "xlsx":
             yield from _xlsx_records(self.path)
             return
@@ -111,9 +111,10 @@ def open_source(path: str | Path, encoding: str | None = None) -> Source:
     delimiter = _sniff_delimiter(sample)
     with path.open(encoding=chosen, newline="", errors="strict") as handle:
         first = next(_csv_records(handle, delimiter), None)
-    if first is None or not any(cell.strip() for cell in first[1]):
+    header = first[1] if first is not None else None
+    if not isinstance(header, list) or not any(cell.strip() for cell in header):
         raise LocalizedError("The file {name} has no header row", name=path.name)
-    return Source(path, "csv", chosen, delimiter, _header(first[1]), tuple(notes))
+    return Source(path, "csv", chosen, delimiter, _header(header), tuple(notes))
 
 
 def _detect_encoding(path: Path, raw: bytes, notes: list[Text]) -> str:
@@ -207,50 +208,73 @@ def _header(cells: list[str]) -> tuple[str, ...]:
 
 def _csv_records(
     handle: IO[str], delimiter: str, width: int | None = None, start: int = 0
-) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) for every record. A quote that opens and never closes would swallow
-    the rest of the file into one cell; that row is reported and the lines it swallowed are read
-    again as rows of their own, so nothing is lost."""
+) -> Iterator[tuple[int, list[str] | MalformedRow]]:
+    """(row number, cells) for every record, or a :class:`MalformedRow`. A quote that opens and
+    never closes would swallow the rest of the file into one cell; that row is reported and the
+    lines it swallowed are read again as rows of their own, so nothing is lost."""
     row = start
     reader = csv.reader(handle, delimiter=delimiter)
+    lines = 0  # physical lines read before the current record
     while True:
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:
+                multiline = reader.line_num - lines > 1  # a quoted cell holds a line break
+                lines = reader.line_num
+                row += 1
+                if width is None:
+                    width = len(cells)  # the header row sets the width
+                if not multiline:
+                    yield row, cells
+                    continue
+                broken = [i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell]
+                first, _, swallowed = cells[broken[0]].replace("\r\n", "\n").partition("\n")
+                next_line = next(
+                    csv.reader([swallowed.partition("\n")[0]], delimiter=delimiter), []
+                )
+                if len(cells) == width and len(next_line) != width:
+                    yield row, cells  # a legitimate multi-line cell (an address, a note)
+                    continue
+                text = delimiter.join([*cells[: broken[0]], first])[:60]
+                reason = Text('a quote (") opens here and is never closed: {text}', text=text)
+                yield row, MalformedRow(row, reason)
+                rest = delimiter.join([swallowed, *cells[broken[0] + 1 :]])
+                inner = _csv_records(io.StringIO(rest, newline=""), delimiter, width, row)
+                for row, record in inner:  # row carries on after the re-read lines
+                    yield row, record
             return
         except csv.Error as error:
+            # Typically a quote that never closes, until the field outgrows csv's size limit:
+            # the lines it swallowed are gone from the reader, so report each of them.
             row += 1
-            yield row, ["\x00csv-error", str(error)]
-            continue
-        row += 1
-        if width is None:
-            width = len(cells)  # the header row sets the width
-        broken = next((i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell), None)
-        if len(cells) == width or broken is None:
-            yield row, cells
-            continue
-        first, _, swallowed = cells[broken].replace("\r\n", "\n").partition("\n")
-        yield row, ["\x00runaway-quote", delimiter.join([*cells[:broken], first])]
-        rest = delimiter.join([swallowed, *cells[broken + 1 :]])
-        inner = _csv_records(io.StringIO(rest, newline=""), delimiter, width, row)
-        for row, cells in inner:
-            yield row, cells
+            opened = row
+            reason = Text("not readable as CSV ({error})", error=str(error))
+            yield row, MalformedRow(row, reason)
+            for _ in range(max(reader.line_num - lines - 1, 0)):
+                row += 1
+                inside = Text("inside the unreadable row {first}: not imported", first=opened)
+                yield row, MalformedRow(row, inside)
+            lines = reader.line_num
 
 
 def _chunked(
-    records: Iterator[tuple[int, list[str]]], width: int, size: int
+    records: Iterator[tuple[int, list[str] | MalformedRow]], width: int, size: int
 ) -> Iterator[FileChunk]:
     while True:
         batch = list(itertools.islice(records, size))
         if not batch:
             return
+        if all(values.__class__ is list and len(values) == width for _, values in batch):
+            # The usual case, without a per-row branch.
+            columns = tuple(zip(*(values for _, values in batch), strict=True))
+            yield FileChunk(tuple(row for row, _ in batch), columns, (), 0)
+            continue
         rows: list[int] = []
         cells: list[list[str]] = []
         malformed: list[MalformedRow] = []
         blank = 0
         for row, values in batch:
-            if values and values[0].startswith("\x00"):
-                malformed.append(MalformedRow(row, _malformed_reason(values)))
+            if isinstance(values, MalformedRow):
+                malformed.append(values)
             elif len(values) == width:
                 rows.append(row)
                 cells.append(values)
@@ -267,21 +291,15 @@ def _chunked(
         yield FileChunk(tuple(rows), columns, tuple(malformed), blank)
 
 
-def _malformed_reason(values: list[str]) -> Text:
-    if values[0] == "\x00runaway-quote":
-        return Text('a quote (") opens here and is never closed: {text}', text=values[1][:60])
-    return Text("not readable as CSV ({error})", error=values[1])
-
-
 def _open_xlsx(path: Path) -> Source:
     records = _xlsx_records(path)
     first = next(records, None)
-    if first is None:
+    if first is None or not isinstance(first[1], list):
         raise LocalizedError("The file {name} is empty", name=path.name)
     return Source(path, "xlsx", "xlsx", "", _header(first[1]))
 
 
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str] | MalformedRow]]:
     """The first sheet's rows as text, from the first non-empty row (the header) on; rows are cut
     or padded to the header's width when the cells beyond it are empty."""
     from openpyxl import load_workbook

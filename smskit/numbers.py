@@ -133,7 +133,8 @@ def invalid_number_text(raw: str, reason: str, region: str = "") -> Text:
     >>> str(invalid_number_text("+1 555", "too_short"))
     "'+1 555' is too short to be a phone number"
     """
-    return Text(REASONS[reason], raw=raw, region=region or "?")
+    shown = raw if len(raw) <= 40 else raw[:37] + "..."  # a runaway cell can hold a whole file
+    return Text(REASONS[reason], raw=shown, region=region or "?")
 
 
 @functools.cache

@@ -164,6 +164,32 @@ def test_malformed_rows_are_reported_and_the_rest_kept(fixtures: Path) -> None:
     assert sum(count for _, count in report.counts()) == report.rows
 
 
+def test_runaway_quote_in_the_last_column_does_not_swallow_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "runaway.csv"
+    lines = ['Ana,"1 Main St\nApt 2",+14155550100', 'Bob,x,"+14155550101']
+    lines += [f"P{i},y,+1415555{i + 1000:04d}" for i in range(500)]
+    path.write_text("name,address,phone\n" + "\n".join(lines) + "\n")
+    result = import_contacts(path)
+    (issue,) = result.report.issues
+    assert (issue.row, issue.outcome) == (3, "malformed")
+    assert "never closed" in issue.render()
+    assert result.fields.loc[2, "address"] == "1 Main St\nApt 2"  # a real multi-line cell
+    assert result.report.imported == 501
+    assert result.contacts.index[-1] == 503
+
+
+def test_a_cell_beyond_the_csv_field_limit_reports_every_swallowed_row(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    body = "\n".join(f"P{i} {'x' * 200},+1415555{i:04d}" for i in range(1000))
+    path.write_text('name,phone\nAna,+14155559999\nBob,"+1415\n' + body + "\n")
+    report = import_contacts(path).report
+    assert report.rows == 1002
+    assert report.imported + report.malformed == 1002
+    assert report.malformed >= 500  # the 128 KiB field limit is hit ~600 lines in
+    assert "field larger than field limit" in report.issues[0].render()
+    assert report.issues[1].render() == "Row 4: inside the unreadable row 3: not imported"
+
+
 def test_missing_phone_column_lists_the_columns(fixtures: Path) -> None:
     with pytest.raises(LocalizedError) as caught:
         import_contacts(fixtures / "contacts_nophone.csv")
