@@ -27,8 +27,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from . import gsm7
+from .bulk import count_one
 from .i18n import LocalizedError
-from .segments import UCS2, analyze
+from .segments import UCS2, Analysis, analyze
 from .smart_encoding import smart_encoding_map
 
 # Letters NFKD cannot strip to ASCII, and Greek capitals that read as Latin ones.
@@ -134,7 +135,15 @@ def back_to_gsm7(text: str, *, smart_encoding: bool = False) -> GsmAdvice:
     >>> back_to_gsm7("Promo 🎉 " + "a" * 70).segments_now
     2
     """
-    analysis = analyze(text, smart_encoding=smart_encoding)
+    return advise(analyze(text, smart_encoding=smart_encoding))
+
+
+def advise(analysis: Analysis) -> GsmAdvice:
+    """The Back-to-GSM-7 advice for an analysis already made (a dashboard has one per keystroke).
+
+    >>> advise(analyze("ça va?")).replacements[0].replacement
+    'c'
+    """
     if analysis.encoding != UCS2:
         return GsmAdvice((), analysis.segment_count, analysis.segment_count, analysis.text, True)
     counts: dict[str, int] = {}
@@ -147,13 +156,12 @@ def back_to_gsm7(text: str, *, smart_encoding: bool = False) -> GsmAdvice:
         replacements.append(Replacement(character, replacement, source, occurrences))
         if replacement is not None:
             suggested = apply_replacement(suggested, character, replacement)
-    after = analyze(suggested)
     return GsmAdvice(
         replacements=tuple(replacements),
         segments_now=analysis.segment_count,
-        segments_after=after.segment_count,
+        segments_after=count_one(suggested),
         suggested_text=suggested,
-        fully_gsm=after.encoding != UCS2,
+        fully_gsm=set(suggested) <= gsm7.GSM_CHARS,
     )
 
 

@@ -20,7 +20,7 @@ import bisect
 import itertools
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Final, overload
 
 from . import gsm7
@@ -46,6 +46,8 @@ _NOT_BASIC: Final = re.compile(
 _NOT_GSM: Final = re.compile(
     "[^" + "".join(re.escape(char) for char in sorted(gsm7.GSM_CHARS)) + "]"
 )
+# UTF-16 in this machine's byte order, so that memoryview.cast("H") reads code units directly.
+_UTF16_NATIVE: Final = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
 _EXTENSION: Final = re.compile("[" + "".join(re.escape(char) for char in gsm7.EXTENSION) + "]")
 _SMART_KEYS: Final = re.compile(
     "[" + "".join(re.escape(chr(code)) for code in sorted(translation_table())) + "]"
@@ -119,56 +121,58 @@ def count_one(text: str, smart_encoding: bool = False) -> int:
         escapes = {match.start() + k for k, match in enumerate(_EXTENSION.finditer(text))}
         units = len(text) + len(escapes)
         return _cut(units, 160, 153, lambda end: end - 1 in escapes)
-    raw = text.encode("utf-16-le", "surrogatepass")
-    units = len(raw) // 2
-    if units <= 70:
+    raw = text.encode(_UTF16_NATIVE, "surrogatepass")
+    if len(raw) <= 140:  # 70 units
         return 1
-    count = _ucs2_cuts(raw, units)
+    count = _ucs2_cuts(memoryview(raw).cast("H"))
     if count:
         return count
     costs = [utf16_units(piece) for piece in clusters(text)]
     return len(split_units(costs, 70, 67))
 
 
-def _ucs2_cuts(raw: bytes, units: int) -> int:
+def _ucs2_cuts(units: Sequence[int]) -> int:
     """Segments of a UTF-16 stream cut every 67 units, or 0 if a cut may split a cluster.
 
     Only the code points on either side of each cut are examined: where neither can join its
     neighbour (UAX #29), the cluster boundary is certain and the greedy cut is Twilio's.
     """
+    total = len(units)
     count = 0
     position = 0
-    while units - position > 67:
+    while total - position > 67:
         end = position + 67
-        if _is_low(raw, end) and _is_high(raw, end - 1):  # never split a surrogate pair
+        after, before = units[end], units[end - 1]
+        if 0xDC00 <= after <= 0xDFFF and 0xD800 <= before <= 0xDBFF:  # never split a pair
             end -= 1
-        if not _certain_break(raw, end):
+            after, before = before, units[end - 1]
+        # Below U+0300 only CR and LF can join a neighbour (UAX #29): the common case, no lookup.
+        common = after < 0x300 and before < 0x300 and before != 0x0D and after != 0x0A
+        if not common and not _certain_break(units, end):
             return 0
         position = end
         count += 1
     return count + 1
 
 
-def _is_high(raw: bytes, unit: int) -> bool:
-    return 0xD8 <= raw[2 * unit + 1] <= 0xDB
+def _code_point_at(units: Sequence[int], index: int) -> int:
+    unit = units[index]
+    if 0xD800 <= unit <= 0xDBFF and index + 1 < len(units) and 0xDC00 <= units[index + 1] <= 0xDFFF:
+        return 0x10000 + ((unit - 0xD800) << 10) + (units[index + 1] - 0xDC00)
+    return unit
 
 
-def _is_low(raw: bytes, unit: int) -> bool:
-    return 0xDC <= raw[2 * unit + 1] <= 0xDF
+def _code_point_before(units: Sequence[int], index: int) -> int:
+    unit = units[index - 1]
+    if 0xDC00 <= unit <= 0xDFFF and index >= 2 and 0xD800 <= units[index - 2] <= 0xDBFF:
+        return 0x10000 + ((units[index - 2] - 0xD800) << 10) + (unit - 0xDC00)
+    return unit
 
 
-def _unit(raw: bytes, unit: int) -> int:
-    return raw[2 * unit] | raw[2 * unit + 1] << 8
-
-
-def _certain_break(raw: bytes, end: int) -> bool:
-    after = _unit(raw, end)
-    if _is_high(raw, end) and end + 1 < len(raw) // 2 and _is_low(raw, end + 1):
-        after = 0x10000 + ((after - 0xD800) << 10) + (_unit(raw, end + 1) - 0xDC00)
-    before = _unit(raw, end - 1)
-    if _is_low(raw, end - 1) and end >= 2 and _is_high(raw, end - 2):
-        before = 0x10000 + ((_unit(raw, end - 2) - 0xD800) << 10) + (before - 0xDC00)
-    return break_property(before) not in STICKY_BEFORE and break_property(after) not in STICKY_AFTER
+def _certain_break(units: Sequence[int], end: int) -> bool:
+    before = break_property(_code_point_before(units, end))
+    after = break_property(_code_point_at(units, end))
+    return before not in STICKY_BEFORE and after not in STICKY_AFTER
 
 
 def _cut(total: int, single: int, multi: int, inside_pair: Callable[[int], bool]) -> int:

@@ -126,28 +126,22 @@ def render_characters(analysis: Analysis, t: Translate) -> str:
     written, removed = substituted_positions(analysis)
     starts = {segment.start: number for number, segment in enumerate(analysis.segments, 1)}
     parts = [STYLE, '<div class="smskit-chars">']
-    seg_label = t("segment")
+    seg_label = html.escape(t("segment"))
+    spans: dict[tuple[str, CharClass, int, bool], str] = {}  # a message repeats its characters
     for char in analysis.characters:
         number = starts.get(char.position)
         if number is not None and number > 1:
             parts.append(
-                f'<span class="smskit-boundary" title="{html.escape(seg_label)} {number}">'
-                f"│{number}</span>"
+                f'<span class="smskit-boundary" title="{seg_label} {number}">│{number}</span>'
             )
-        for gone in removed.get(char.position, ()):
-            parts.append(_removed(gone, t))
-        classes = f"smskit-char {CHAR_CLASSES[char.kind]}"
-        if char.position in written:
-            classes += " smskit-char-substituted"
-        shown = {"\n": "↵", "\r": "␍", "\x0c": "␌", " ": "&nbsp;"}.get(char.char)
-        if shown is None:
-            shown = html.escape(char.char)
-        title = f"U+{char.code_point:04X} · {char.kind.value} · {char.units}"
-        parts.append(f'<span class="{classes}" title="{title}">{shown}</span>')
-        if char.char == "\n":
-            parts.append("<br>")
-    for gone in removed.get(len(analysis.text), ()):
-        parts.append(_removed(gone, t))
+        if removed:
+            parts.extend(_removed(gone, t) for gone in removed.get(char.position, ()))
+        key = (char.char, char.kind, char.units, char.position in written)
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = _span(*key)
+        parts.append(span)
+    parts.extend(_removed(gone, t) for gone in removed.get(len(analysis.text), ()))
     parts.append("</div>")
     parts.append(
         '<div class="smskit-legend" style="font-size:12px;margin-top:4px">'
@@ -159,6 +153,16 @@ def render_characters(analysis: Analysis, t: Translate) -> str:
         "</div>"
     )
     return "".join(parts)
+
+
+def _span(char: str, kind: CharClass, units: int, substituted: bool) -> str:
+    classes = f"smskit-char {CHAR_CLASSES[kind]}"
+    if substituted:
+        classes += " smskit-char-substituted"
+    shown = {"\n": "↵", "\r": "␍", "\x0c": "␌", " ": "&nbsp;"}.get(char) or html.escape(char)
+    title = f"U+{ord(char):04X} · {kind.value} · {units}"
+    span = f'<span class="{classes}" title="{title}">{shown}</span>'
+    return span + "<br>" if char == "\n" else span
 
 
 def _removed(char: str, t: Translate) -> str:
@@ -181,20 +185,17 @@ def render_bars(analysis: Analysis, t: Translate) -> str:
 
 def render_septets(analysis: Analysis, t: Translate) -> str:
     """Each segment as a trainer draws it: UDH octets, then every septet or UTF-16 unit in hex."""
-    width = 2 if analysis.encoding == "GSM-7" else 4
+    form = "{:02X}" if analysis.encoding == "GSM-7" else "{:04X}"
+    values: list[list[str]] = [[] for _ in analysis.segments]
+    for char in analysis.characters:
+        values[char.segment].extend(map(form.format, char.encoded))
     rows = ['<div class="smskit-septets">']
     for number, segment in enumerate(analysis.segments, 1):
-        values = [
-            f"{value:0{width}X}"
-            for char in analysis.characters
-            if char.segment == number - 1
-            for value in char.encoded
-        ]
         udh = " ".join(f"{octet:02X}" for octet in segment.header) or t("none")
         rows.append(
             f"<div><b>{html.escape(t('Segment {n}', n=number))}</b> · "
             f"UDH: <code class='smskit-udh'>{html.escape(udh)}</code><br>"
-            f"<code>{' '.join(values)}</code></div>"
+            f"<code>{' '.join(values[number - 1])}</code></div>"
         )
     rows.append("</div>")
     return "".join(rows)

@@ -16,6 +16,7 @@ from smskit.advice import (
     GsmAdvice,
     Replacement,
     SendCost,
+    advise,
     apply_replacement,
     back_to_gsm7,
     send_cost,
@@ -234,7 +235,11 @@ class EncodingVisualizer(W.VBox):
         self.result = analyze(
             self.editor.value, smart_encoding=self.smart.value, shift_tables=self.shift.value or ()
         )
-        self.advice = back_to_gsm7(self.editor.value, smart_encoding=self.smart.value)
+        # Advice is about the plain message: a shift table needs handset support, so without it.
+        if self.result.shift is None:
+            self.advice = advise(self.result)
+        else:
+            self.advice = back_to_gsm7(self.editor.value, smart_encoding=self.smart.value)
         view = render.render_all(self.result, t)
         self.readout.value = view.readout
         self.characters.value = view.characters
