@@ -27,7 +27,8 @@ from .i18n import N_, LocalizedError, Text
 from .price_table import PriceTable
 from .pricing import default_variant, ownership_cost
 from .sender_catalogue import Reason, SenderCatalogue, SenderType, UseCase, sender_catalogue
-from .senders import ALPHA_SOURCE, TOLL_FREE_SOURCE, throughput
+from .sender_checks import ALPHA_SOURCE, TOLL_FREE_SOURCE
+from .senders import throughput
 
 __all__ = ["RULES", "Needs", "Option", "Recommendation", "recommend"]
 
