@@ -12,10 +12,6 @@ so client and server do not share one interpreter lock.
 Throughput is segments per second from the first to the last message released, counted as Twilio
 counts a sender's MPS (a 3-segment message uses 3 s of a 1 MPS long code).
 
-Note (2026-11-28): a single request to the simulator takes about 45 ms, because its listening socket
-is created with protocol 0, so asyncio does not set TCP_NODELAY on accepted connections and Nagle's
-algorithm meets the client's delayed ACK. Concurrency hides that; the sequential peer shows it.
-
 Run: ``.venv/bin/python benchmarks/provider_throughput.py`` (about a minute).
 """
 
@@ -170,7 +166,9 @@ def main() -> int:
     retries.propagate = False  # ... and are not printed
     with simulator_process() as handle:
         concurrent, sequential = unlimited(handle)
-        print("== No rate limit (real twilio client -> simulator process)")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"== No rate limit (real twilio client -> simulator process; load {load}, "
+              f"{os.cpu_count()} CPUs)")  # fmt: skip
         print(f"  thread pool ({WORKERS} workers): {concurrent:8.1f} msg/s  (target >= 300)")
         print(f"  sequential peer:           {sequential:8.1f} msg/s")
         print(f"  ratio:                     {concurrent / sequential:8.2f} x")
