@@ -43,8 +43,13 @@ def dashboard(sim: object, tmp_path: Path) -> CampaignSender:
 def _upload(w: CampaignSender, path: Path) -> None:
     content = path.read_bytes()
     w.upload.value = (
-        {"name": path.name, "type": "text/csv", "size": len(content),
-         "content": memoryview(content), "last_modified": datetime(2026, 1, 1, tzinfo=UTC)},
+        {
+            "name": path.name,
+            "type": "text/csv",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": datetime(2026, 1, 1, tzinfo=UTC),
+        },
     )
 
 
