@@ -26,7 +26,7 @@ from smskit.providers import AvailableNumber, is_final_status
 from . import _render_provider as R
 from ._i18n import Translator, on_language_change
 from ._layout import DashboardHeader, Lesson
-from ._status import StatusLine, shows_errors
+from ._status import StatusLine, plain_error, shows_errors
 
 t = Translator("provider_setup")
 SIMULATOR, TWILIO = "simulator", "twilio"
@@ -375,14 +375,14 @@ class ProviderSetup(W.VBox):
         try:
             while time.monotonic() < deadline:
                 record = self.provider.fetch(sid)
-                if self.message is None or record.status != self.message.status:
+                if self.message is None or self.message.sid != sid:
+                    return  # a newer test message has its own watcher
+                if record.status != self.message.status:
                     self.message = record
                 if is_final_status(record.status):
                     return
                 time.sleep(self.poll_interval)
         except Exception as error:  # a thread has no caller: show it on the page
-            from ._status import plain_error
-
             self.status.show(plain_error(error), "error")
 
     def wait_until_final(self, timeout: float = 30.0) -> None:
