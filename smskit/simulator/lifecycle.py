@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from smskit.i18n import LocalizedError
 from smskit.simulator import billing, optout
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import API_VERSION, ERRORS
@@ -221,7 +222,9 @@ class Engine:
         messages to numbers you own.
         """
         if self.store.owned_number(account_sid, to) is None:
-            raise ValueError(f"{to} is not a number of this account; buy or add it first")
+            raise LocalizedError(
+                "{number} is not a number of this account; buy or add it first.", number=to
+            )
         now = utcnow()
         message = SimMessage(
             sid=new_sid("SM"),

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from smskit.i18n import LocalizedError
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import parse_message
 from smskit.simulator.state import SimMessage
@@ -55,7 +56,11 @@ class SharedSimulator:
         response = httpx.request(method, self.url + path, auth=auth, timeout=10.0, **kwargs)
         if response.status_code >= 400:
             body = response.json()
-            raise ValueError(f"simulator refused {path}: {body.get('code')} {body.get('message')}")
+            raise LocalizedError(
+                "The simulator refused the request (Twilio error {code}): {message}",
+                code=body.get("code"),
+                message=body.get("message"),
+            )
         return response.json()
 
     @property
@@ -131,8 +136,8 @@ def idle_timeout() -> float:
     try:
         value = float(raw) if raw else DEFAULT_IDLE
     except ValueError:
-        raise ValueError(
-            f"SMSKIT_SIMULATOR_IDLE must be a number of seconds, not {raw!r}"
+        raise LocalizedError(
+            "SMSKIT_SIMULATOR_IDLE must be a number of seconds, not {value!r}", value=raw
         ) from None
     return value if value > 0 else DEFAULT_IDLE
 
@@ -176,4 +181,6 @@ def shared(home: Path | None = None, timeout: float = 30.0) -> SharedSimulator:
                 break
             time.sleep(0.05)
         process.kill()
-        raise RuntimeError(f"the shared simulator did not start; see {home / 'simulator.log'}")
+        raise LocalizedError(
+            "The built-in simulator did not start; see {log}.", log=str(home / "simulator.log")
+        )
