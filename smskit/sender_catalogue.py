@@ -85,8 +85,20 @@ class NumberType:
     provision_weeks: tuple[int, int]
     use_cases: frozenset[UseCase]
     restrictions: str
+    format_id: str
+    restrictions_id: str
     source: str
     as_of: date
+
+    def describe(self, lang: str = "en") -> tuple[str, str]:
+        """Format and restrictions in ``lang`` (the table keeps English and Indonesian).
+
+        >>> number_type("toll_free").describe("id")[0][:12]
+        'NANP 1-800, '
+        """
+        if lang == "id":
+            return self.format_id, self.restrictions_id
+        return self.format, self.restrictions
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +190,8 @@ class SenderCatalogue:
                     ),
                     use_cases=cases,
                     restrictions=row["restrictions"],
+                    format_id=row["format_id"],
+                    restrictions_id=row["restrictions_id"],
                     source=row["source"],
                     as_of=as_of,
                 )

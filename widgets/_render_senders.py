@@ -117,7 +117,7 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
 
     lines = [
         (t("Available here"), [_yes_no(r.available) for r in rows]),
-        (t("Format"), [html.escape(r.number_type.format) for r in rows]),
+        (t("Format"), [html.escape(r.number_type.describe(LANGUAGE.lang)[0]) for r in rows]),
         (t("Two-way"), [_yes_no(r.number_type.two_way) for r in rows]),
         (t("Speed (segments per second)"), [str(r.mps) for r in rows]),
         (
@@ -142,7 +142,7 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
                 for r in rows
             ],
         ),
-        (t("Restrictions"), [html.escape(r.number_type.restrictions) for r in rows]),
+        (t("Restrictions"), [html.escape(r.number_type.describe(LANGUAGE.lang)[1]) for r in rows]),
     ]
     if use_case is not None:
         lines.insert(

@@ -123,6 +123,7 @@ def test_indonesian_labels(dash: SenderComparison, indonesian: None) -> None:
     assert dash.q_replies.description == "Pelanggan perlu membalas"
     assert "Empat jenis pengirim" in dash.table_title.value
     assert "Perbandingan Pengirim" in dash.header.title.value
+    assert "Hanya AS dan Kanada" in dash.table.value  # restrictions from the table, in Indonesian
 
 
 # --- renderers, without widgets ------------------------------------------------------------------
