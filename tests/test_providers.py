@@ -381,3 +381,18 @@ def test_trial_account_limits(handle: Any) -> None:
         assert sent.body.startswith("Sent from your Twilio trial account")
     finally:
         handle.configure(trial=False)
+
+
+def test_monthly_price_of_a_number_for_the_purchase_confirmation(handle: Any) -> None:
+    from smskit.providers import monthly_price
+
+    provider = provider_for(handle)
+    local = provider.search_numbers("US", number_type="local", limit=1)[0]
+    toll_free = provider.search_numbers("US", number_type="toll_free", limit=1)[0]
+    local_price, toll_free_price = (
+        monthly_price(provider, local),
+        monthly_price(provider, toll_free),
+    )
+    assert local_price is not None and toll_free_price is not None
+    assert local_price.currency == "USD" and local_price.monthly_price > 0
+    assert toll_free_price.monthly_price > local_price.monthly_price  # toll-free rents for more

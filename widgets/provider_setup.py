@@ -21,7 +21,7 @@ import ipywidgets as W
 import traitlets
 
 from smskit.credentials import check_format, connect, connect_simulator, load
-from smskit.providers import AvailableNumber, is_final_status
+from smskit.providers import AvailableNumber, is_final_status, monthly_price
 
 from . import _render_provider as R
 from ._i18n import Translator, on_language_change
@@ -317,19 +317,11 @@ class ProviderSetup(W.VBox):
         if self.mode.value == SIMULATOR:  # the simulator costs nothing: no confirmation needed
             self._buy(self.results.value)
             return
-        self._pending_purchase = self.results.value
-        kind = next((n.number_type for n in self.found if n.phone_number == self.results.value), "")
-        prices = {p.number_type: p for p in self._number_prices()}
-        self.confirm.value = R.confirmation_html(self.results.value, prices.get(kind))
+        chosen = next(n for n in self.found if n.phone_number == self.results.value)
+        self._pending_purchase = chosen.phone_number
+        price = monthly_price(self.provider, chosen)
+        self.confirm.value = R.confirmation_html(chosen.phone_number, price)
         self.confirm_box.layout.display = ""
-
-    def _number_prices(self) -> list[Any]:
-        from smskit.providers import ProviderError
-
-        try:
-            return list(self.provider.number_prices(self.country.value))
-        except ProviderError:  # the confirmation then says the price is unknown
-            return []
 
     @shows_errors
     def _on_confirm_button_click(self, _button: W.Button) -> None:

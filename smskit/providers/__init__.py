@@ -34,6 +34,7 @@ __all__ = [
     "error_meaning",
     "is_final_status",
     "later_status",
+    "monthly_price",
 ]
 
 
@@ -353,3 +354,21 @@ class Provider(Protocol):
     def account(self) -> AccountInfo:
         """The account behind the credentials (its type tells a trial account apart)."""
         ...
+
+
+def monthly_price(provider: Provider, number: AvailableNumber) -> NumberPrice | None:
+    """The monthly rental of ``number`` (its type, its country); None if the provider won't say.
+
+    Shown before a purchase on a real account, which must be confirmed explicitly.
+
+    >>> class Prices:
+    ...     def number_prices(self, country):
+    ...         return [NumberPrice(country, "local", Decimal("1.15"), "USD")]
+    >>> monthly_price(Prices(), AvailableNumber("+12125550100", "x", "US", "local")).monthly_price
+    Decimal('1.15')
+    """
+    try:
+        prices = provider.number_prices(number.iso_country)
+    except ProviderError:  # Pricing API unavailable: the confirmation says the price is unknown
+        return None
+    return next((p for p in prices if p.number_type == number.number_type), None)

@@ -122,6 +122,7 @@ def test_real_account_purchase_needs_explicit_confirmation(handle: Any) -> None:
     w.buy_button.click()
     assert w.confirm_box.layout.display == ""
     assert chosen in w.confirm.value and "smskit-provider-monthly-price" in w.confirm.value
+    assert "per month" in w.confirm.value  # the simulator's Pricing API gives the rental
     assert chosen not in {n.phone_number for n in handle.numbers()}  # nothing bought yet
     w.cancel_button.click()
     assert chosen not in {n.phone_number for n in handle.numbers()}
