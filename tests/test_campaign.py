@@ -1,0 +1,187 @@
+"""plan(): per-recipient text, encoding, segments, cost, findings and earliest send time; totals.
+
+Expected values come from the rules: Twilio's segment sizes (160/153 GSM-7, 70/67 UCS-2), the
+per-segment price in data/countries.csv (US $0.0083), TCPA quiet hours 08:00-21:00 local time
+(47 CFR 64.1200(c)(1)), Twilio's default throughputs (long code 1 MPS, short code 100 MPS).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from smskit.campaign import Campaign, Recipient, Sender, plan
+from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
+from smskit.i18n import LocalizedError
+from smskit.numbers import parse_number
+
+NOON_NY = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)  # Monday, 12:00 in New York
+SCOPE = "Acme"
+
+
+def _opted_in(*phones: str) -> dict[str, object]:
+    out = {}
+    for phone in phones:
+        event = ConsentEvent(
+            phone,
+            SCOPE,
+            ConsentAction.OPT_IN,
+            ConsentSource.WEB_FORM,
+            NOON_NY - timedelta(days=3),
+            "form",
+            "test",
+        )
+        out[phone] = fold([event], phone, SCOPE)
+    return out
+
+
+def _marketing(template: str, sender: Sender | None = None) -> Campaign:
+    return Campaign("Promo", template, sender or Sender("short_code", "12345"), scope=SCOPE)
+
+
+def test_each_recipient_gets_text_encoding_segments_and_cost() -> None:
+    people = [
+        Recipient.of("a", "+12122010001", first_name="Ana"),
+        Recipient.of(
+            "b", "+12122010002", first_name="Zoé" + "x" * 70
+        ),  # é is GSM-7: still 1 segment
+        Recipient.of(
+            "c", "+12122010003", first_name="ж" * 68
+        ),  # Cyrillic: UCS-2, 71 units = 2 segments
+    ]
+    p = plan(
+        _marketing("Hi {first_name}"),
+        people,
+        now=NOON_NY,
+        consent=_opted_in(*(r.phone for r in people)),
+    )  # type: ignore[arg-type]
+    a, b, c = p.messages
+    assert (a.text, a.encoding, a.segments, a.cost) == ("Hi Ana", "GSM-7", 1, Decimal("0.0083"))
+    assert (b.encoding, b.segments) == ("GSM-7", 1)
+    assert (c.encoding, c.segments, c.cost) == ("UCS-2", 2, Decimal("0.0166"))
+    assert p.totals.segments == 4 and p.totals.cost == Decimal("0.0332")
+    assert p.totals.by_encoding == (("GSM-7", 2), ("UCS-2", 1))
+    assert p.totals.multi_segment == 1 and p.totals.worst_segments == 2
+
+
+def test_missing_placeholder_is_a_row_finding_and_never_sent() -> None:
+    people = [Recipient.of("a", "+12122010001"), Recipient.of("b", "+12122010002", name="Bo")]
+    p = plan(
+        _marketing("Hi {name}"),
+        people,
+        now=NOON_NY,
+        consent=_opted_in("+12122010001", "+12122010002"),
+    )  # type: ignore[arg-type]
+    assert p.messages[0].status == "blocked" and p.messages[0].text is None
+    assert [f.code for f in p.messages[0].findings] == ["missing_field"]
+    assert [m.key for m in p.sendable()] == ["b"]
+
+
+def test_marketing_needs_consent_and_opt_outs_always_block() -> None:
+    out = ConsentEvent(
+        "+12122010002",
+        SCOPE,
+        ConsentAction.OPT_OUT,
+        ConsentSource.KEYWORD,
+        NOON_NY - timedelta(days=1),
+        "STOP",
+        "test",
+    )
+    statuses = {**_opted_in("+12122010001"), "+12122010002": fold([out], "+12122010002", SCOPE)}
+    people = [
+        Recipient.of(k, p, name="X")
+        for k, p in (("in", "+12122010001"), ("out", "+12122010002"), ("none", "+12122010003"))
+    ]
+    marketing = plan(_marketing("Hi {name}"), people, now=NOON_NY, consent=statuses)  # type: ignore[arg-type]
+    assert [m.status for m in marketing.messages] == ["eligible", "blocked", "blocked"]
+    order = Campaign(
+        "Order", "Hi {name}", Sender("short_code", "12345"), purpose="transactional", scope=SCOPE
+    )
+    transactional = plan(order, people, now=NOON_NY, consent=statuses)  # type: ignore[arg-type]
+    assert [m.status for m in transactional.messages] == ["eligible", "blocked", "eligible"]
+
+
+def test_quiet_hours_give_the_earliest_send_time_in_the_recipients_zone() -> None:
+    late = datetime(2026, 1, 6, 2, 30, tzinfo=UTC)  # 21:30 in New York, 18:30 in Los Angeles
+    people = [
+        Recipient.of("ny", "+12122010001", name="N"),
+        Recipient.of("la", "+14152010001", name="L"),
+    ]
+    p = plan(
+        _marketing("Hi {name}"), people, now=late, consent=_opted_in("+12122010001", "+14152010001")
+    )  # type: ignore[arg-type]
+    ny, la = p.messages
+    assert ny.send_at == datetime(2026, 1, 6, 13, 0, tzinfo=UTC)  # 08:00 EST next morning
+    assert ny.status == "warned" and [f.code for f in ny.findings] == ["quiet_hours"]
+    assert (la.send_at, la.status) == (late, "eligible")
+    assert p.totals.last_window_at == datetime(2026, 1, 6, 13, 0, tzinfo=UTC)
+
+
+def test_invalid_landline_duplicate_and_unreachable_numbers_are_blocked() -> None:
+    people = [
+        Recipient.of("a", "+12122010001", name="A"),
+        Recipient.of("bad", "12", name="B"),
+        Recipient.of("land", "+442079460958", name="C"),
+        Recipient.of("dup", "+1 (212) 201-0001", name="D"),
+        Recipient.of("gone", "+12122010009", name="E"),
+    ]
+    order = Campaign("Order", "Hi {name}", Sender("short_code", "12345"), purpose="transactional")
+    p = plan(order, people, now=NOON_NY, unreachable={"+12122010009": "landline"})
+    codes = {m.key: [f.code for f in m.findings if f.severity == "block"] for m in p.messages}
+    assert codes["bad"] == ["invalid_number"]
+    assert "landline" in codes["land"]
+    assert codes["dup"] == ["duplicate"]
+    assert codes["gone"] == ["unreachable"]
+    by_reason = {r.code: r.keys for r in p.totals.by_reason}
+    assert by_reason["duplicate"] == ("dup",)
+
+
+def test_totals_by_country_and_duration_at_the_senders_pace() -> None:
+    people = [Recipient.of(str(i), f"+1212201{i:04d}", name="A") for i in range(30)]
+    order = Campaign(
+        "Order",
+        "Hi {name} " + "x" * 200,
+        Sender("long_code", "+15005550006"),
+        purpose="transactional",
+    )  # 2 segments each on a 1 MPS long code
+    p = plan(order, people, now=NOON_NY)
+    assert p.totals.by_country[0].country == "US"
+    assert (p.totals.by_country[0].messages, p.totals.by_country[0].segments) == (30, 60)
+    assert p.totals.duration_seconds == 60.0
+    fast = plan(
+        Campaign("Order", order.template, Sender("short_code", "12345"), purpose="transactional"),
+        people,
+        now=NOON_NY,
+    )
+    assert fast.totals.duration_seconds == pytest.approx(0.6)
+
+
+def test_planning_twice_gives_the_same_plan() -> None:
+    people = [Recipient.of(str(i), f"+1212201{i:04d}", name=f"N{i}") for i in range(50)]
+    camp = _marketing("Hi {name|there}, 20% off. Reply STOP to opt out.")
+    consent = _opted_in(*(r.phone for r in people[:40]))
+    one = plan(camp, people, now=NOON_NY, consent=consent)  # type: ignore[arg-type]
+    two = plan(camp, list(people), now=NOON_NY, consent=consent)  # type: ignore[arg-type]
+    assert one == two and one.fingerprint == two.fingerprint
+    changed = plan(_marketing("Hello {name}"), people, now=NOON_NY, consent=consent)  # type: ignore[arg-type]
+    assert changed.fingerprint != one.fingerprint
+
+
+def test_preparsed_numbers_are_used_as_given() -> None:
+    info = parse_number("+12122010001")
+    p = plan(
+        _marketing("Hi"),
+        [Recipient("k", "ignored", {}, 7, info)],
+        now=NOON_NY,
+        consent=_opted_in("+12122010001"),
+    )  # type: ignore[arg-type]
+    assert (p.messages[0].to, p.messages[0].row) == ("+12122010001", 7)
+
+
+def test_bad_sender_and_template_are_clear_errors() -> None:
+    with pytest.raises(LocalizedError, match="Unknown sender type"):
+        Sender("pigeon", "x")
+    with pytest.raises(LocalizedError, match="character 4"):
+        plan(_marketing("Hi {name"), [], now=NOON_NY)
