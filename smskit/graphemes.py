@@ -29,6 +29,7 @@ CONTROL_LIKE: Final = frozenset({"CN", "CR", "LF"})
 HANGUL_FIRST, HANGUL_LAST = 0xAC00, 0xD7A3
 # Properties that can join a code point to its neighbour (rules GB6-GB13). A text with none of them
 # has one cluster per code point.
+_EXTENDING: Final = frozenset({"EX", "ZWJ", "SM"})
 JOINING: Final = frozenset({"EX", "ZWJ", "SM", "PP", "L", "V", "T", "LV", "LVT", "RI", "EM"})
 # A break between code points a and b is certain unless a is in STICKY_BEFORE or b in STICKY_AFTER:
 # every rule that forbids a break (GB3, GB6-GB11, GB13) looks at one of them; the rest only break.
@@ -129,9 +130,20 @@ def clusters(text: str) -> list[str]:
     while first < length:
         start = props[first]
         mid: list[str] = []
+        special = False  # whether mid holds an E_Modifier or a regional indicator
         end = first + 1
-        while end < length and not _should_break(start, mid, props[end]):
-            mid.append(props[end])
+        while end < length:
+            prop = props[end]
+            if prop in _EXTENDING and not special:
+                # Shortcut, same answer as _should_break: with no EM/RI in mid, no look-ahead
+                # rule applies, and GB9/GB9a keep Extend, ZWJ and SpacingMark unless GB4 breaks.
+                # It keeps long runs of combining marks linear instead of quadratic.
+                if (mid[-1] if mid else start) in CONTROL_LIKE:
+                    break
+            elif _should_break(start, mid, prop):
+                break
+            special = special or prop in ("EM", "RI")
+            mid.append(prop)
             end += 1
         piece = text[first:end]
         if piece == "\r\n":
