@@ -84,6 +84,9 @@ class SenderComparison(W.VBox):
         self.q_peak = W.BoundedFloatText(value=0, min=0, max=100_000, **_wide())
         self.q_budget = W.BoundedFloatText(value=0, min=0, max=10_000_000, **_wide())
         self.q_weeks = W.BoundedIntText(value=4, min=0, max=104, **_wide())
+        self.q_broadcast = W.BoundedIntText(value=0, min=0, max=100_000_000, step=1000, **_wide())
+        self.q_deadline = W.BoundedIntText(value=0, min=0, max=100_000, **_wide())
+        self.q_trust = W.BoundedIntText(value=0, min=0, max=100, **_wide())
         self.answer = W.HTML()
         # Charts.
         self.charts_title = W.HTML()
@@ -106,6 +109,9 @@ class SenderComparison(W.VBox):
             (self.q_peak, "smskit-q-peak"),
             (self.q_budget, "smskit-q-budget"),
             (self.q_weeks, "smskit-q-weeks"),
+            (self.q_broadcast, "smskit-q-broadcast"),
+            (self.q_deadline, "smskit-q-deadline"),
+            (self.q_trust, "smskit-q-trust"),
             (self.answer, "smskit-answer"),
         ):
             widget.add_class(css)
@@ -118,6 +124,9 @@ class SenderComparison(W.VBox):
                 self.q_peak,
                 self.q_budget,
                 self.q_weeks,
+                self.q_trust,
+                self.q_broadcast,
+                self.q_deadline,
             ],
             layout=W.Layout(grid_template_columns="repeat(2, minmax(280px, 1fr))"),
         )
@@ -157,6 +166,9 @@ class SenderComparison(W.VBox):
             self.q_peak,
             self.q_budget,
             self.q_weeks,
+            self.q_broadcast,
+            self.q_deadline,
+            self.q_trust,
         ):
             widget.observe(self._on_question_change, names="value")
         self.upload.observe(self._on_upload_change, names="value")
@@ -193,6 +205,9 @@ class SenderComparison(W.VBox):
             int(self.q_weeks.value),
             peak_mps=Decimal(str(self.q_peak.value)) if self.q_peak.value else None,
             monthly_budget=Decimal(str(self.q_budget.value)) if self.q_budget.value else None,
+            broadcast_size=int(self.q_broadcast.value) or None,
+            deadline_minutes=int(self.q_deadline.value) or None,
+            trust_score=int(self.q_trust.value) or None,
         )
         self.recommendation = recommend(needs, prices=self.prices)
 
@@ -233,6 +248,9 @@ class SenderComparison(W.VBox):
             (self.q_peak, t("Peak speed needed (segments/s, 0 = don't know)")),
             (self.q_budget, t("Monthly budget (0 = no limit)")),
             (self.q_weeks, t("Weeks until launch")),
+            (self.q_broadcast, t("Largest broadcast (messages, 0 = none)")),
+            (self.q_deadline, t("It must go out within (minutes, 0 = no deadline)")),
+            (self.q_trust, t("US 10DLC Trust Score (0 = not registered)")),
         ):
             widget.description = label
         self.use_case.options = [(t("All use cases"), "")] + [

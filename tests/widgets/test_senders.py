@@ -177,3 +177,15 @@ def test_fetch_prices_through_the_provider_from_the_simulator() -> None:
     assert "Pricing API" in dash.prices.origin
     assert dash.prices.price("GB").source.endswith("Pricing API (Messaging Countries)")
     assert "Pricing API" in dash.prices_note.value
+
+
+def test_broadcast_deadline_and_trust_score(dash: SenderComparison) -> None:
+    reset(dash)
+    dash.q_use_case.value, dash.q_countries.value, dash.q_weeks.value = "marketing", "US", 4
+    dash.q_broadcast.value, dash.q_deadline.value = 100_000, 60  # 27.8 segments per second
+    long_code = dash.recommendation.option("long_code")
+    assert "throughput" in [r.rule for r in long_code.disqualifiers]
+    dash.q_trust.value = 80  # 10DLC at 225 MPS
+    assert dash.recommendation.option("long_code").eligible
+    assert dash.recommendation.best.sender_type is SenderType.LONG_CODE
+    dash.q_broadcast.value, dash.q_deadline.value, dash.q_trust.value = 0, 0, 0
