@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from smskit.i18n import LocalizedError
-from smskit.simulator import billing, optout
+from smskit.simulator import billing, optout, twiml
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import API_VERSION, ERRORS
 from smskit.simulator.signing import signature
@@ -201,18 +201,21 @@ class Engine:
         return message
 
     # --- webhooks -------------------------------------------------------------------------------
-    async def _post(self, account_sid: str, url: str, params: Mapping[str, str]) -> None:
+    async def _post(self, account_sid: str, url: str, params: Mapping[str, str]) -> str:
+        """POST a signed webhook; return the answer's text if it succeeded (else "")."""
         account = self.store.account(account_sid)
         if account is None or self._http is None:
-            return
+            return ""
         headers = {"X-Twilio-Signature": signature(account.auth_token, url, params)}
         try:
-            await self._http.post(url, data=dict(params), headers=headers)
+            answer = await self._http.post(url, data=dict(params), headers=headers)
+            return answer.text if answer.is_success else ""
         except httpx.HTTPError as error:  # an unreachable webhook must not stop the lifecycle
             self.callbacks_failed += 1
             # Host and path only: a webhook URL may carry basic-auth credentials or tokens.
             where = httpx.URL(url)
             log.warning("webhook %s%s failed: %s", where.host, where.path, type(error).__name__)
+            return ""
 
     # --- inbound --------------------------------------------------------------------------------
     async def receive(self, account_sid: str, from_: str, to: str, body: str) -> SimMessage:
@@ -253,15 +256,21 @@ class Engine:
             for sender in self._scopes(account_sid, to, from_):
                 self.store.set_opt_out(account_sid, sender, from_, kind == "opt_out")
         url = (number.sms_url if number else None) or self._config.inbound_url
+        answer = ""
         if url:
             params = inbound_params(message)
             if kind is not None:
                 params["OptOutType"] = optout.OPT_OUT_TYPE[kind]
-            await self._post(account_sid, url, params)
+            answer = await self._post(account_sid, url, params)
         if kind is not None:
             carrier = optout.carrier_reply(body, "toll_free") if toll_free else None
             text = carrier or optout.reply(kind)
-            self._auto_reply(account_sid, sender=to, recipient=from_, text=text)
+            self._reply(account_sid, sender=to, recipient=from_, text=text)
+        for wanted in twiml.replies(answer):
+            sender, recipient = wanted.from_ or to, wanted.to or from_
+            # A TwiML reply to someone who opted out is blocked like any send (21610).
+            if not self.store.is_opted_out(account_sid, [sender], recipient):
+                self._reply(account_sid, sender=sender, recipient=recipient, text=wanted.body)
         return message
 
     def _scopes(self, account_sid: str, number: str, recipient: str) -> set[str]:
@@ -270,7 +279,7 @@ class Engine:
         sent = self.store.messages(account_sid, lambda m: m.from_ == number and m.to == recipient)
         return {number} | {m.messaging_service_sid for m in sent if m.messaging_service_sid}
 
-    def _auto_reply(self, account_sid: str, sender: str, recipient: str, text: str) -> None:
+    def _reply(self, account_sid: str, sender: str, recipient: str, text: str) -> None:
         now = utcnow()
         reply = SimMessage(
             sid=new_sid("SM"),

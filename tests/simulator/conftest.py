@@ -80,6 +80,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.hits: list[Hit] = []
+        self.answer = b"<Response/>"  # what the receiver answers (TwiML), settable by a test
         self._lock = threading.Lock()
         receiver = self
 
@@ -94,7 +95,7 @@ class Receiver:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/xml")
                 self.end_headers()
-                self.wfile.write(b"<Response/>")
+                self.wfile.write(receiver.answer)
 
             def log_message(self, *args: Any) -> None:
                 pass

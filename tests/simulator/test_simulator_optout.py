@@ -193,3 +193,30 @@ def test_toll_free_stop_is_the_carriers(sim: SimulatorHandle, client: Client) ->
     assert raised.value.code == 21610
     sim.inject_inbound(HANDSET, TOLL_FREE, "UNSTOP")
     assert _send(client, from_=TOLL_FREE).status == "queued"
+
+
+def test_twiml_message_in_the_webhook_answer_is_sent(
+    sim: SimulatorHandle, client: Client, receiver: object
+) -> None:
+    receiver.answer = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b"<Response><Message>We are open 9&#8211;5. Reply STOP to opt out.</Message></Response>"
+    )
+    sim.configure(inbound_url=receiver.url("/inbound"))
+    sim.inject_inbound(HANDSET, OUR, "Are you open?")
+    (reply,) = sim.messages(direction="outbound-reply")
+    assert (reply.from_, reply.to, reply.body) == (
+        OUR,
+        HANDSET,
+        "We are open 9–5. Reply STOP to opt out.",
+    )
+    assert sim.wait_for(reply.sid).status == "delivered"
+
+
+def test_twiml_reply_to_an_opted_out_handset_is_blocked(
+    sim: SimulatorHandle, receiver: object
+) -> None:
+    receiver.answer = b"<Response><Message>Sorry to see you go!</Message></Response>"
+    sim.configure(inbound_url=receiver.url("/inbound"))
+    sim.inject_inbound(HANDSET, OUR, "STOP")
+    assert _replies(sim) == [OPT_OUT_REPLY]  # only Twilio's own confirmation goes out
