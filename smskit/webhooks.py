@@ -392,7 +392,9 @@ def sync(
     """Poll the Messages API for messages sent since ``since`` and apply them like webhooks would.
 
     Repeating a pass is harmless (updates are idempotent), so the next ``since`` overlaps the last
-    one by ``overlap`` to catch messages whose ``date_sent`` was stamped late.
+    one by ``overlap`` to catch messages whose ``date_sent`` was stamped late. ``sink`` may be the
+    :class:`smskit.store.Store` itself (message log only) or a :class:`LedgerSink` (plus consent).
+    Replies decided by the ledger are not sent from here: polling has no TwiML answer.
 
     >>> class NoMessages:
     ...     def list_messages(self, **kwargs): return []

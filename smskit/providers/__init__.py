@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-from smskit.i18n import N_, LocalizedError
+from smskit.i18n import N_, LocalizedError, Text
 
 __all__ = [
     "AccountInfo",
@@ -231,6 +231,15 @@ class ProviderError(LocalizedError):
         self.code = code
         self.retry_after = retry_after
         self.unknown_outcome = unknown_outcome
+
+    @property
+    def meaning(self) -> Text:
+        """The plain-language meaning, translatable (``str(error)`` is its English).
+
+        >>> ProviderError(status=400, code=21610).meaning.render("en")[:30]
+        'The recipient has opted out (r'
+        """
+        return self.text
 
     @property
     def retryable(self) -> bool:

@@ -55,3 +55,6 @@ def test_real_account_path_checks_the_format_first(open_dashboard) -> None:  # t
     page.locator(".smskit-provider-connect").click()
     expect(page.locator(".smskit-status")).to_contain_text("Account SID", timeout=30_000)
     expect(page.locator(".smskit-provider-verdict-ok")).to_have_count(0)
+    page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia").click()
+    expect(page.locator(".smskit-title")).to_contain_text("Pengaturan Penyedia", timeout=30_000)
+    expect(page.locator(".smskit-provider-title-2")).to_contain_text("Kredensial")
