@@ -9,6 +9,8 @@ from __future__ import annotations
 from .advice import GsmAdvice, Replacement, back_to_gsm7
 from .auto_replies import Program
 from .bulk import count_segments
+from .campaign import Campaign, CampaignPlan, Sender, plan
+from .campaign_store import save_plan
 from .channels import ChannelCost, sms_vs_mms
 from .compliance import Finding, PlannedMessage, Preflight, Severity, preflight, recipient
 from .consent import ConsentLedger
@@ -18,17 +20,23 @@ from .credentials import Credentials, check_format
 from .keywords import KeywordKind, classify_reply
 from .national import NationalShift
 from .numbers import InvalidNumber, NumberInfo, parse_number
+from .pacing import Pacer
 from .price_table import PriceTable
 from .pricing import campaign_cost, compare_costs, ownership_cost
 from .providers import MessageRecord, Provider, ProviderError, SentMessage
 from .recommend import Needs, Recommendation, recommend
 from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, analyze
 from .senders import SenderType, UseCase, broadcast_time, validate_sender
+from .sending import CampaignRunner
 from .smart_encoding import Substitution, apply_smart_encoding
+from .templates import parse_template
 
 __all__: list[str] = [
     "Analysis",
     "AnalysisWarning",
+    "Campaign",
+    "CampaignPlan",
+    "CampaignRunner",
     "ChannelCost",
     "CharClass",
     "Character",
@@ -44,6 +52,7 @@ __all__: list[str] = [
     "NationalShift",
     "Needs",
     "NumberInfo",
+    "Pacer",
     "PlannedMessage",
     "Preflight",
     "PriceTable",
@@ -53,6 +62,7 @@ __all__: list[str] = [
     "Recommendation",
     "Replacement",
     "Segment",
+    "Sender",
     "SenderType",
     "SentMessage",
     "Severity",
@@ -70,9 +80,12 @@ __all__: list[str] = [
     "country",
     "ownership_cost",
     "parse_number",
+    "parse_template",
+    "plan",
     "preflight",
     "recipient",
     "recommend",
+    "save_plan",
     "sms_vs_mms",
     "validate_sender",
 ]
