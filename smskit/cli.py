@@ -43,6 +43,10 @@ def _simulator_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write URL and credentials as JSON to this file (mode 0600)",
     )
     parser.add_argument("--json", action="store_true", help="print URL and credentials as JSON")
+    parser.add_argument("--seed", type=int, default=None, help="seed for outcomes and faults")
+    parser.add_argument(
+        "--trial", action="store_true", help="act as a trial account (verified numbers only)"
+    )
     parser.add_argument(
         "--idle-timeout",
         type=float,
@@ -54,7 +58,13 @@ def _simulator_arguments(parser: argparse.ArgumentParser) -> None:
 def _run_simulator(args: argparse.Namespace, out: TextIO) -> int:
     from smskit.simulator import start
 
-    handle = start(args.port, step_delay=args.step_delay, rate_limits=not args.no_rate_limits)
+    handle = start(
+        args.port,
+        step_delay=args.step_delay,
+        rate_limits=not args.no_rate_limits,
+        seed=args.seed,
+        trial=args.trial,
+    )
     info = {
         "url": handle.url,
         "account_sid": handle.account_sid,

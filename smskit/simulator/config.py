@@ -59,6 +59,9 @@ class SimulatorConfig:
     """Pace each sender at its segments-per-second rate; False sends everything at once."""
     rates: Mapping[str, float] = field(default_factory=lambda: DEFAULT_RATES)
     """Segments per second by sender type (long_code, toll_free, short_code, alphanumeric, ...)."""
+    sender_rates: Mapping[str, float] = field(default_factory=lambda: types.MappingProxyType({}))
+    """Segments per second for particular senders (e.g. a 10DLC number's trust-tier rate),
+    overriding their type's rate."""
     queue_seconds: float = FOUR_HOURS
     """A sender's queue holds this many seconds of traffic at its rate; beyond it: error 30001."""
     api_concurrency: int = 100
@@ -102,6 +105,10 @@ class SimulatorConfig:
             raise ValueError(f"unknown simulator setting(s): {', '.join(unknown)}")
         if "rates" in changes:
             changes["rates"] = types.MappingProxyType({**self.rates, **changes["rates"]})
+        if "sender_rates" in changes:
+            changes["sender_rates"] = types.MappingProxyType(
+                {str(k): float(v) for k, v in changes["sender_rates"].items()}
+            )
         if "outcomes" in changes:
             changes["outcomes"] = types.MappingProxyType(dict(changes["outcomes"]))
         if "verified_numbers" in changes:
@@ -132,6 +139,8 @@ class SimulatorConfig:
         unknown_rates = set(self.rates) - set(DEFAULT_RATES)
         if unknown_rates or any(v <= 0 for v in self.rates.values()):
             raise ValueError(f"rates takes positive values for {', '.join(DEFAULT_RATES)}")
+        if any(v <= 0 for v in self.sender_rates.values()):
+            raise ValueError("sender_rates takes positive segments per second")
         if not self.error_codes:
             raise ValueError("error_codes must name at least one code")
         if self.api_concurrency < 1 or (self.api_rate is not None and self.api_rate <= 0):

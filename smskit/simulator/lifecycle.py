@@ -118,7 +118,10 @@ class Engine:
         if not config.rate_limits:
             return now
         sender = message.from_
-        rate = config.rates[billing.sender_class(sender, message.country)]
+        rate = (
+            config.sender_rates.get(sender)
+            or config.rates[billing.sender_class(sender, message.country)]
+        )
         start = max(now, self._next_free.get(sender, now))
         cost = message.num_segments / rate
         if start - now + cost > config.queue_seconds:

@@ -272,3 +272,13 @@ def test_unreachable_webhook_is_logged_without_credentials(
     text = caplog.text
     assert "127.0.0.1/status" in text
     assert "s3cret" not in text and "abc123" not in text and sim.auth_token not in text
+
+
+def test_a_sender_can_have_its_own_rate(sim: SimulatorHandle, client: Client) -> None:
+    # e.g. a 10DLC number whose trust tier allows more than the long-code default (facts B3)
+    sim.configure(rate_limits=True, sender_rates={FROM: 20}, step_delay=30)
+    sids = [client.messages.create(to=TO, from_=FROM, body="x").sid for _ in range(3)]
+    times = _sending_times(sim, sids)
+    assert 0.03 < times[2] - times[0] < 0.2  # 2 segments at 20/s: 0.1 s, not 2 s
+    with pytest.raises(ValueError, match="sender_rates"):
+        sim.configure(sender_rates={FROM: 0})
