@@ -53,7 +53,12 @@ class Fee:
 
     @property
     def monthly(self) -> Decimal:
-        """The fee per month (a quarterly lease is a third of it per month)."""
+        """The fee per month (a quarterly lease is a third of it per month).
+
+        >>> [f.monthly for f in fee_schedule().fees_for("short_code", "dedicated_random", "US",
+        ...                                            "guide_2023") if f.item == "Lease"]
+        [Decimal('500')]
+        """
         return self.amount / 3 if self.kind is FeeKind.QUARTERLY else self.amount
 
 

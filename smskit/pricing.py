@@ -96,12 +96,20 @@ class OwnershipCost:
 
     @property
     def fixed(self) -> Decimal:
-        """Everything that does not depend on volume, over the whole period."""
+        """Everything that does not depend on volume, over the whole period.
+
+        >>> ownership_cost("toll_free", "US", 0).fixed
+        Decimal('25.80')
+        """
         return self.one_time + self.monthly_fixed * self.months
 
     @property
     def per_message(self) -> Decimal:
-        """The variable cost of one message (all its segments, carrier fees included)."""
+        """The variable cost of one message (all its segments, carrier fees included).
+
+        >>> ownership_cost("toll_free", "US", 0, segments_per_message=2).per_message
+        Decimal('0.02510')
+        """
         return (self.price_per_segment + self.carrier_fee_per_segment) * self.segments_per_message
 
 

@@ -161,7 +161,11 @@ class Option:
 
     @property
     def score(self) -> int:
-        """Reasons for minus cautions (disqualified options rank below every eligible one)."""
+        """Reasons for minus cautions (disqualified options rank below every eligible one).
+
+        >>> recommend(Needs("otp", False, 100, ("GB",), 2)).option("alphanumeric").score
+        3
+        """
         return len(self.reasons_for) - len(self.cautions)
 
 
@@ -174,11 +178,19 @@ class Recommendation:
 
     @property
     def best(self) -> Option | None:
-        """The top eligible option, or None when every type is ruled out."""
+        """The top eligible option, or None when every type is ruled out.
+
+        >>> recommend(Needs("alerts", True, 100, ("IN", "AE"), 0, peak_mps=Decimal(500))).best is None
+        True
+        """
         return self.options[0] if self.options and self.options[0].eligible else None
 
     def option(self, sender_type: SenderType | str) -> Option:
-        """The verdict on one type."""
+        """The verdict on one type.
+
+        >>> recommend(Needs("otp", False, 100, ("US",), 2)).option("alphanumeric").eligible
+        False
+        """
         kind = SenderType(sender_type)
         return next(o for o in self.options if o.sender_type is kind)
 

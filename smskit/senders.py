@@ -122,7 +122,11 @@ class SenderCheck:
 
     @property
     def valid(self) -> bool:
-        """True when nothing failed (notes are advice, not failures)."""
+        """True when nothing failed (notes are advice, not failures).
+
+        >>> validate_sender("ACMEBK", "alphanumeric", "IN").valid
+        True
+        """
         return not self.problems
 
 
