@@ -110,7 +110,7 @@ class EncodingVisualizer(W.VBox):
         self.advice_summary = W.HTML()
         self.advice_rows = W.VBox()
         self.advice_rows.add_class("smskit-advice")
-        self.apply_all = W.Button(icon="magic")
+        self.apply_all = W.Button(icon="magic", layout=W.Layout(width="auto"))
         self.apply_all.add_class("smskit-apply-all")
         self.recipients = W.BoundedIntText(
             value=1000,

@@ -27,4 +27,13 @@ def test_typing_and_smart_encoding_update_the_page(open_dashboard) -> None:  # t
     editor.fill("a" * 161)
     expect(page.locator(".smskit-segment-count")).to_have_text("2", timeout=30_000)
     expect(page.locator(".smskit-boundary")).to_have_count(1)
+
+    # One click on a Back-to-GSM-7 suggestion rewrites the text.
+    page.locator(".smskit-smart-toggle input[type=checkbox]").uncheck()
+    editor.fill("Şule, your order ships today")
+    expect(readout).to_contain_text("UCS-2", timeout=30_000)
+    page.locator(".smskit-apply-replacement").first.click()
+    expect(readout).to_contain_text("GSM-7", timeout=30_000)
+    expect(editor).to_have_value("Sule, your order ships today")
+    expect(page.locator(".smskit-cost")).to_contain_text("1 segment", timeout=30_000)
     screenshot(page, "encoding")
