@@ -180,7 +180,8 @@ class Recommendation:
     def best(self) -> Option | None:
         """The top eligible option, or None when every type is ruled out.
 
-        >>> recommend(Needs("alerts", True, 100, ("IN", "AE"), 0, peak_mps=Decimal(500))).best is None
+        >>> needs = Needs("alerts", True, 100, ("IN", "AE"), 0, peak_mps=Decimal(500))
+        >>> recommend(needs).best is None
         True
         """
         return self.options[0] if self.options and self.options[0].eligible else None
