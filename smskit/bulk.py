@@ -76,6 +76,8 @@ def count_segments(
     Traceback (most recent call last):
     TypeError: texts[1] must be a str, not NoneType (None)
     """
+    if isinstance(texts, str):
+        raise TypeError("texts must be an iterable of str (e.g. a list), not a single str")
     pandas = sys.modules.get("pandas")  # a Series can only exist once pandas is imported
     if pandas is not None and isinstance(texts, pandas.Series):
         counts = _count_all(texts.tolist(), smart_encoding)

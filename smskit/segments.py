@@ -26,7 +26,7 @@ from typing import Final
 from . import gsm7
 from .graphemes import clusters, join_surrogates, utf16_units
 from .i18n import Text
-from .national import NationalShift, choose_shift, header_octets
+from .national import NationalShift, check_languages, choose_shift, header_octets
 from .smart_encoding import Substitution, apply_smart_encoding
 
 GSM7: Final = "GSM-7"
@@ -174,6 +174,7 @@ def analyze(
     'turkish'
     """
     check_text(text)
+    languages = check_languages(shift_tables)  # fail on a typo even when no shift is needed
     substitutions: tuple[Substitution, ...] = ()
     body = join_surrogates(text)
     if smart_encoding:
@@ -188,7 +189,7 @@ def analyze(
         costs = [2 if piece in gsm7.EXTENSION else 1 for piece in pieces]
         single, multi = 160, 153
     else:
-        shift = choose_shift(body, shift_tables, ucs2_count)
+        shift = choose_shift(body, languages, ucs2_count)
         if shift is not None:
             encoding = GSM7
             costs = [shift.septets(piece) for piece in pieces]

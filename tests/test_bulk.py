@@ -58,3 +58,8 @@ def test_any_iterable() -> None:
 def test_a_non_str_value_is_named_by_position(bad: object) -> None:
     with pytest.raises(TypeError, match=r"texts\[1\] must be a str"):
         count_segments(["ok", bad, "ok"])  # type: ignore[list-item]
+
+
+def test_a_single_string_is_not_taken_for_a_list_of_characters() -> None:
+    with pytest.raises(TypeError, match="iterable of str"):
+        count_segments("hello")  # type: ignore[arg-type]

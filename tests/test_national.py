@@ -64,9 +64,10 @@ def test_unencodable_text_stays_ucs2() -> None:
     assert analyze("你好 ş", shift_tables=("turkish", "spanish")).encoding == "UCS-2"
 
 
-def test_unknown_language_is_a_clear_error() -> None:
+@pytest.mark.parametrize("text", ["ş", "plain GSM"])
+def test_unknown_language_is_a_clear_error(text: str) -> None:
     with pytest.raises(ValueError, match="unknown shift table language 'klingon'"):
-        analyze("ş", shift_tables=("klingon",))
+        analyze(text, shift_tables=("klingon",))
 
 
 def test_candidates_prefer_fewer_header_octets() -> None:
