@@ -72,16 +72,14 @@ class Source:
         >>> [(c.rows, c.blank) for c in open_source(path).chunks(2)]
         [((2,), 1), ((4,), 0)]
         """
-        records = self._records()
-        next(records)  # the header
-        yield from _chunked(records, len(self.columns), size)
-
-    def _records(self) -> Iterator[tuple[int, list[str] | MalformedRow]]:
+        width = len(self.columns)
         if self.kind == "xlsx":
-            yield from _xlsx_records(self.path)
+            records = _xlsx_records(self.path)
+            next(records)  # the header
+            yield from _chunked(records, width, size)
             return
         with self.path.open(encoding=self.encoding, newline="", errors="strict") as handle:
-            yield from _csv_records(handle, self.delimiter)
+            yield from _csv_chunks(handle, self.delimiter, width, size)
 
 
 def open_source(path: str | Path, encoding: str | None = None) -> Source:
@@ -254,6 +252,77 @@ def _csv_records(
                 inside = Text("inside the unreadable row {first}: not imported", first=opened)
                 yield row, MalformedRow(row, inside)
             lines = reader.line_num
+
+
+def _csv_chunks(handle: IO[str], delimiter: str, width: int, size: int) -> Iterator[FileChunk]:
+    """Read ``size`` records at a time at the csv module's speed; only a batch holding something
+    unusual (a line break inside a cell, a wrong field count, a blank line, a csv error) is looked
+    at row by row."""
+    reader = csv.reader(handle, delimiter=delimiter)
+    next(reader, None)  # the header
+    row = 1
+    while True:
+        before = reader.line_num
+        batch: list[list[str]] = []
+        error: csv.Error | None = None
+        try:
+            for cells in reader:
+                batch.append(cells)
+                if len(batch) == size:
+                    break
+        except csv.Error as caught:
+            error = caught
+        if not batch and error is None:
+            return
+        if (
+            error is None
+            and reader.line_num - before == len(batch)
+            and set(map(len, batch)) == {width}
+        ):
+            columns = tuple(zip(*batch, strict=True))
+            yield FileChunk(tuple(range(row + 1, row + 1 + len(batch))), columns, (), 0)
+            row += len(batch)
+            continue
+        records = list(_replay(batch, row, width, delimiter))
+        row = records[-1][0] if records else row
+        if error is not None:
+            # Typically a quote that never closes, until the field outgrows csv's size limit:
+            # the lines it swallowed are gone from the reader, so report each of them.
+            used = sum(1 + sum(cell.count("\n") for cell in cells) for cells in batch)
+            row += 1
+            opened = row
+            reason = Text("not readable as CSV ({error})", error=str(error))
+            records.append((row, MalformedRow(row, reason)))
+            for _ in range(max(reader.line_num - before - used - 1, 0)):
+                row += 1
+                inside = Text("inside the unreadable row {first}: not imported", first=opened)
+                records.append((row, MalformedRow(row, inside)))
+        yield from _chunked(iter(records), width, len(records) + 1)
+
+
+def _replay(
+    batch: list[list[str]], row: int, width: int, delimiter: str
+) -> Iterator[tuple[int, list[str] | MalformedRow]]:
+    """Number the records of a batch; a cell with line breaks that swallowed what look like rows
+    is a quote that never closed: report it and read the swallowed lines again as rows."""
+    for cells in batch:
+        row += 1
+        broken = [i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell]
+        if not broken:
+            yield row, cells
+            continue
+        first, _, swallowed = cells[broken[0]].replace("\r\n", "\n").partition("\n")
+        next_line = next(csv.reader([swallowed.partition("\n")[0]], delimiter=delimiter), [])
+        if len(cells) == width and len(next_line) != width:
+            yield row, cells  # a legitimate multi-line cell (an address, a note)
+            continue
+        text = delimiter.join([*cells[: broken[0]], first])[:60]
+        reason = Text('a quote (") opens here and is never closed: {text}', text=text)
+        yield row, MalformedRow(row, reason)
+        rest = delimiter.join([swallowed, *cells[broken[0] + 1 :]])
+        reread = list(_csv_records(io.StringIO(rest, newline=""), delimiter, width, row))
+        yield from reread
+        row = reread[-1][0] if reread else row  # numbering carries on after the re-read lines
 
 
 def _chunked(

@@ -49,7 +49,7 @@ class SeenNumbers:
 
         if e164.empty:
             return [], []
-        keys = e164.str.slice(1).astype("int64").to_numpy()
+        keys = np.fromiter((int(n[1:]) for n in e164.tolist()), dtype="int64", count=len(e164))
         rows = e164.index.to_numpy(dtype="int64")
         codes = np.fromiter((self._code(v) for v in consent), dtype="int64", count=len(consent))
         repeat_in_chunk = pd.Series(keys).duplicated(keep="first").to_numpy()

@@ -383,11 +383,9 @@ def _parse_key(key: str, region: str | None) -> _Row:
             if country_code in COUNTRY_CODE_TO_REGION_CODE:
                 nsn = digits[size:]
                 if nsn[:1] not in ("", "0") and not _may_strip(_regions(country_code)[0][1], nsn):
-                    result = _classify(country_code, nsn)
-                    if not isinstance(result, str):
-                        return (*result, "")
+                    return _fast_row(country_code, nsn)
                 break
-    elif region is not None and key.isdigit() and key.isascii() and key[0] != "0":
+    elif region is not None and key.isdigit() and key.isascii() and key[0] != "0" and len(key) > 2:
         meta = phonenumbers.PhoneMetadata.metadata_for_region(region, None)
         if (
             meta is not None
@@ -396,14 +394,21 @@ def _parse_key(key: str, region: str | None) -> _Row:
             and not (meta.international_prefix and _compiled(meta.international_prefix).match(key))
             and not _may_strip(meta, key)
         ):
-            result = _classify(meta.country_code, key)
-            if not isinstance(result, str):
-                return (*result, "")
+            return _fast_row(meta.country_code, key)
     try:
         info = parse_number(key, region)
         return (info.e164, info.region, info.line_type, info.time_zones, info.can_receive_sms, "")
     except InvalidNumber as error:
         return (None, error.region or None, None, (), False, error.reason)
+
+
+def _fast_row(country_code: int, nsn: str) -> _Row:
+    """Classify digits that ``parse`` would have turned into exactly (country_code, nsn)."""
+    result = _classify(country_code, nsn)
+    if not isinstance(result, str):
+        return (*result, "")
+    number = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(nsn))
+    return (None, result or None, None, (), False, _invalid_reason(number))
 
 
 def _may_strip(meta: Any, nsn: str) -> bool:
