@@ -24,20 +24,15 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import sqlalchemy as sa
-
-from smskit.campaign_schema import campaign_recipients
-from smskit.campaign_store import campaign_of, record_events
+from smskit.campaign_store import campaign_of
 from smskit.i18n import LocalizedError
 from smskit.pacing import Pacer, workers_for
-from smskit.providers import Provider, ProviderError, SentMessage, is_final_status
+from smskit.providers import MessageRecord, Provider, ProviderError
+from smskit.sending_ledger import Job, MessageLedger, Outcome
 from smskit.sending_support import (
-    SCHEDULE_MAX,
-    SCHEDULE_MIN,
     CampaignSink,
     DryRun,
     RunReport,
@@ -47,39 +42,16 @@ from smskit.sending_support import (
     record_carrier_opt_out,
 )
 from smskit.store import Store
-from smskit.store_schema import messages
 
 __all__ = ["CampaignRunner", "CampaignSink", "DryRun", "RunReport", "dry_run"]
 
 log = logging.getLogger("smskit.sending")
-# Account-level refusals: every message would fail the same way, so stop and keep them planned.
-# 20003 bad credentials, 21212/21606/21611 a From the account cannot use, 35118 SendAt without a
-# Messaging Service (https://www.twilio.com/docs/api/errors/<code>).
-FATAL_CODES = frozenset({20003, 20404, 21212, 21603, 21606, 21611, 35118})
 _CLOCK_SLACK = timedelta(minutes=2)  # provider clock vs ours when matching a possibly-sent message
 _SENDER_RATE: Any = object()
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    id: str
-    to: str
-    body: str
-    segments: int
-    send_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    job: _Job
-    sent: SentMessage | None = None
-    error: ProviderError | None = None
-    skipped: bool = False
-    unexpected: str | None = None
 
 
 class CampaignRunner:
@@ -121,6 +93,7 @@ class CampaignRunner:
         self._fatal: ProviderError | None = None
         self.pacer = Pacer(self.rate)
         self.sink = CampaignSink(store, ledger, self.campaign.consent_scope, self.opt_out)
+        self.ledger_db = MessageLedger(store, campaign_id)
 
     # -- controls, safe from any thread ------------------------------------------------------
 
@@ -155,48 +128,22 @@ class CampaignRunner:
     # -- exactly-once bookkeeping ------------------------------------------------------------
 
     def reconcile(self) -> tuple[int, int]:
-        """Settle every ``submitting`` message against the provider; return (found, requeued)."""
-        query = sa.select(
-            messages.c.id, messages.c.to_number, messages.c.body, messages.c.updated_at
-        ).where(messages.c.campaign_id == self.campaign_id, messages.c.state == "submitting")
-        with self.store.engine.connect() as connection:
-            rows = connection.execute(query).all()
+        """Settle every ``submitting`` message against the provider; return (found, requeued).
+
+        A message is "found" when the Messages list has one with the same To, From (or
+        Messaging Service) and body, created after the claim (less 2 minutes of clock skew), whose
+        SID no other message of ours holds.
+        """
         found = requeued = 0
-        for row in rows:
+        for row in self.ledger_db.submitting():
             record = self._find_sent(row.to_number, row.body, row.updated_at - _CLOCK_SLACK)
-            now = datetime.now(UTC)
-            with self.store.engine.begin() as connection:
-                if record is not None:
-                    final = is_final_status(record.status)
-                    connection.execute(
-                        messages.update()
-                        .where(messages.c.id == row.id, messages.c.state == "submitting")
-                        .values(
-                            state="final" if final else "submitted",
-                            sid=record.sid,
-                            status=record.status,
-                            error_code=record.error_code,
-                            updated_at=now,
-                        )
-                    )
-                    record_events(
-                        connection,
-                        [(row.id, self.campaign_id, record.status, record.error_code)],
-                        now,
-                    )
-                    found += 1
-                else:
-                    connection.execute(
-                        messages.update()
-                        .where(messages.c.id == row.id, messages.c.state == "submitting")
-                        .values(state="planned", updated_at=now)
-                    )
-                    requeued += 1
+            if self.ledger_db.settle(row.id, record):
+                found += record is not None
+                requeued += record is None
         return found, requeued
 
-    def _find_sent(self, to: str, body: str, after: datetime) -> Any:
-        records = self.provider.list_messages(to=to, from_=self._from, limit=50)
-        for record in records:
+    def _find_sent(self, to: str, body: str, after: datetime) -> MessageRecord | None:
+        for record in self.provider.list_messages(to=to, from_=self._from, limit=50):
             if record.direction == "inbound" or record.body != body:
                 continue
             if self._service and record.messaging_service_sid != self._service:
@@ -207,62 +154,13 @@ class CampaignRunner:
                 return record
         return None
 
-    def _claim(self, limit: int, now: datetime) -> list[_Job]:
-        """Move up to ``limit`` due messages planned -> submitting, in audience order."""
-        r = campaign_recipients
-        due = r.c.send_at.is_(None) | (r.c.send_at <= now)
-        if self._service:  # Twilio schedules them for us (SendAt needs a Messaging Service)
-            due = due | r.c.send_at.between(now + SCHEDULE_MIN, now + SCHEDULE_MAX)
-        query = (
-            sa.select(
-                messages.c.id,
-                messages.c.to_number,
-                messages.c.body,
-                messages.c.segments,
-                r.c.send_at,
-            )
-            .select_from(messages.join(r, r.c.message_id == messages.c.id))
-            .where(messages.c.campaign_id == self.campaign_id, messages.c.state == "planned", due)
-            .order_by(messages.c.id)
-            .limit(limit)
-        )
-        with self.store.engine.begin() as connection:
-            rows = connection.execute(query).all()
-            if not rows:
-                return []
-            claimed = set(
-                connection.scalars(
-                    messages.update()
-                    .where(
-                        messages.c.id.in_([row.id for row in rows]), messages.c.state == "planned"
-                    )
-                    .values(
-                        state="submitting",
-                        attempts=messages.c.attempts + 1,
-                        updated_at=datetime.now(UTC),  # real time: compared with provider dates
-                    )
-                    .returning(messages.c.id)
-                )
-            )
-        return [
-            _Job(
-                row.id,
-                row.to_number,
-                row.body,
-                row.segments or 1,
-                row.send_at if row.send_at and row.send_at > now else None,
-            )
-            for row in rows
-            if row.id in claimed
-        ]
-
-    def _send(self, job: _Job) -> _Outcome:
+    def _send(self, job: Job) -> Outcome:
         if self._is_opted_out(job.to) or self._canceled.is_set():
-            return _Outcome(job, skipped=True)
+            return Outcome(job, skipped=True)
         self.pacer.acquire(job.segments)
         if self._is_opted_out(job.to):  # a STOP may have arrived while we waited for our turn
             self.pacer.release_unused(job.segments)
-            return _Outcome(job, skipped=True)
+            return Outcome(job, skipped=True)
         try:
             sent = self.provider.send(
                 job.to,
@@ -273,58 +171,19 @@ class CampaignRunner:
                 send_at=job.send_at,
             )
         except ProviderError as error:
-            return _Outcome(job, error=error)
+            return Outcome(job, error=error)
         except Exception as error:  # unknown outcome: reconciled by listing, never resent blindly
             log.exception("send %s failed", job.id)
-            return _Outcome(job, unexpected=type(error).__name__)
-        return _Outcome(job, sent=sent)
+            return Outcome(job, unexpected=type(error).__name__)
+        return Outcome(job, sent=sent)
 
-    def _record(self, outcomes: list[_Outcome], report: dict[str, int]) -> None:
-        """Write the results of finished API calls (the 'after' half of each call)."""
-        now = datetime.now(UTC)
-        events: list[tuple[str, str | None, str, int | None]] = []
-        follow_up: list[tuple[str, int]] = []
-        with self.store.engine.begin() as connection:
-            for o in outcomes:
-                where = (messages.c.id == o.job.id) & (messages.c.state == "submitting")
-                values: dict[str, Any] | None = None
-                if o.sent is not None:
-                    final = is_final_status(o.sent.status)
-                    values = {
-                        "state": "final" if final else "submitted",
-                        "sid": o.sent.sid,
-                        "status": o.sent.status,
-                        "error_code": o.sent.error_code,
-                    }
-                    report["sent"] += 1
-                    report["recovered"] += o.sent.recovered
-                elif o.skipped:
-                    status = "canceled" if self._canceled.is_set() else "opted_out"
-                    values = {"state": "final", "status": status}
-                    report[status] += 1
-                elif o.error is not None and not o.error.retryable:
-                    code = o.error.code
-                    if code in FATAL_CODES or o.error.status == 401:
-                        values = {"state": "planned"}
-                        self._fatal = o.error
-                    else:
-                        values = {"state": "final", "status": "failed", "error_code": code}
-                        report["refused"] += 1
-                        if code is not None:
-                            follow_up.append((o.job.to, code))
-                else:
-                    report["unresolved"] += 1  # stays submitting: reconciled before any resend
-                if values is not None:
-                    connection.execute(
-                        messages.update().where(where).values(updated_at=now, **values)
-                    )
-                    if "status" in values:
-                        events.append(
-                            (o.job.id, self.campaign_id, values["status"], values.get("error_code"))
-                        )
-            record_events(connection, events, now)
-        for phone, code in follow_up:
-            if code == 21610:
+    def _record(self, outcomes: list[Outcome], report: dict[str, int]) -> None:
+        recorded = self.ledger_db.record(outcomes, self._canceled.is_set())
+        for name, n in recorded.counts.items():
+            report[name] += n
+        self._fatal = self._fatal or recorded.fatal
+        for phone, code in recorded.refusals:
+            if code == 21610:  # the recipient had opted out: honour it everywhere at once
                 self.opt_out(phone)
                 record_carrier_opt_out(self.ledger, phone, self.campaign.consent_scope)
             else:
@@ -333,24 +192,8 @@ class CampaignRunner:
     def _apply_opt_outs(self, report: dict[str, int]) -> None:
         with self._opt_lock:
             phones, self._pending_opt_outs = list(self._pending_opt_outs), set()
-        if not phones:
-            return
-        now = datetime.now(UTC)
-        with self.store.engine.begin() as connection:
-            ids = list(
-                connection.scalars(
-                    messages.update()
-                    .where(
-                        messages.c.campaign_id == self.campaign_id,
-                        messages.c.state == "planned",
-                        messages.c.to_number.in_(phones),
-                    )
-                    .values(state="final", status="opted_out", updated_at=now)
-                    .returning(messages.c.id)
-                )
-            )
-            record_events(connection, [(i, self.campaign_id, "opted_out", None) for i in ids], now)
-        report["opted_out"] += len(ids)
+        if phones:
+            report["opted_out"] += self.ledger_db.finish_planned("opted_out", phones)
 
     def _poll_inbound(self, since: datetime) -> datetime:
         """Read replies to our sender since ``since`` (STOP handling without a public webhook)."""
@@ -369,26 +212,6 @@ class CampaignRunner:
             if record.date_sent and record.date_sent > newest:
                 newest = record.date_sent
         return max(since, newest - timedelta(seconds=30))
-
-    def _next_due(self) -> datetime | None:
-        r = campaign_recipients
-        query = (
-            sa.select(sa.func.min(r.c.send_at))
-            .select_from(messages.join(r, r.c.message_id == messages.c.id))
-            .where(messages.c.campaign_id == self.campaign_id, messages.c.state == "planned")
-        )
-        with self.store.engine.connect() as connection:
-            value = connection.execute(query).scalar()
-        if not isinstance(value, datetime):
-            return None
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-    def _count(self, state: str) -> int:
-        query = sa.select(sa.func.count()).where(
-            messages.c.campaign_id == self.campaign_id, messages.c.state == state
-        )
-        with self.store.engine.connect() as connection:
-            return int(connection.execute(query).scalar() or 0)
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -425,7 +248,7 @@ class CampaignRunner:
         mean = 1.0
         workers = workers_for(self.rate, mean, self.latency_s, self.max_workers)
         window = workers * 2
-        inflight: dict[Future[_Outcome], _Job] = {}
+        inflight: dict[Future[Outcome], Job] = {}
         since = datetime.now(UTC) - timedelta(minutes=1)
         next_poll = 0.0
         with ThreadPoolExecutor(workers, thread_name_prefix="smskit-send") as pool:
@@ -436,9 +259,11 @@ class CampaignRunner:
                     next_poll = time.monotonic() + self.poll_seconds
                     self._apply_opt_outs(report)
                 stopping = self._canceled.is_set() or self._fatal is not None
-                jobs: list[_Job] = []
+                jobs: list[Job] = []
                 if not stopping and not self._paused.is_set() and len(inflight) < window:
-                    jobs = self._claim(window - len(inflight), self._now())
+                    jobs = self.ledger_db.claim(
+                        window - len(inflight), self._now(), bool(self._service)
+                    )
                     for job in jobs:
                         inflight[pool.submit(self._send, job)] = job
                 if inflight:
@@ -458,34 +283,18 @@ class CampaignRunner:
                         time.sleep(0.1)
                     self.store.set_campaign_status(self.campaign_id, "sending")
                     continue
-                if self._count("submitting"):
+                if self.ledger_db.count("submitting"):
                     found, requeued = self.reconcile()  # unknown outcomes from this run
                     report["found"] += found
                     report["requeued"] += requeued
                     continue
-                due = self._next_due()
+                due = self.ledger_db.next_due()
                 if due is None or not wait_for_windows:
                     break
                 time.sleep(min(1.0, max(0.05, (due - self._now()).total_seconds())))
         if self._canceled.is_set():
-            report["canceled"] += self._cancel_rest()
+            report["canceled"] += self.ledger_db.finish_planned("canceled")
             return "canceled"
         if self._fatal is not None:
             return "failed"
-        return "finished" if self._next_due() is None else "waiting"
-
-    def _cancel_rest(self) -> int:
-        now = datetime.now(UTC)
-        with self.store.engine.begin() as connection:
-            ids = list(
-                connection.scalars(
-                    messages.update()
-                    .where(
-                        messages.c.campaign_id == self.campaign_id, messages.c.state == "planned"
-                    )
-                    .values(state="final", status="canceled", updated_at=now)
-                    .returning(messages.c.id)
-                )
-            )
-            record_events(connection, [(i, self.campaign_id, "canceled", None) for i in ids], now)
-        return len(ids)
+        return "waiting" if self.ledger_db.count("planned") else "finished"

@@ -32,8 +32,6 @@ from smskit.store_schema import messages
 from smskit.webhooks import InboundMessage, StatusUpdate, SyncReport, sync
 
 __all__ = [
-    "SCHEDULE_MAX",
-    "SCHEDULE_MIN",
     "CampaignSink",
     "DryRun",
     "RunReport",
@@ -46,9 +44,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("smskit.sending")
-# Twilio SendAt must be 300 s to 35 days ahead (errors 35114/35115); keep a minute of margin.
-SCHEDULE_MIN = timedelta(minutes=6)
-SCHEDULE_MAX = timedelta(days=35) - timedelta(minutes=5)
 CONTACT_MARKS = {21211: "invalid", 30005: "invalid", 21614: "landline", 30006: "landline"}
 
 
