@@ -1,8 +1,8 @@
 """Load the reference tables in ``data/`` once, into typed records.
 
-Every table is a CSV file whose rows carry ``source`` and ``as_of`` columns, because prices and rules
-change and a trainer must be able to say where a figure came from. Files are located from this module's
-path, never the working directory: Voilà runs each kernel in the notebook's own folder.
+Every table is a CSV file whose rows carry ``source`` and ``as_of`` columns, because prices and
+rules change and a trainer must be able to say where a figure came from. Files are located from
+this module's path, never the working directory: Voilà runs each kernel in the notebook's folder.
 
 >>> rows = read_table("smart_encoding")
 >>> all(row["source"] and row["as_of"] for row in rows)
@@ -21,7 +21,7 @@ PROVENANCE = ("source", "as_of")
 
 
 class DataFileError(ValueError):
-    """A reference table is missing, malformed or lacks provenance; the message names file and row."""
+    """A reference table is missing, malformed or lacks provenance; names the file and row."""
 
 
 def data_path(name: str) -> Path:

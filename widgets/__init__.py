@@ -1,4 +1,5 @@
-"""ipywidgets dashboards for smskit. Each module composes widgets and calls smskit; no business logic.
+"""ipywidgets dashboards for smskit: each module composes widgets and calls smskit.
 
-Import the dashboard classes from their modules, e.g. ``from widgets.encoding import EncodingVisualizer``.
+No business logic lives here. Import the dashboard classes from their modules, e.g.
+``from widgets.encoding import EncodingVisualizer``.
 """
