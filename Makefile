@@ -19,19 +19,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/python -m widgets.serve --port=$(PORT)   # Voilà on 127.0.0.1, landing on start.ipynb
 
+# Tests never touch a real account or a team database, and leave no simulator running for long.
+TEST_ENV := env -u SMSKIT_DATABASE_URL -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN \
+	-u TWILIO_API_KEY -u TWILIO_API_SECRET SMSKIT_SIMULATOR_IDLE=120 SMSKIT_LANG=en
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest --doctest-modules smskit tests -m "not browser"
+	$(TEST_ENV) $(BIN)/pytest --doctest-modules smskit tests -m "not browser"
 
 notebooks: $(STAMP)
-	$(BIN)/pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	$(TEST_ENV) SMSKIT_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-p no:cacheprovider notebooks/*.ipynb
 
 browser: $(STAMP)
-	$(BIN)/pytest tests/browser -m browser
+	$(TEST_ENV) $(BIN)/pytest tests/browser -m browser
 
 test: lint unit notebooks browser
 
