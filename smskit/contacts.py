@@ -177,6 +177,7 @@ class ContactImporter:
     encoding: str | None = None
     keep_issues: int | None = None
     region_column: str | None = None
+    workers: int = 1
     source: Source = field(init=False)
     _seen: SeenNumbers = field(init=False, default_factory=SeenNumbers)
     _totals: dict[str, int] = field(init=False, default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
@@ -196,9 +197,33 @@ class ContactImporter:
         >>> _ = path.write_text("who,tel\\nAna,+33 6 12 34 56 78\\n")
         >>> next(ContactImporter(path).chunks()).contacts["phone_e164"].tolist()
         ['+33612345678']
+
+        With ``workers=2`` the numbers of one chunk are parsed in a second process while this one
+        reads and finishes the next: about twice as fast on two idle cores, same results.
         """
-        for chunk in self.source.chunks(size):
-            yield self._process(chunk)
+        if self.workers <= 1:
+            for chunk in self.source.chunks(size):
+                frame = self._frame(chunk)
+                yield self._finish(chunk, frame, _parse_column(*self._parse_inputs(frame)))
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import Future, ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")  # no fork: the caller may hold threads
+        with ProcessPoolExecutor(self.workers - 1, mp_context=context) as pool:
+            pending: deque[tuple[FileChunk, pd.DataFrame, Future[pd.DataFrame]]] = deque()
+            for chunk in self.source.chunks(size):
+                frame = self._frame(chunk)
+                pending.append(
+                    (chunk, frame, pool.submit(_parse_column, *self._parse_inputs(frame)))
+                )
+                if len(pending) >= self.workers:
+                    done, frame, parsed = pending.popleft()
+                    yield self._finish(done, frame, parsed.result())
+            while pending:
+                done, frame, parsed = pending.popleft()
+                yield self._finish(done, frame, parsed.result())
 
     def report(self) -> ImportReport:
         """The summary of the rows processed so far.
@@ -224,7 +249,8 @@ class ContactImporter:
             issues_omitted=self._omitted,
         )
 
-    def _process(self, chunk: FileChunk) -> ContactChunk:
+    def _frame(self, chunk: FileChunk) -> pd.DataFrame:
+        """The chunk as a frame of text indexed by row number; finds the phone column once."""
         import pandas as pd
 
         columns = self.source.columns
@@ -238,6 +264,21 @@ class ContactImporter:
         if not self._phone:
             self._phone = find_phone_column(frame, self.phone_column)
             self._consent = find_consent_columns(columns, self.consent_columns, self._phone)
+        return frame
+
+    def _parse_inputs(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series | None, str | None]:
+        if self.region_column is None:
+            return frame[self._phone], None, self.default_region
+        if self.region_column not in frame.columns:
+            raise LocalizedError(
+                "Column '{name}' is not in the file. Columns found: {columns}",
+                name=self.region_column,
+                columns=", ".join(map(str, frame.columns)),
+            )
+        return frame[self._phone], frame[self.region_column], self.default_region
+
+    def _finish(self, chunk: FileChunk, frame: pd.DataFrame, parsed: pd.DataFrame) -> ContactChunk:
+        columns = self.source.columns
         issues: list[RowIssue] = [
             RowIssue(bad.row, "malformed", bad.reason) for bad in chunk.malformed
         ]
@@ -245,7 +286,6 @@ class ContactImporter:
         counts["malformed"], counts["blank"] = len(chunk.malformed), chunk.blank
 
         raw = frame[self._phone]
-        parsed = self._parse(frame, raw)
         bad = parsed["reason"] != ""
         for row, text, reason, region in zip(
             frame.index[bad], raw[bad], parsed["reason"][bad], parsed["region"][bad], strict=True
@@ -309,31 +349,28 @@ class ContactImporter:
             contacts, fields, tuple(sorted(issues, key=lambda i: i.row)), tuple(counts.items())
         )
 
-    def _parse(self, frame: pd.DataFrame, raw: pd.Series) -> pd.DataFrame:
-        """Parse the phone column; with a region column, national numbers use each row's country
-        (an ISO code such as DE), falling back to ``default_region`` where it is empty."""
-        import pandas as pd
-        import phonenumbers
-
-        if self.region_column is None:
-            return parse_series(raw, self.default_region)
-        if self.region_column not in frame.columns:
-            raise LocalizedError(
-                "Column '{name}' is not in the file. Columns found: {columns}",
-                name=self.region_column,
-                columns=", ".join(map(str, frame.columns)),
-            )
-        regions = frame[self.region_column].fillna("").str.strip().str.upper()
-        parts = []
-        for region, index in regions.groupby(regions, sort=False).groups.items():
-            chosen = region if region in phonenumbers.SUPPORTED_REGIONS else None
-            parts.append(parse_series(raw.loc[index], chosen or self.default_region))
-        return pd.concat(parts).reindex(raw.index) if parts else parse_series(raw)
-
     def _keep(self, issues: list[RowIssue]) -> None:
         room = len(issues) if self.keep_issues is None else self.keep_issues - len(self._issues)
         self._issues.extend(issues[: max(room, 0)])
         self._omitted += max(len(issues) - max(room, 0), 0)
+
+
+def _parse_column(
+    raw: pd.Series, regions: pd.Series | None, default_region: str | None
+) -> pd.DataFrame:
+    """Parse a phone column; with a region column, national numbers use each row's country (an
+    ISO code such as DE), else ``default_region``. Module-level so a worker process can run it."""
+    import pandas as pd
+    import phonenumbers
+
+    if regions is None:
+        return parse_series(raw, default_region)
+    regions = regions.fillna("").str.strip().str.upper()
+    parts = []
+    for region, index in regions.groupby(regions, sort=False).groups.items():
+        chosen = region if region in phonenumbers.SUPPORTED_REGIONS else None
+        parts.append(parse_series(raw.loc[index], chosen or default_region))
+    return pd.concat(parts).reindex(raw.index) if parts else parse_series(raw)
 
 
 def import_contacts(
@@ -345,6 +382,7 @@ def import_contacts(
     encoding: str | None = None,
     chunk_rows: int = 100_000,
     region_column: str | None = None,
+    workers: int = 1,
 ) -> ContactImport:
     """Import a whole file into memory: report, contacts and fields (see :class:`ContactImporter`).
 
@@ -358,7 +396,7 @@ def import_contacts(
     import pandas as pd
 
     importer = ContactImporter(
-        path, default_region, phone_column, consent_columns, encoding, None, region_column
+        path, default_region, phone_column, consent_columns, encoding, None, region_column, workers
     )
     parts = list(importer.chunks(chunk_rows))
     report = importer.report()

@@ -267,6 +267,19 @@ def test_large_file_streams_in_bounded_memory(tmp_path: Path) -> None:
     assert result["grown_kib"] < 40 * 1024, f"peak grew by {result['grown_kib'] / 1024:.0f} MiB"
 
 
+def test_a_second_worker_process_gives_the_same_result(tmp_path: Path) -> None:
+    path = tmp_path / "mid.csv"
+    write_large(path, 6_000)
+    with path.open("a") as handle:
+        handle.write("6000,not a number,X,yes\n6001,+44 20 7946 0958,Y,no\n")
+    alone = import_contacts(path, chunk_rows=1_000)
+    helped = import_contacts(path, chunk_rows=1_000, workers=2)
+    assert helped.report == alone.report
+    assert helped.contacts.equals(alone.contacts)
+    assert helped.fields.equals(alone.fields)
+    assert alone.report.invalid == alone.report.landline == 1
+
+
 def test_duplicates_are_found_across_chunks(tmp_path: Path) -> None:
     path = tmp_path / "dups.csv"
     path.write_text("phone,consent\n+14155550100,yes\n+14155550101,yes\n+14155550100,no\n")
