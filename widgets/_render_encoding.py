@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from smskit.advice import GsmAdvice, Replacement, SendCost
 from smskit.graphemes import join_surrogates
 from smskit.i18n import N_
+from smskit.pdu import user_data
 from smskit.segments import Analysis, CharClass
 
 from ._i18n import render_text
@@ -189,13 +190,18 @@ def render_septets(analysis: Analysis, t: Translate) -> str:
     values: list[list[str]] = [[] for _ in analysis.segments]
     for char in analysis.characters:
         values[char.segment].extend(map(form.format, char.encoded))
+    on_air = user_data(analysis)
+    unit = t("Septets") if analysis.encoding == "GSM-7" else t("UTF-16 units")
     rows = ['<div class="smskit-septets">']
     for number, segment in enumerate(analysis.segments, 1):
         udh = " ".join(f"{octet:02X}" for octet in segment.header) or t("none")
+        octets = on_air[number - 1]
         rows.append(
-            f"<div><b>{html.escape(t('Segment {n}', n=number))}</b> · "
+            f"<div style='margin-bottom:6px'><b>{html.escape(t('Segment {n}', n=number))}</b> · "
             f"UDH: <code class='smskit-udh'>{html.escape(udh)}</code><br>"
-            f"<code>{' '.join(values[number - 1])}</code></div>"
+            f"{html.escape(unit)}: <code>{' '.join(values[number - 1])}</code><br>"
+            f"{html.escape(t('On the air ({n} of 140 octets)', n=len(octets)))}: "
+            f"<code class='smskit-octets'>{octets.hex(' ').upper()}</code></div>"
         )
     rows.append("</div>")
     return "".join(rows)

@@ -46,8 +46,11 @@ def test_fill_bars_and_septet_view_with_udh() -> None:
     assert "153/153" in w.bars.value and "47/153" in w.bars.value
     assert "05 00 03 00 02 01" in w.septets.value
     assert "05 00 03 00 02 02" in w.septets.value
+    assert "On the air (140 of 140 octets)" in w.septets.value
     w.editor.value = "€"
     assert "1B 65" in w.septets.value
+    w.editor.value = "hellohello"  # the packing example of 3GPP TS 23.038 §6.1.2.1.1
+    assert "E8 32 9B FD 46 97 D9 EC 37" in w.septets.value
 
 
 def test_smart_encoding_toggle_highlights_substitutions() -> None:
