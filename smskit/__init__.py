@@ -15,6 +15,7 @@ from .channels import ChannelCost, sms_vs_mms
 from .compliance import Finding, PlannedMessage, Preflight, Severity, preflight, recipient
 from .consent import ConsentLedger
 from .consent_events import ConsentState
+from .contacts import ContactImporter, ImportReport, import_contacts
 from .countries import Country, country
 from .credentials import Credentials, check_format
 from .keywords import KeywordKind, classify_reply
@@ -29,6 +30,7 @@ from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, 
 from .senders import SenderType, UseCase, broadcast_time, validate_sender
 from .sending import CampaignRunner
 from .smart_encoding import Substitution, apply_smart_encoding
+from .store import Store
 from .templates import parse_template
 
 __all__: list[str] = [
@@ -42,10 +44,12 @@ __all__: list[str] = [
     "Character",
     "ConsentLedger",
     "ConsentState",
+    "ContactImporter",
     "Country",
     "Credentials",
     "Finding",
     "GsmAdvice",
+    "ImportReport",
     "InvalidNumber",
     "KeywordKind",
     "MessageRecord",
@@ -66,6 +70,7 @@ __all__: list[str] = [
     "SenderType",
     "SentMessage",
     "Severity",
+    "Store",
     "Substitution",
     "UseCase",
     "analyze",
@@ -78,6 +83,7 @@ __all__: list[str] = [
     "compare_costs",
     "count_segments",
     "country",
+    "import_contacts",
     "ownership_cost",
     "parse_number",
     "parse_template",
