@@ -91,6 +91,13 @@ def recipients_from_import(imported: ContactImport) -> list[Recipient]:
     """One recipient per kept contact (landlines included: plan() blocks them with a reason).
 
     The key is the E.164 number, the row is the file row, the values are the other columns.
+
+    >>> import tempfile
+    >>> from smskit.contacts import import_contacts
+    >>> p = Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = p.write_text("Phone,City\\n+14155550100,Salem\\n")
+    >>> [(r.row, r.values, r.number.region) for r in recipients_from_import(import_contacts(p))]
+    [(2, {'city': 'Salem'}, 'US')]
     """
     contacts, fields = imported.contacts, imported.fields
     names = [str(c).strip().lower() for c in fields.columns]
@@ -139,6 +146,13 @@ def consent_rows(imported: ContactImport) -> list[dict[str, str]]:
     """Consent-ledger rows for contacts whose file says yes (opt_in) or no (opt_out).
 
     Rows feed :func:`smskit.consent_import.import_consent` with the campaign's scope.
+
+    >>> import tempfile
+    >>> from smskit.contacts import import_contacts
+    >>> p = Path(tempfile.mkdtemp()) / "c.csv"
+    >>> _ = p.write_text("Phone,SMS consent\\n+14155550100,no\\n")
+    >>> [row["action"] for row in consent_rows(import_contacts(p))]
+    ['opt_out']
     """
     name = imported.report.file_name
     rows = []

@@ -55,7 +55,25 @@ def _provider(args: argparse.Namespace) -> Any:
 
 
 def run_send(args: argparse.Namespace, out: TextIO) -> int:
-    """Run the campaign and print its report as JSON; exit status 0 when nothing is left undone."""
+    """Run the campaign and print its report as JSON; exit status 0 when nothing is left undone.
+
+    >>> import io, tempfile
+    >>> from smskit.campaign import Campaign, Recipient, Sender, plan
+    >>> from smskit.campaign_store import save_plan
+    >>> from smskit.store import Store
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> url = f"sqlite:///{folder}/smskit.db"
+    >>> camp = Campaign("Cli", "Hi", Sender("short_code", "12345"), purpose="transactional")
+    >>> cid = save_plan(Store.open(url), plan(camp, [Recipient.of("a", "+14155550100")]))
+    >>> sim = folder / "sim.json"  # a dry run never calls the provider
+    >>> _ = sim.write_text(json.dumps({"url": "http://127.0.0.1:9", "account_sid": "AC" + "0" * 32,
+    ...                                "auth_token": "x" * 32}))
+    >>> parser = argparse.ArgumentParser(); configure_send(parser)
+    >>> out = io.StringIO()
+    >>> run_send(parser.parse_args([cid, "--database", url, "--simulator-file", str(sim),
+    ...                             "--dry-run"]), out), json.loads(out.getvalue())["messages"]
+    (0, 1)
+    """
     from smskit.consent import ConsentLedger
     from smskit.sending import CampaignRunner
     from smskit.store import Store

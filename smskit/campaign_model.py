@@ -221,12 +221,23 @@ class PlanTotals:
 
     @property
     def multi_segment(self) -> int:
-        """Sendable messages that cost 2 or more segments."""
+        """Sendable messages that cost 2 or more segments.
+
+        >>> from smskit.campaign import plan
+        >>> camp = Campaign("L", "x" * 200, Sender("short_code", "1"), purpose="transactional")
+        >>> plan(camp, [Recipient.of("a", "+14155550100")]).totals.multi_segment
+        1
+        """
         return sum(n for segs, n in self.by_segments if segs >= 2)
 
     @property
     def worst_segments(self) -> int:
-        """The most segments any sendable message costs (0 for none)."""
+        """The most segments any sendable message costs (0 for none).
+
+        >>> from smskit.campaign import plan
+        >>> plan(Campaign("E", "Hi", Sender("short_code", "1")), []).totals.worst_segments
+        0
+        """
         return max((segs for segs, _ in self.by_segments), default=0)
 
 
@@ -241,5 +252,11 @@ class CampaignPlan:
     fingerprint: str
 
     def sendable(self) -> tuple[PlannedMessage, ...]:
-        """The messages that will be sent, in audience order."""
+        """The messages that will be sent, in audience order.
+
+        >>> from smskit.campaign import plan
+        >>> camp = Campaign("T", "Hi", Sender("short_code", "1"), purpose="transactional")
+        >>> [m.key for m in plan(camp, [Recipient.of("a", "12")]).sendable()]
+        []
+        """
         return tuple(m for m in self.messages if m.sendable)

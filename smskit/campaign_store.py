@@ -96,6 +96,10 @@ def save_plan(store: Store, plan: CampaignPlan) -> str:
     """Store a plan (campaign, recipients, planned messages) once; return the campaign id.
 
     All rows are written in one transaction, so a crash leaves either the whole plan or none.
+
+    >>> store, campaign_id = _example()
+    >>> campaign_id.startswith("cmp_"), len(store.list_messages(campaign_id))
+    (True, 1)
     """
     ensure_tables(store.engine)
     campaign_id = campaign_id_for(plan)
@@ -189,7 +193,14 @@ def campaign_of(store: Store, campaign_id: str) -> Campaign:
 def record_events(
     connection: sa.Connection, rows: Iterable[tuple[str, str | None, str, int | None]], at: datetime
 ) -> None:
-    """Append status-history rows ``(message_id, campaign_id, status, error_code)`` at ``at``."""
+    """Append status-history rows ``(message_id, campaign_id, status, error_code)`` at ``at``.
+
+    >>> store, campaign_id = _example()
+    >>> with store.engine.begin() as connection:
+    ...     record_events(connection, [("m1", campaign_id, "queued", None)], datetime.now(UTC))
+    >>> [status for _, status, _ in status_timeline(store, campaign_id)]
+    ['queued']
+    """
     values = [
         {"message_id": m, "campaign_id": c, "status": s, "error_code": e, "at": at}
         for m, c, s, e in rows
@@ -236,7 +247,11 @@ class Progress:
 
 
 def progress(store: Store, campaign_id: str) -> Progress:
-    """Counts by state and status for one campaign (cheap: two grouped queries)."""
+    """Counts by state and status for one campaign (cheap: two grouped queries).
+
+    >>> progress(*_example()).by_state
+    (('planned', 1),)
+    """
     record = store.get_campaign(campaign_id)
     status = record.status if record else "unknown"
     where = messages.c.campaign_id == campaign_id
@@ -271,7 +286,11 @@ class DeliverySummary:
 
 
 def delivery_summary(store: Store, campaign_id: str) -> DeliverySummary:
-    """Counts by status and by error code (each with its meaning, e.g. 30006 landline)."""
+    """Counts by status and by error code (each with its meaning, e.g. 30006 landline).
+
+    >>> delivery_summary(*_example())
+    DeliverySummary(by_status=(('planned', 1),), by_error=())
+    """
     where = messages.c.campaign_id == campaign_id
     with store.engine.connect() as connection:
         connection.execution_options(smskit_read=True)
@@ -308,7 +327,11 @@ class ResultRow:
 
 
 def results(store: Store, campaign_id: str) -> tuple[ResultRow, ...]:
-    """Every recipient with its plan status and delivery outcome, in audience order."""
+    """Every recipient with its plan status and delivery outcome, in audience order.
+
+    >>> [(r.plan_status, r.state) for r in results(*_example())]
+    [('eligible', 'planned'), ('blocked', 'not sent')]
+    """
     r, m = campaign_recipients, messages
     query = (
         sa.select(
@@ -350,7 +373,11 @@ def results(store: Store, campaign_id: str) -> tuple[ResultRow, ...]:
 
 
 def status_timeline(store: Store, campaign_id: str) -> Sequence[tuple[datetime, str, int | None]]:
-    """Every status change of the campaign's messages, in time order (for the chart)."""
+    """Every status change of the campaign's messages, in time order (for the chart).
+
+    >>> status_timeline(*_example())
+    []
+    """
     e = message_events
     with store.engine.connect() as connection:
         connection.execution_options(smskit_read=True)
@@ -374,3 +401,14 @@ def unreachable_numbers(store: Store) -> dict[str, str]:
     with store.engine.connect() as connection:
         connection.execution_options(smskit_read=True)
         return {row.phone_e164: row.status for row in connection.execute(query)}
+
+
+def _example() -> tuple[Store, str]:
+    """A stored two-recipient plan in a fresh in-memory store (for the examples above)."""
+    from smskit.campaign import Recipient, plan
+
+    store = Store.open("sqlite://")
+    sender = Sender("long_code", "+15005550006")  # Twilio's test From number
+    camp = Campaign("Example", "Hi {name}", sender, purpose="transactional")
+    people = [Recipient.of("a", "+14155550100", name="Ana"), Recipient.of("b", "12", name="Bo")]
+    return store, save_plan(store, plan(camp, people, now=datetime(2026, 3, 2, 18, tzinfo=UTC)))

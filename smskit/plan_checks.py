@@ -137,7 +137,16 @@ def row_findings(
     seen: dict[str, str],
     unreachable: Mapping[str, str],
 ) -> tuple[NumberInfo | None, str | None, list[Finding]]:
-    """Number, rendered text and the content/number findings for one recipient."""
+    """Number, rendered text and the content/number findings for one recipient.
+
+    >>> from smskit.templates import parse_template
+    >>> camp = Campaign("T", "Hi {name}", Sender("short_code", "1"))
+    >>> r = Recipient.of("a", "+14155550100")
+    >>> _, text, found = row_findings(r, parse_number(r.phone), camp, parse_template("Hi {name}"),
+    ...                               {}, {})
+    >>> text, [f.code for f in found]
+    (None, ['missing_field'])
+    """
     findings: list[Finding] = []
     number: NumberInfo | None = None
     if isinstance(info, Finding):

@@ -55,7 +55,18 @@ def _utcnow() -> datetime:
 
 
 class CampaignRunner:
-    """Runs one stored campaign; :meth:`run` may be called again after a crash, pause or finish."""
+    """Runs one stored campaign; :meth:`run` may be called again after a crash, pause or finish.
+
+    >>> from smskit.campaign_store import _example
+    >>> from smskit.providers.twilio import TwilioProvider
+    >>> from smskit.simulator import start
+    >>> store, campaign_id = _example()
+    >>> with start(step_delay=0, rate_limits=False) as sim:
+    ...     runner = CampaignRunner(store, TwilioProvider.for_simulator(sim), campaign_id)
+    ...     first, report, again = runner.run(), runner.run(dry=False), runner.run(dry=False)
+    >>> type(first).__name__, report.sent, again.sent, again.status
+    ('DryRun', 1, 0, 'finished')
+    """
 
     def __init__(
         self,
@@ -98,25 +109,46 @@ class CampaignRunner:
     # -- controls, safe from any thread ------------------------------------------------------
 
     def pause(self) -> None:
-        """Stop claiming new messages; those in flight finish. :meth:`resume` continues."""
+        """Stop claiming new messages; those in flight finish. :meth:`resume` continues.
+
+        >>> runner = _idle_runner(); runner.pause(); runner.paused
+        True
+        """
         self._paused.set()
 
     def resume(self) -> None:
-        """Continue after :meth:`pause`."""
+        """Continue after :meth:`pause`.
+
+        >>> runner = _idle_runner(); runner.pause(); runner.resume(); runner.paused
+        False
+        """
         self._paused.clear()
 
     def cancel(self) -> None:
-        """Stop for good: messages not yet sent become ``canceled``."""
+        """Stop for good: messages not yet sent become ``canceled``.
+
+        >>> runner = _idle_runner(); runner.cancel(); runner.run(dry=False).canceled
+        1
+        """
         self._canceled.set()
         self._paused.clear()
 
     @property
     def paused(self) -> bool:
-        """True while paused."""
+        """True while paused.
+
+        >>> _idle_runner().paused
+        False
+        """
         return self._paused.is_set()
 
     def opt_out(self, phone: str) -> None:
-        """Never send to ``phone`` again in this run (called on STOP, webhook or 21610)."""
+        """Never send to ``phone`` again in this run (called on STOP, webhook or 21610).
+
+        >>> runner = _idle_runner(); runner.opt_out("+14155550100")
+        >>> runner.run(dry=False).opted_out
+        1
+        """
         with self._opt_lock:
             self._opted_out.add(phone)
             self._pending_opt_outs.add(phone)
@@ -133,6 +165,9 @@ class CampaignRunner:
         A message is "found" when the Messages list has one with the same To, From (or
         Messaging Service) and body, created after the claim (less 2 minutes of clock skew), whose
         SID no other message of ours holds.
+
+        >>> _idle_runner().reconcile()  # nothing was left in "submitting"
+        (0, 0)
         """
         found = requeued = 0
         for row in self.ledger_db.submitting():
@@ -219,6 +254,9 @@ class CampaignRunner:
         """Send what is left (after reconciling); ``dry`` defaults to True the first time.
 
         ``wait_for_windows=False`` returns once nothing is due now, leaving later messages planned.
+
+        >>> type(_idle_runner().run()).__name__  # the first run of a campaign is a dry run
+        'DryRun'
         """
         record = self.store.get_campaign(self.campaign_id)
         if record is None:
@@ -298,3 +336,16 @@ class CampaignRunner:
         if self._fatal is not None:
             return "failed"
         return "waiting" if self.ledger_db.count("planned") else "finished"
+
+
+def _idle_runner() -> CampaignRunner:
+    """A runner for a stored example campaign whose provider is never reached (for examples)."""
+    from smskit.campaign_store import _example
+    from smskit.providers.retry import Backoff
+    from smskit.providers.twilio import TwilioProvider
+
+    store, campaign_id = _example()
+    provider = TwilioProvider.for_url(
+        "http://127.0.0.1:9", "AC" + "0" * 32, "x" * 32, backoff=Backoff(max_attempts=1)
+    )
+    return CampaignRunner(store, provider, campaign_id, poll_seconds=3600)

@@ -137,6 +137,13 @@ class MessageLedger:
 
         A message is due when its window is open at ``now``; with ``schedulable`` (a Messaging
         Service) also when its window opens 6 minutes to 35 days ahead: Twilio will hold it.
+
+        >>> from smskit.campaign_store import _example
+        >>> ledger = MessageLedger(*_example())
+        >>> [j.to for j in ledger.claim(5, datetime(2026, 3, 2, 18, tzinfo=UTC), False)]
+        ['+14155550100']
+        >>> ledger.claim(5, datetime(2026, 3, 2, 18, tzinfo=UTC), False), ledger.count("submitting")
+        ([], 1)
         """
         r = campaign_recipients
         due = r.c.send_at.is_(None) | (r.c.send_at <= now)
@@ -190,6 +197,12 @@ class MessageLedger:
 
         Unknown outcomes (no answer, 5xx or 429 after every retry) stay ``submitting``: they are
         reconciled by listing before anything is sent again.
+
+        >>> from smskit.campaign_store import _example
+        >>> ledger = MessageLedger(*_example())
+        >>> jobs = ledger.claim(5, datetime(2026, 3, 2, 18, tzinfo=UTC), False)
+        >>> ledger.record([Outcome(jobs[0], skipped=True)], canceled=True).counts["canceled"]
+        1
         """
         now = datetime.now(UTC)
         counts = dict.fromkeys(
@@ -264,7 +277,12 @@ class MessageLedger:
         return len(ids)
 
     def next_due(self) -> datetime | None:
-        """The earliest window among planned messages (None when nothing is planned)."""
+        """The earliest window among planned messages (None when nothing is planned).
+
+        >>> from smskit.campaign_store import _example
+        >>> MessageLedger(*_example()).next_due().isoformat()
+        '2026-03-02T18:00:00+00:00'
+        """
         r = campaign_recipients
         query = (
             sa.select(sa.func.min(r.c.send_at))

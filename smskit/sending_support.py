@@ -139,7 +139,14 @@ def dry_run(
     record_run: bool = False,
     now: datetime | None = None,
 ) -> DryRun:
-    """Count what would be sent, when, and how long it would take; no message is sent."""
+    """Count what would be sent, when, and how long it would take; no message is sent.
+
+    >>> from smskit.campaign_store import _example
+    >>> store, campaign_id = _example()
+    >>> dry = dry_run(store, campaign_id, 1.0, now=datetime(2026, 3, 2, 18, tzinfo=UTC))
+    >>> dry.messages, dry.due_now, dry.scheduled, dry.seconds
+    (1, 1, 0, 1.0)
+    """
     r = campaign_recipients
     now = now or datetime.now(UTC)
     query = (
@@ -195,7 +202,14 @@ def opted_out_numbers(ledger: Any, scope: str) -> list[str]:
 
 
 def record_carrier_opt_out(ledger: Any, phone: str, scope: str) -> None:
-    """Write a 21610 refusal to the consent ledger as a carrier-reported opt-out (once)."""
+    """Write a 21610 refusal to the consent ledger as a carrier-reported opt-out (once).
+
+    >>> from smskit.consent import ConsentLedger
+    >>> ledger = ConsentLedger(Store.open("sqlite://"))
+    >>> record_carrier_opt_out(ledger, "+14155550100", "Acme")
+    >>> ledger.status("+14155550100", "Acme").state.value
+    'opted_out'
+    """
     if ledger is None:
         return
     try:
@@ -223,7 +237,12 @@ class CampaignSink:
         self.on_opt_out = on_opt_out
 
     def apply_status(self, update: StatusUpdate) -> bool:
-        """Apply a delivery status by SID (never backwards), log it, mark failing contacts."""
+        """Apply a delivery status by SID (never backwards), log it, mark failing contacts.
+
+        >>> CampaignSink(Store.open("sqlite://"), None, "Acme").apply_status(
+        ...     StatusUpdate("SM" + "0" * 32, "delivered"))
+        False
+        """
         changed = self.store.apply_status(update)
         if not changed:
             return False
@@ -240,7 +259,14 @@ class CampaignSink:
         return True
 
     def record_inbound(self, message: InboundMessage) -> bool:
-        """Store a reply once; a STOP (or other opt-out keyword) opts the sender out at once."""
+        """Store a reply once; a STOP (or other opt-out keyword) opts the sender out at once.
+
+        >>> stopped = []
+        >>> sink = CampaignSink(Store.open("sqlite://"), None, "Acme", stopped.append)
+        >>> sink.record_inbound(InboundMessage("SM" + "1" * 32, "+14155550100", "+1500", "x",
+        ...                                    "STOP")), stopped
+        (True, ['+14155550100'])
+        """
         new = self.store.record_inbound(message)
         if not new:
             return False
@@ -258,7 +284,13 @@ class CampaignSink:
         return True
 
     def record_inbound_record(self, record: MessageRecord) -> bool:
-        """:meth:`record_inbound` for a message read from the provider's Messages list."""
+        """:meth:`record_inbound` for a message read from the provider's Messages list.
+
+        >>> record = MessageRecord("SM" + "2" * 32, "+1500", "+14155550100", "hello", "received",
+        ...                        "inbound")
+        >>> CampaignSink(Store.open("sqlite://"), None, "Acme").record_inbound_record(record)
+        True
+        """
         return self.record_inbound(
             InboundMessage(
                 record.sid, record.from_ or "", record.to, record.body, None, record.date_sent
@@ -273,7 +305,15 @@ def track(
     ledger: Any = None,
     since: datetime | None = None,
 ) -> SyncReport:
-    """Poll delivery statuses and replies for a campaign (when no webhook can reach us)."""
+    """Poll delivery statuses and replies for a campaign (when no webhook can reach us).
+
+    >>> from smskit.campaign_store import _example
+    >>> class NoMessages:
+    ...     def list_messages(self, **kwargs): return []
+    >>> store, campaign_id = _example()
+    >>> track(store, NoMessages(), campaign_id).seen
+    0
+    """
     campaign = campaign_of(store, campaign_id)
     record = store.get_campaign(campaign_id)
     start = since or (record.created_at if record else datetime.now(UTC)) - timedelta(minutes=5)
@@ -283,7 +323,17 @@ def track(
 def send_test(
     provider: Provider, store: Store, campaign_id: str, to: str, sample: int = 0
 ) -> SentMessage:
-    """Send the ``sample``-th planned text to ``to`` (yourself), outside the campaign's count."""
+    """Send the ``sample``-th planned text to ``to`` (yourself), outside the campaign's count.
+
+    >>> from smskit.campaign_store import _example
+    >>> from smskit.providers.twilio import TwilioProvider
+    >>> from smskit.simulator import start
+    >>> store, campaign_id = _example()
+    >>> with start(step_delay=0) as sim:
+    ...     sent = send_test(TwilioProvider.for_simulator(sim), store, campaign_id, "+14155550199")
+    >>> sent.body, sent.to, len(store.list_messages(campaign_id, "planned"))
+    ('Hi Ana', '+14155550199', 1)
+    """
     campaign = campaign_of(store, campaign_id)
     query = (
         sa.select(messages.c.body)
