@@ -295,3 +295,72 @@ def test_campaign_id_is_the_plan_fingerprint(store: Store) -> None:
     assert campaign_id_for(one) == campaign_id_for(
         plan(camp, [Recipient.of("a", "+14155550100")], now=NOON_NY)
     )
+
+
+def test_later_window_goes_to_twilio_with_send_at_through_a_messaging_service(
+    store: Store, sim: object
+) -> None:
+    # Twilio schedules only through a Messaging Service, 5 minutes to 35 days ahead (SendAt).
+    at = (datetime.now(UTC) + timedelta(hours=2)).replace(second=0, microsecond=0)
+    service = "MG" + "a" * 32
+    people = [Recipient.of(f"r{i}", f"+1415203{i:04d}", i, name="N") for i in range(5)]
+    camp = Campaign(
+        f"Later {uuid.uuid4().hex[:6]}",
+        "Hi {name}, see you soon",
+        Sender("messaging_service", service),
+        send_at=at,
+        purpose="transactional",
+    )
+    campaign_id = save_plan(store, plan(camp, people))
+    report = CampaignRunner(store, _provider(sim), campaign_id, rate=None).run(dry=False)
+    assert (report.sent, report.status) == (5, "finished")
+    scheduled = sim.messages(direction="outbound-api")
+    assert {m.status for m in scheduled} == {"scheduled"}
+    assert {m.send_at for m in scheduled} == {at}
+    assert {m.messaging_service_sid for m in scheduled} == {service}
+
+
+def test_stop_and_status_by_signed_webhook_reach_the_run(store: Store, sim: object) -> None:
+    from starlette.testclient import TestClient
+    from twilio.request_validator import RequestValidator
+
+    from smskit.webhooks import INBOUND_PATH, STATUS_PATH, create_app
+
+    campaign_id = _simple_campaign(store, 20, "Webhook")
+    ledger = ConsentLedger(store)
+    runner = CampaignRunner(
+        store, _provider(sim), campaign_id, ledger=ledger, rate=None, clock=lambda: NOON_NY
+    )
+    token = "t" * 32
+    client = TestClient(create_app(token, runner.sink, public_url="https://hooks.example"))
+
+    def post(path: str, form: dict[str, str]) -> int:
+        url = "https://hooks.example" + path
+        signature = RequestValidator(token).compute_signature(url, form)
+        return client.post(path, data=form, headers={"X-Twilio-Signature": signature}).status_code
+
+    target = "+14152020007"
+    stop = {
+        "MessageSid": "SM" + "5" * 32,
+        "From": target,
+        "To": SENDER,
+        "Body": "STOP",
+        "OptOutType": "STOP",
+    }
+    assert post(INBOUND_PATH, stop) == 200
+    report = runner.run(dry=False)
+    assert (report.sent, report.opted_out) == (19, 1)
+    assert target not in {m.to for m in sim.messages(direction="outbound-api")}
+    assert ledger.status(target, runner.campaign.consent_scope).state is ConsentState.OPTED_OUT
+
+    first = store.list_messages(campaign_id, "submitted")[0]
+    status = {
+        "MessageSid": first.sid or "",
+        "MessageStatus": "undelivered",
+        "ErrorCode": "30006",
+        "To": first.to_number,
+        "From": SENDER,
+    }
+    assert post(STATUS_PATH, status) in (200, 204)
+    assert store.get_message(first.id).status == "undelivered"  # type: ignore[union-attr]
+    assert {e.code for e in delivery_summary(store, campaign_id).by_error} == {30006}
