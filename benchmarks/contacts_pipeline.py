@@ -1,6 +1,6 @@
 """Contacts pipeline for 1,000,000 contacts: under 60 s and 2 GB peak memory (issue 4, section 6).
 
-Run: ``.venv/bin/python benchmarks/contacts_pipeline.py [--rows N] [--peer N]``
+Run: ``.venv/bin/python benchmarks/contacts_pipeline.py [--rows N] [--peer N] [--workers N]``
 
 Input: a seeded CSV of realistic contacts for a US sender. Numbers come from nine countries; US
 numbers are often in national format (``(415) 555-0142``, ``415.555.0142``), others international
@@ -9,17 +9,21 @@ different consent answer), about 2% are junk, some are landlines. The store (SQL
 events for a fifth of the numbers: web-form opt-ins, STOPs (some re-opted in with START),
 unconfirmed double opt-ins and replies held for review as possible revocations.
 
-The pipeline, run in a fresh process so its peak RSS is its own:
-import (``smskit.contacts.ContactImporter``, streamed in chunks) -> normalise (E.164, region, line
-type, time zones) -> dedupe -> consent filter (the store's events folded by
-``smskit.consent_events.fold``, the ledger's own rule) -> quiet-hours windows
-(``smskit.quiet_hours.send_windows``, evaluated once per distinct (time zones, country, US state)
-and shared by every contact with that key: the windows depend on nothing else).
+The pipeline, run in a fresh process so its peak RSS is its own: import
+(``smskit.contacts.ContactImporter``, streamed in chunks; with ``--workers 2``, the default on this
+2-core machine, a second process parses one chunk's numbers while the first reads the next) ->
+normalise (E.164, region, line type, time zones) -> dedupe -> consent filter over the store's
+events (a vectorised form of ``smskit.consent_events.fold``'s rule, checked against ``fold`` on
+3,000 numbers in the same run) -> quiet-hours windows (``smskit.quiet_hours.send_windows``,
+evaluated once per distinct (time zones, country, US state) and shared by every contact with that
+key: the windows depend on nothing else). Peak memory is the main process's peak RSS plus the
+parsing worker's (both from ``getrusage``): an upper bound, as the two peaks need not coincide.
 
 The peer, timed in the same run, is the straightforward pandas script: ``read_csv`` then
 ``.apply(phonenumbers.parse)``, ``is_valid_number``, ``number_type``, ``time_zones_for_number``
 per row, ``drop_duplicates``, a consent lookup and ``next_allowed_time`` per row. It runs on a
-subsample and is scaled up linearly (every step is per row).
+subsample and is scaled up linearly (every step but the one-off consent fold is per row). Both
+wall time and CPU time are reported: CPU time is steadier when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -258,10 +262,12 @@ def pipeline(path: Path, url: str, workers: int) -> dict[str, float]:
     report = importer.report()
     elapsed, elapsed_cpu = time.perf_counter() - started, cpu() - started_cpu
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
         "seconds": elapsed,
         "cpu_seconds": elapsed_cpu,
         "peak_mib": peak_mib,
+        "worker_mib": worker_mib,
         "rows": report.rows,
         **dict(report.counts()),
         **totals,
@@ -361,7 +367,10 @@ def main() -> None:
 
     check = check_consent_rule(url)
     ours = child("pipeline")
-    peer = child("naive")
+    # The short peer runs are the noisiest: take the best of three for each measure, which
+    # can only flatter the peer.
+    runs = [child("naive") for _ in range(3)]
+    peer = {key: min(run[key] for run in runs) for key in runs[0]}
     scale = ours["rows"] / peer["rows"]
     peer_scaled = peer["fixed_seconds"] + peer["row_seconds"] * scale
     peer_scaled_cpu = peer["fixed_cpu"] + peer["row_cpu"] * scale
@@ -377,10 +386,12 @@ def main() -> None:
     )
     print(
         f"smskit pipeline ({args.workers} processes): {ours['seconds']:.1f} s (target < 60 s), "
-        f"peak RSS {ours['peak_mib']:.0f} MiB (target < 2048 MiB)"
+        f"peak memory {ours['peak_mib'] + ours['worker_mib']:.0f} MiB (main "
+        f"{ours['peak_mib']:.0f} + worker {ours['worker_mib']:.0f}; target < 2048 MiB)"
     )
     print(
-        f"naive pandas .apply pipeline: {peer['row_seconds']:.1f} s for {peer['rows']:,.0f} rows"
+        f"naive pandas .apply pipeline (best of 3): {peer['row_seconds']:.1f} s for "
+        f"{peer['rows']:,.0f} rows"
         f" + {peer['fixed_seconds']:.1f} s consent fold once -> {peer_scaled:.0f} s"
         f" scaled to {ours['rows']:,.0f} rows"
     )
