@@ -121,6 +121,13 @@ def test_database_url_environment_variable_wins(monkeypatch: pytest.MonkeyPatch)
     assert database_url() == "postgresql://smskit:pw@db.example/smskit"
 
 
+def test_plain_postgresql_url_uses_psycopg_3() -> None:
+    from smskit.store_base import _create_engine
+
+    engine = _create_engine("postgresql://smskit:pw@127.0.0.1:5432/smskit")
+    assert engine.url.drivername == "postgresql+psycopg"
+
+
 def test_url_never_shows_the_password() -> None:
     store = Store(sa.create_engine("postgresql+psycopg://smskit:s3cret-pw@127.0.0.1/smskit"))
     assert "s3cret-pw" not in store.url
