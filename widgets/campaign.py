@@ -45,6 +45,7 @@ from . import _render_campaign as R
 from ._i18n import Translator, on_language_change
 from ._layout import DashboardHeader, Lesson
 from ._status import StatusLine, shows_errors
+from .consent_inspector import ConsentInspector
 
 t = Translator("campaign")
 NONE = "__none__"
@@ -122,6 +123,8 @@ class CampaignSender(W.VBox):
         self.opt_outs = W.HTML()
         self.csv_link = W.HTML()
         self.results_html = W.HTML()
+        # the consent engineer's inspector: look up why a number was blocked or opted out
+        self.inspector = ConsentInspector(ledger=self.ledger, scope=TEST_SENDER)
         for widget, css in (
             (self.upload, "smskit-campaign-upload"),
             (self.saved, "smskit-campaign-saved"),
@@ -202,6 +205,7 @@ class CampaignSender(W.VBox):
                     self.opt_outs,
                     self.csv_link,
                     self.results_html,
+                    self.inspector,
                 ),
             ],
             **kwargs,
@@ -329,6 +333,7 @@ class CampaignSender(W.VBox):
             unreachable=unreachable_numbers(self.store),
         )
         self.campaign_id = save_plan(self.store, self.plan)
+        self.inspector.scope.value = campaign.consent_scope
         self.preflight_html.value = R.preflight_html(self.plan)
         self.confirm.value = f"<b>{R.confirm_text(self.plan.totals)}</b>"
         # A dry run comes first, every time a plan is made: nothing is sent.
