@@ -16,7 +16,6 @@ shows them: the header is row 1.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -25,13 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from smskit.contacts_encoding import check_decodes, detect_encoding
 from smskit.i18n import LocalizedError, Text
 
 __all__ = ["FileChunk", "MalformedRow", "Source", "open_source"]
 
 _SAMPLE_BYTES = 64 * 1024
 _DELIMITERS = (",", ";", "\t", "|")
-_FALLBACK = "cp1252"  # what Excel on Windows writes as "CSV" in Western Europe and the Americas
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +97,16 @@ def open_source(path: str | Path, encoding: str | None = None) -> Source:
         raise LocalizedError("File not found: {path}", path=str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path)
-    raw = path.read_bytes()[:_SAMPLE_BYTES] if path.stat().st_size else b""
+    with path.open("rb") as handle:
+        raw = handle.read(_SAMPLE_BYTES)  # a sample: the file may be gigabytes
     if not raw.strip(b"\xef\xbb\xbf\xff\xfe\r\n\t ,;"):
         raise LocalizedError("The file {name} is empty", name=path.name)
-    notes: list[Text] = []
-    chosen = encoding or _detect_encoding(path, raw, notes)
+    notes: tuple[Text, ...] = ()
     if encoding:
-        _check_decodes(path, encoding)
+        check_decodes(path, encoding)
+        chosen = encoding
+    else:
+        chosen, notes = detect_encoding(path)
     sample = raw.decode(chosen, errors="replace")
     delimiter = _sniff_delimiter(sample)
     with path.open(encoding=chosen, newline="", errors="strict") as handle:
@@ -112,68 +114,7 @@ def open_source(path: str | Path, encoding: str | None = None) -> Source:
     header = first[1] if first is not None else None
     if not isinstance(header, list) or not any(cell.strip() for cell in header):
         raise LocalizedError("The file {name} has no header row", name=path.name)
-    return Source(path, "csv", chosen, delimiter, _header(header), tuple(notes))
-
-
-def _detect_encoding(path: Path, raw: bytes, notes: list[Text]) -> str:
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    offset = _first_bad_utf8(path)
-    if offset is None:
-        return "utf-8-sig"  # also strips a byte-order mark, as Excel writes one
-    with path.open("rb") as handle:
-        handle.seek(offset)
-        byte = handle.read(1)
-    notes.append(
-        Text(
-            "The file is not UTF-8 (byte 0x{byte} at offset {offset}); it was read as "
-            "Windows-1252. Check accented names.",
-            byte=byte.hex().upper(),
-            offset=offset,
-        )
-    )
-    return _FALLBACK if _first_bad(path, _FALLBACK) is None else "latin-1"
-
-
-def _first_bad_utf8(path: Path) -> int | None:
-    return _first_bad(path, "utf-8")
-
-
-def _first_bad(path: Path, encoding: str) -> int | None:
-    """Byte offset of the first byte that does not decode, streaming the file in 1 MiB blocks."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    done = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as error:
-                return done + error.start
-            done += len(block)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError as error:
-            return done + error.start
-    return None
-
-
-def _check_decodes(path: Path, encoding: str) -> None:
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise LocalizedError("Unknown text encoding '{encoding}'", encoding=encoding) from None
-    offset = _first_bad(path, encoding)
-    if offset is not None:
-        with path.open("rb") as handle:
-            row = handle.read(offset).count(b"\n") + 1
-            byte = handle.read(1)
-        raise LocalizedError(
-            "The file is not valid {encoding}: byte 0x{byte} at offset {offset} (row {row})",
-            encoding=encoding,
-            byte=byte.hex().upper(),
-            offset=offset,
-            row=row,
-        )
+    return Source(path, "csv", chosen, delimiter, _header(header), notes)
 
 
 def _sniff_delimiter(sample: str) -> str:
