@@ -140,6 +140,15 @@ def test_non_utf8_file_falls_back_to_windows_1252_and_says_so(fixtures: Path) ->
     assert "not UTF-8" in str(note) and "offset 14" in str(note)  # the é of José (0-based)
 
 
+def test_excel_unicode_text_utf16_with_tabs(tmp_path: Path) -> None:
+    path = tmp_path / "unicode.txt"
+    path.write_bytes("Nama\tNo. HP\nSiti\t0812-3456-7890\n".encode("utf-16"))
+    result = import_contacts(path, default_region="ID")
+    assert (result.report.encoding, result.report.delimiter) == ("utf-16", "\t")
+    assert result.report.phone_column == "No. HP"
+    assert result.contacts["phone_e164"].tolist() == ["+6281234567890"]
+
+
 def test_explicit_wrong_encoding_names_the_byte(fixtures: Path) -> None:
     with pytest.raises(LocalizedError, match=r"byte 0xE9 at offset 14 \(row 2\)"):
         import_contacts(fixtures / "contacts_cp1252.csv", encoding="utf-8")
