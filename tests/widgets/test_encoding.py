@@ -58,10 +58,10 @@ def test_smart_encoding_toggle_highlights_substitutions() -> None:
     assert w.result is not None and w.result.encoding == "UCS-2"
     w.smart.value = True
     assert w.result.encoding == "GSM-7"
-    assert " smskit-char-substituted\"" in w.characters.value
+    assert ' smskit-char-substituted"' in w.characters.value
     assert "smskit-substitutions" in w.substitutions.value
     w.smart.value = False
-    assert " smskit-char-substituted\"" not in w.characters.value
+    assert ' smskit-char-substituted"' not in w.characters.value
 
 
 def test_removed_characters_are_marked() -> None:
