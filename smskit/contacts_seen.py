@@ -44,6 +44,10 @@ class SeenNumbers:
         """Rows with a new number (to keep), and repeats as (row, number, first row, its consent).
 
         ``e164`` and ``consent`` are indexed by row number, in file order.
+
+        >>> import pandas as pd
+        >>> SeenNumbers().split(pd.Series(["+33612345678"], index=[5]), pd.Series([""], index=[5]))
+        ([5], [])
         """
         import pandas as pd
 

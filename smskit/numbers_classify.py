@@ -51,7 +51,11 @@ Valid = tuple[str, str, str, tuple[str, ...], bool]  # the fields of smskit.numb
 
 @functools.cache
 def regions(country_code: int) -> tuple[tuple[str, Any, re.Pattern[str] | None], ...]:
-    """The regions sharing a calling code with their metadata and compiled leading-digit pattern."""
+    """The regions sharing a calling code with their metadata and compiled leading-digit pattern.
+
+    >>> [region for region, _, _ in regions(44)]
+    ['GB', 'GG', 'IM', 'JE']
+    """
     out = []
     for region in COUNTRY_CODE_TO_REGION_CODE.get(country_code, ()):
         if region == "001":  # non-geographic entities (+800, +882, ...)
@@ -151,9 +155,13 @@ def _zone_prefix_lengths(first_two: str) -> tuple[int, ...]:
 
 
 def classify(country_code: int, nsn: str) -> Valid | str:
-    """Validate a national significant number; the same decisions as phonenumbers'
-    ``region_code_for_number`` + ``is_valid_number`` + ``number_type`` + ``time_zones_for_number``,
-    but computing the number type once instead of three times. Returns the region on failure.
+    """E.164, region, line type, time zones and SMS reachability; the region alone if invalid.
+
+    The same decisions as phonenumbers' ``region_code_for_number``, ``is_valid_number``,
+    ``number_type`` and ``time_zones_for_number``, computing the number type once, not three times.
+
+    >>> classify(49, "15123456789")
+    ('+4915123456789', 'DE', 'mobile', ('Europe/Berlin',), True)
     """
     candidates = regions(country_code)
     if not candidates:

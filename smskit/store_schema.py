@@ -46,7 +46,12 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Store in UTC; a naive datetime is refused because its meaning is ambiguous."""
+        """Store in UTC; a naive datetime is refused because its meaning is ambiguous.
+
+        >>> from sqlalchemy.dialects import sqlite
+        >>> UTCDateTime().process_bind_param(datetime(2026, 1, 1, tzinfo=UTC), sqlite.dialect())
+        datetime.datetime(2026, 1, 1, 0, 0)
+        """
         if value is None:
             return None
         if value.tzinfo is None:
@@ -55,7 +60,11 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        """Return aware UTC datetimes."""
+        """Return aware UTC datetimes.
+
+        >>> UTCDateTime().process_result_value(datetime(2026, 1, 1, 9), None).isoformat()
+        '2026-01-01T09:00:00+00:00'
+        """
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
