@@ -192,28 +192,28 @@ class EncodingVisualizer(W.VBox):
     # --- handlers: widget values -> one smskit call -> render ---
 
     @shows_errors
-    def _on_examples_change(self, change: dict) -> None:
+    def _on_examples_change(self, change: dict[str, object]) -> None:
         if change["new"]:
             self.editor.value = change["new"]
 
     @shows_errors
-    def _on_editor_change(self, _change: dict) -> None:
+    def _on_editor_change(self, _change: dict[str, object]) -> None:
         self._refresh()
 
     @shows_errors
-    def _on_smart_change(self, _change: dict) -> None:
+    def _on_smart_change(self, _change: dict[str, object]) -> None:
         self._refresh()
 
     @shows_errors
-    def _on_shift_change(self, _change: dict) -> None:
+    def _on_shift_change(self, _change: dict[str, object]) -> None:
         self._refresh()
 
     @shows_errors
-    def _on_recipients_change(self, _change: dict) -> None:
+    def _on_recipients_change(self, _change: dict[str, object]) -> None:
         self._refresh_cost()
 
     @shows_errors
-    def _on_price_change(self, _change: dict) -> None:
+    def _on_price_change(self, _change: dict[str, object]) -> None:
         self._refresh_cost()
 
     @shows_errors
