@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smskit import analyze
-from smskit.pdu import fill_bits, pack_septets, segment_user_data
+from smskit.pdu import fill_bits, pack_septets, segment_user_data, user_data
 
 
 def test_the_specification_example_hellohello() -> None:
@@ -41,3 +43,16 @@ def test_full_segments_are_140_octets(text: str, sizes: list[int]) -> None:
 def test_udh_leads_each_concatenated_segment() -> None:
     data = segment_user_data(analyze("a" * 200), 1)
     assert data[:6] == bytes([5, 0, 3, 0, 2, 2])
+
+
+TEXTS = st.text(alphabet=st.sampled_from(list("abc €[]^\n😀中ç’şğıİáãõ")), max_size=500)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS, st.sampled_from([(), ("turkish",), ("spanish", "portuguese")]))
+def test_no_segment_ever_exceeds_140_octets(text: str, shift: tuple[str, ...]) -> None:
+    analysis = analyze(text, shift_tables=shift)
+    assert all(len(data) <= 140 for data in user_data(analysis))
+    if analysis.shift is not None:
+        assert analysis.segment_count <= analysis.ucs2_segment_count
+        assert all(s.units <= s.capacity for s in analysis.segments)
