@@ -10,7 +10,6 @@ it sends through the built-in simulator (``smskit.simulator.shared()``).
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,11 +24,7 @@ from smskit.audience import (
     save_upload,
 )
 from smskit.campaign import SENDER_KINDS, Campaign, Sender, plan
-from smskit.campaign_results import campaign_opt_outs, results_csv, timeline
 from smskit.campaign_store import (
-    delivery_summary,
-    progress,
-    results,
     save_plan,
     unreachable_numbers,
 )
@@ -38,10 +33,11 @@ from smskit.consent import ConsentLedger
 from smskit.consent_import import import_consent
 from smskit.contacts import import_contacts
 from smskit.sending import CampaignRunner
-from smskit.sending_support import dry_run, send_test, track
+from smskit.sending_support import dry_run
 from smskit.store import Store
 
 from . import _render_campaign as R
+from ._campaign_send import SendAndResults
 from ._i18n import Translator, on_language_change
 from ._layout import DashboardHeader, Lesson
 from ._status import StatusLine, shows_errors
@@ -52,6 +48,12 @@ NONE = "__none__"
 TEST_SENDER = "+15005550006"  # Twilio's (and the simulator's) valid test From number
 
 
+def _tag(css: str, widget: Any) -> Any:
+    """Give a child a stable ``smskit-campaign-<css>`` class for the browser tests."""
+    widget.add_class(f"smskit-campaign-{css}")
+    return widget
+
+
 def _step(cls: str, title: W.HTML, *children: W.Widget) -> W.VBox:
     box = W.VBox([title, *children], layout=W.Layout(margin="8px 0", padding="4px 0"))
     box.add_class("smskit-campaign-step")
@@ -59,7 +61,7 @@ def _step(cls: str, title: W.HTML, *children: W.Widget) -> W.VBox:
     return box
 
 
-class CampaignSender(W.VBox):
+class CampaignSender(SendAndResults, W.VBox):
     """The Campaign Sender dashboard."""
 
     audience = traitlets.List(help="The recipients (smskit.campaign.Recipient) of the campaign")
@@ -79,45 +81,66 @@ class CampaignSender(W.VBox):
         self._thread: threading.Thread | None = None
         self.header = DashboardHeader("Campaign Sender", t)
         self.lesson = Lesson("campaign")
-        self.status = StatusLine()
+        self.status = _tag("status", StatusLine())
         titles = [W.HTML() for _ in range(6)]
         self._titles = titles
         wide = {"layout": W.Layout(width="420px"), "style": {"description_width": "150px"}}
         # 1 Audience
-        self.upload = W.FileUpload(accept=".csv,.xlsx", multiple=False)
-        self.saved = W.Button(icon="address-book", layout=W.Layout(width="auto"))
-        self.region = W.Text(value="US", **wide)
-        self.phone_column = W.Dropdown(options=[], **wide)
-        self.consent_column = W.Dropdown(options=[], **wide)
-        self.import_button = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self.upload = _tag("upload", W.FileUpload(accept=".csv,.xlsx", multiple=False))
+        self.saved = _tag("saved", W.Button(icon="address-book", layout=W.Layout(width="auto")))
+        self.region = _tag("region", W.Text(value="US", **wide))
+        self.phone_column = _tag("phone-column", W.Dropdown(options=[], **wide))
+        self.consent_column = _tag("consent-column", W.Dropdown(options=[], **wide))
+        self.import_button = _tag(
+            "import-button", W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        )
         self.import_report = W.HTML()
         # 2 Compose
-        self.template = W.Textarea(layout=W.Layout(width="640px", height="90px"))
-        self.smart_encoding = W.Checkbox(value=False, indent=False)
+        self.template = _tag("template", W.Textarea(layout=W.Layout(width="640px", height="90px")))
+        self.smart_encoding = _tag("smart", W.Checkbox(value=False, indent=False))
         self.preview_html = W.HTML()
         # 3 Sender
-        self.sender_kind = W.Dropdown(options=list(SENDER_KINDS), value="long_code", **wide)
-        self.sender_address = W.Text(value=TEST_SENDER, **wide)
-        self.purpose = W.ToggleButtons(options=[("", "marketing"), ("", "transactional")])
-        self.send_at = W.Text(value="", placeholder="2026-12-01 09:00", **wide)
+        self.sender_kind = _tag(
+            "sender-kind", W.Dropdown(options=list(SENDER_KINDS), value="long_code", **wide)
+        )
+        self.sender_address = _tag("sender-address", W.Text(value=TEST_SENDER, **wide))
+        self.purpose = _tag(
+            "purpose", W.ToggleButtons(options=[("", "marketing"), ("", "transactional")])
+        )
+        self.send_at = _tag("send-at", W.Text(value="", placeholder="2026-12-01 09:00", **wide))
         self.advice = W.HTML()
         # 4 Preflight
-        self.preflight_button = W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        self.preflight_button = _tag(
+            "preflight-button", W.Button(button_style="primary", layout=W.Layout(width="auto"))
+        )
         self.preflight_html = W.HTML()
         # 5 Confirm and send
-        self.confirm = W.HTML()
+        self.confirm = _tag("confirm", W.HTML())
         self.dry_run_html = W.HTML()
-        self.test_number = W.Text(value="", placeholder="+14155550100", **wide)
-        self.test_button = W.Button(icon="paper-plane", layout=W.Layout(width="auto"))
-        self.send_button = W.Button(
-            button_style="danger", icon="send", disabled=True, layout=W.Layout(width="auto")
+        self.test_number = _tag("test-number", W.Text(value="", placeholder="+14155550100", **wide))
+        self.test_button = _tag(
+            "test-button", W.Button(icon="paper-plane", layout=W.Layout(width="auto"))
         )
-        self.pause_button = W.Button(icon="pause", disabled=True, layout=W.Layout(width="auto"))
-        self.cancel_button = W.Button(icon="stop", disabled=True, layout=W.Layout(width="auto"))
-        self.progress_bar = W.IntProgress(value=0, min=0, max=100, layout=W.Layout(width="640px"))
+        self.send_button = _tag(
+            "send-button",
+            W.Button(
+                button_style="danger", icon="send", disabled=True, layout=W.Layout(width="auto")
+            ),
+        )
+        self.pause_button = _tag(
+            "pause-button", W.Button(icon="pause", disabled=True, layout=W.Layout(width="auto"))
+        )
+        self.cancel_button = _tag(
+            "cancel-button", W.Button(icon="stop", disabled=True, layout=W.Layout(width="auto"))
+        )
+        self.progress_bar = _tag(
+            "progress-bar", W.IntProgress(value=0, min=0, max=100, layout=W.Layout(width="640px"))
+        )
         self.progress_html = W.HTML()
         # 6 Results
-        self.refresh_button = W.Button(icon="refresh", layout=W.Layout(width="auto"))
+        self.refresh_button = _tag(
+            "refresh-button", W.Button(icon="refresh", layout=W.Layout(width="auto"))
+        )
         self.summary_html = W.HTML()
         self.chart = W.HTML()
         self.opt_outs = W.HTML()
@@ -125,30 +148,6 @@ class CampaignSender(W.VBox):
         self.results_html = W.HTML()
         # the consent engineer's inspector: look up why a number was blocked or opted out
         self.inspector = ConsentInspector(ledger=self.ledger, scope=TEST_SENDER)
-        for widget, css in (
-            (self.upload, "smskit-campaign-upload"),
-            (self.saved, "smskit-campaign-saved"),
-            (self.region, "smskit-campaign-region"),
-            (self.phone_column, "smskit-campaign-phone-column"),
-            (self.consent_column, "smskit-campaign-consent-column"),
-            (self.import_button, "smskit-campaign-import-button"),
-            (self.template, "smskit-campaign-template"),
-            (self.smart_encoding, "smskit-campaign-smart"),
-            (self.sender_kind, "smskit-campaign-sender-kind"),
-            (self.sender_address, "smskit-campaign-sender-address"),
-            (self.purpose, "smskit-campaign-purpose"),
-            (self.send_at, "smskit-campaign-send-at"),
-            (self.preflight_button, "smskit-campaign-preflight-button"),
-            (self.confirm, "smskit-campaign-confirm"),
-            (self.test_number, "smskit-campaign-test-number"),
-            (self.test_button, "smskit-campaign-test-button"),
-            (self.send_button, "smskit-campaign-send-button"),
-            (self.pause_button, "smskit-campaign-pause-button"),
-            (self.cancel_button, "smskit-campaign-cancel-button"),
-            (self.progress_bar, "smskit-campaign-progress-bar"),
-            (self.refresh_button, "smskit-campaign-refresh-button"),
-        ):
-            widget.add_class(css)
         super().__init__(
             [
                 self.header,
@@ -223,6 +222,7 @@ class CampaignSender(W.VBox):
         self.pause_button.on_click(self._on_pause_button_click)
         self.cancel_button.on_click(self._on_cancel_button_click)
         self.refresh_button.on_click(self._on_refresh_button_click)
+        self.observe(self._on_progress_change, names="progress")
         self._refresh()
         on_language_change(self._refresh)
 
@@ -342,110 +342,6 @@ class CampaignSender(W.VBox):
         self.dry_run_html.value = R.dry_run_html(dry)
         self.send_button.disabled = self.plan.totals.sendable == 0
         self.status.show(t("Preflight done. Check the numbers, then send."), "ok")
-
-    # -- 5 Confirm and send --------------------------------------------------------------------
-
-    @shows_errors
-    def _on_test_button_click(self, _button: W.Button) -> None:
-        if not self.campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
-        sent = send_test(
-            self.provider, self.store, self.campaign_id, self.test_number.value.strip()
-        )
-        self.status.show(t("Test sent to {to} ({status}).", to=sent.to, status=sent.status), "ok")
-
-    @shows_errors
-    def _on_send_button_click(self, _button: W.Button) -> None:
-        if not self.campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._runner = CampaignRunner(
-            self.store, self.provider, self.campaign_id, ledger=self.ledger
-        )
-        self.report = None
-        self.send_button.disabled = True
-        self.pause_button.disabled = self.cancel_button.disabled = False
-        self._thread = threading.Thread(target=self._run, name="smskit-campaign", daemon=True)
-        self._thread.start()
-        threading.Thread(target=self._watch, name="smskit-campaign-watch", daemon=True).start()
-        self.status.show(t("Sending..."))
-
-    def _run(self) -> None:
-        """The background send (not in the widget callback, so the page stays responsive)."""
-        runner = self._runner
-        assert runner is not None
-        try:
-            self.report = runner.run(dry=False)
-        except Exception as error:  # shown in plain words, never as a traceback
-            from ._status import plain_error
-
-            self.status.show(plain_error(error), "error")
-
-    def _watch(self) -> None:
-        """Refresh the progress while the send runs, then track deliveries for a while."""
-        deadline = None
-        while True:
-            alive = self._thread is not None and self._thread.is_alive()
-            try:
-                if not alive or int(time.monotonic()) % 2 == 0:
-                    track(self.store, self.provider, self.campaign_id, self.ledger)
-                self.progress = progress(self.store, self.campaign_id)
-            except Exception:  # a failed poll is retried on the next tick
-                pass
-            if not alive:
-                deadline = deadline or time.monotonic() + 20
-                finals = self.progress is not None and self.progress.count("submitted") == 0
-                if finals or time.monotonic() > deadline:
-                    break
-            time.sleep(0.5)
-        self._after_run()
-
-    @traitlets.observe("progress")
-    def _on_progress_change(self, _change: dict[str, Any]) -> None:
-        if self.progress is not None:
-            self.progress_bar.value = round(self.progress.fraction * 100)
-            self.progress_html.value = R.progress_html(self.progress, self.report)
-
-    @shows_errors
-    def _after_run(self) -> None:
-        self.pause_button.disabled = self.cancel_button.disabled = True
-        self.send_button.disabled = False
-        self.progress = progress(self.store, self.campaign_id)
-        self._show_results()
-        self.status.show(t("The send has ended. See the results below."), "ok")
-
-    @shows_errors
-    def _on_pause_button_click(self, _button: W.Button) -> None:
-        if self._runner is None:
-            return
-        if self._runner.paused:
-            self._runner.resume()
-        else:
-            self._runner.pause()
-        self._relabel_pause()
-
-    @shows_errors
-    def _on_cancel_button_click(self, _button: W.Button) -> None:
-        if self._runner is not None:
-            self._runner.cancel()
-            self.status.show(t("Canceling: messages not yet sent will not be sent."))
-
-    # -- 6 Results -----------------------------------------------------------------------------
-
-    @shows_errors
-    def _on_refresh_button_click(self, _button: W.Button) -> None:
-        if self.campaign_id:
-            track(self.store, self.provider, self.campaign_id, self.ledger)
-            self._show_results()
-
-    def _show_results(self) -> None:
-        rows = results(self.store, self.campaign_id)
-        self.summary_html.value = R.summary_html(delivery_summary(self.store, self.campaign_id))
-        self.chart.value = R.status_chart_svg(timeline(self.store, self.campaign_id))
-        self.opt_outs.value = R.opt_outs_html(campaign_opt_outs(self.store, self.campaign_id))
-        self.csv_link.value = R.csv_link_html(results_csv(rows), f"{self.campaign_id}.csv")
-        self.results_html.value = R.results_html(rows)
 
     # -- labels --------------------------------------------------------------------------------
 

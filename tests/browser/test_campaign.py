@@ -20,7 +20,7 @@ def test_staff_member_sends_a_campaign_end_to_end(open_dashboard) -> None:  # ty
     with page.expect_file_chooser() as chooser:
         page.locator(".smskit-campaign-upload").click()
     chooser.value.set_files(str(FIXTURE))
-    status = page.locator(".smskit-status")
+    status = page.locator(".smskit-campaign-status")
     expect(status).to_contain_text("Check the columns", timeout=30_000)
     page.locator(".smskit-campaign-phone-column select").select_option("Mobile")
     page.locator(".smskit-campaign-consent-column select").select_option("SMS consent")
