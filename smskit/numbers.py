@@ -158,8 +158,9 @@ def _invalid_reason(number: phonenumbers.PhoneNumber) -> str:
 
 #: Columns of :func:`parse_series`' result (``reason`` is "" for a valid number).
 BULK_COLUMNS = ("e164", "region", "line_type", "time_zones", "can_receive_sms", "reason")
-_IGNORABLE = re.compile(r"[0-9+\s\-.()\u00a0]*")  # characters phonenumbers strips anyway
-_SEPARATORS = re.compile(r"[\s\-.()\u00a0]")
+# Separators phonenumbers ignores between digits; deleting them lets "+1 415-555-0100" and
+# "+14155550100" share one parse. Anything else keeps the input as written (stripped).
+_SEPARATORS = str.maketrans(dict.fromkeys(" \t\n\r\f\v\u00a0\u2007\u2009\u202f-.()"))
 _INTERNATIONAL = re.compile(r"\+([1-9][0-9]{5,16})")
 
 
@@ -184,7 +185,9 @@ def parse_series(values: pd.Series, default_region: str | None = None) -> pd.Dat
     rows: list[_Row] = []
     for raw in uniques.tolist():
         text = raw if isinstance(raw, str) else ""
-        key = _SEPARATORS.sub("", text) if _IGNORABLE.fullmatch(text) else text.strip()
+        key = text.translate(_SEPARATORS)
+        if key and not (key.isascii() and key.replace("+", "").isdigit()):
+            key = text.strip()
         if not key:
             rows.append((None, None, None, (), False, "not_a_number" if text.strip() else "empty"))
             continue
