@@ -42,7 +42,7 @@ from smskit.contacts_report import (
 )
 from smskit.contacts_seen import SeenNumbers
 from smskit.i18n import LocalizedError, Text
-from smskit.numbers import invalid_number_text, parse_series
+from smskit.numbers import gc_paused, invalid_number_text, parse_series
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,8 +109,10 @@ class ContactImporter:
         """
         if self.workers <= 1:
             for chunk in self.source.chunks(size):
-                frame = self._frame(chunk)
-                yield self._finish(chunk, frame, _parse_column(*self._parse_inputs(frame)))
+                with gc_paused():
+                    frame = self._frame(chunk)
+                    result = self._finish(chunk, frame, _parse_column(*self._parse_inputs(frame)))
+                yield result
             return
         import multiprocessing
         from collections import deque
@@ -120,16 +122,21 @@ class ContactImporter:
         with ProcessPoolExecutor(self.workers - 1, mp_context=context) as pool:
             pending: deque[tuple[FileChunk, pd.DataFrame, Future[pd.DataFrame]]] = deque()
             for chunk in self.source.chunks(size):
-                frame = self._frame(chunk)
+                with gc_paused():
+                    frame = self._frame(chunk)
                 pending.append(
                     (chunk, frame, pool.submit(_parse_column, *self._parse_inputs(frame)))
                 )
                 if len(pending) >= self.workers:
                     done, frame, parsed = pending.popleft()
-                    yield self._finish(done, frame, parsed.result())
+                    with gc_paused():
+                        result = self._finish(done, frame, parsed.result())
+                    yield result
             while pending:
                 done, frame, parsed = pending.popleft()
-                yield self._finish(done, frame, parsed.result())
+                with gc_paused():
+                    result = self._finish(done, frame, parsed.result())
+                yield result
 
     def report(self) -> ImportReport:
         """The summary of the rows processed so far.

@@ -26,6 +26,7 @@ from typing import IO
 
 from smskit.contacts_encoding import check_decodes, detect_encoding
 from smskit.i18n import LocalizedError, Text
+from smskit.numbers import gc_paused
 
 __all__ = ["FileChunk", "MalformedRow", "Source", "open_source"]
 
@@ -207,10 +208,11 @@ def _csv_chunks(handle: IO[str], delimiter: str, width: int, size: int) -> Itera
         batch: list[list[str]] = []
         error: csv.Error | None = None
         try:
-            for cells in reader:
-                batch.append(cells)
-                if len(batch) == size:
-                    break
+            with gc_paused():  # a batch is 100k fresh lists: see smskit.numbers.gc_paused
+                for cells in reader:
+                    batch.append(cells)
+                    if len(batch) == size:
+                        break
         except csv.Error as caught:
             error = caught
         if not batch and error is None:

@@ -15,7 +15,10 @@ used by contact import, which parses each distinct input once and skips phonenum
 from __future__ import annotations
 
 import functools
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +167,27 @@ _SEPARATORS = str.maketrans(dict.fromkeys(" \t\n\r\f\v\u00a0\u2007\u2009\u202f-.
 _INTERNATIONAL = re.compile(r"\+([1-9][0-9]{5,16})")
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a bulk step builds many small objects.
+
+    Bulk parsing makes hundreds of thousands of tuples and strings, none in reference cycles;
+    each batch of new objects would trigger a collection that scans them all (about a quarter of
+    the time here). They are still freed by reference counting; collection resumes afterwards.
+
+    >>> with gc_paused():
+    ...     gc.isenabled()
+    False
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_series(values: pd.Series, default_region: str | None = None) -> pd.DataFrame:
     """Parse a column of numbers at once: one row per input, columns :data:`BULK_COLUMNS`.
 
@@ -176,10 +200,16 @@ def parse_series(values: pd.Series, default_region: str | None = None) -> pd.Dat
     >>> out["e164"].tolist()[:2], out["e164"].isna().tolist(), out["reason"].tolist()
     (['+14155550100', '+14155550100'], [False, False, True], ['', '', 'not_a_number'])
     """
+
+    region = _check_region(default_region)
+    with gc_paused():
+        return _parse_all(values, region)
+
+
+def _parse_all(values: pd.Series, region: str | None) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    region = _check_region(default_region)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     cache: dict[str, _Row] = {}
     rows: list[_Row] = []
