@@ -12,12 +12,13 @@ unconfirmed double opt-ins and replies held for review as possible revocations.
 The pipeline, run in a fresh process so its peak RSS is its own: import
 (``smskit.contacts.ContactImporter``, streamed in chunks; run once in one process and once with a
 second process parsing one chunk's numbers while the first reads the next, as this machine has two
-cores) -> normalise (E.164, region, line type, time zones) -> dedupe -> consent filter over the store's
-events (a vectorised form of ``smskit.consent_events.fold``'s rule, checked against ``fold`` on
-3,000 numbers in the same run) -> quiet-hours windows (``smskit.quiet_hours.send_windows``,
-evaluated once per distinct (time zones, country, US state) and shared by every contact with that
-key: the windows depend on nothing else). Peak memory is the main process's peak RSS plus the
-parsing worker's (both from ``getrusage``): an upper bound, as the two peaks need not coincide.
+cores) -> normalise (E.164, region, line type, time zones) -> dedupe -> consent filter over the
+store's events (a vectorised form of ``smskit.consent_events.fold``'s rule, checked against
+``fold`` on 3,000 numbers in the same run) -> quiet-hours windows
+(``smskit.quiet_hours.send_windows``, evaluated once per distinct (time zones, country, US state)
+and shared by every contact with that key: the windows depend on nothing else). Peak memory is the
+main process's peak RSS plus the parsing worker's (both from ``getrusage``): an upper bound, as the
+two peaks need not coincide.
 
 The peer, timed in the same run, is the straightforward pandas script: ``read_csv`` then
 ``.apply(phonenumbers.parse)``, ``is_valid_number``, ``number_type``, ``time_zones_for_number``
