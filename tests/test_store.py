@@ -251,9 +251,10 @@ def test_database_refuses_to_change_consent_events(store: Store, statement: str)
     assert [e.action for e in store.consent_events("+14155550100")] == ["opt_out"]
 
 
-def test_postgres_also_refuses_truncate(store: Store) -> None:
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("TRUNCATE is PostgreSQL only")
+@pytest.mark.parametrize(
+    "store_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_postgres_also_refuses_truncate(store: Store) -> None:  # SQLite has no TRUNCATE
     store.append_consent_event(consent("+14155550100", "opt_out", T0))
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), store.engine.begin() as connection:
         connection.execute(sa.text("TRUNCATE consent_events"))
