@@ -10,7 +10,6 @@ Charts are matplotlib (Agg) drawn to inline SVG.
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from smskit.consent_events import ConsentState, ConsentStatus
 from smskit.keywords import KeywordKind, KeywordMatch, KeywordSet
 from smskit.quiet_hours import RecipientWindows
 
+from ._html import CELL_STYLE, figure_svg, header_cells, svg_pyplot
 from ._i18n import Translator, render_text
 
 t = Translator("consent")
@@ -128,9 +128,9 @@ def keyword_result_html(match: KeywordMatch, keywords: KeywordSet) -> str:
         )
     else:
         verdict = t("Not a keyword: no change to consent")
-    header = "".join(
-        f"<th style='text-align:left;padding:2px 8px'>{html.escape(kind_label(k))}</th>"
-        for k in (KeywordKind.OPT_OUT, KeywordKind.OPT_IN, KeywordKind.HELP)
+    header = header_cells(
+        (kind_label(k) for k in (KeywordKind.OPT_OUT, KeywordKind.OPT_IN, KeywordKind.HELP)),
+        CELL_STYLE,
     )
     rows = []
     for language in keywords.languages():
@@ -164,9 +164,9 @@ def timeline_html(status: ConsentStatus) -> str:
             + html.escape(t("No consent events for this number and scope."))
             + "</div>"
         )
-    head = "".join(
-        f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>"
-        for h in (t("When (UTC)"), t("Event"), t("Source"), t("Evidence"), t("Actor"), t("State"))
+    head = header_cells(
+        (t("When (UTC)"), t("Event"), t("Source"), t("Evidence"), t("Actor"), t("State")),
+        CELL_STYLE,
     )
     rows = []
     for step in status.steps:
@@ -209,9 +209,8 @@ def findings_html(result: Preflight) -> str:
 
 def quiet_table_html(rows: Sequence[tuple[str, RecipientWindows]]) -> str:
     """Who may be texted now: label, local time(s), allowed now, next allowed time (UTC)."""
-    head = "".join(
-        f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>"
-        for h in (t("Recipient"), t("Local time"), t("May text now?"), t("Next allowed (UTC)"))
+    head = header_cells(
+        (t("Recipient"), t("Local time"), t("May text now?"), t("Next allowed (UTC)")), CELL_STYLE
     )
     body = []
     for label, r in rows:
@@ -231,12 +230,7 @@ def quiet_table_html(rows: Sequence[tuple[str, RecipientWindows]]) -> str:
 
 def quiet_chart_svg(rows: Sequence[tuple[str, RecipientWindows]], at: datetime, hours: int) -> str:
     """A timeline (UTC hours from ``at``): green bars where each recipient may be texted."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smskit"}):
+    with svg_pyplot() as plt:
         fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(rows), 1) + 1.2))
         for i, (_label, r) in enumerate(rows):
             spans = [
@@ -252,8 +246,5 @@ def quiet_chart_svg(rows: Sequence[tuple[str, RecipientWindows]], at: datetime, 
         ax.set_xlabel(t("Hours from now (red line = now, {time} UTC)", time=at.strftime("%H:%M")))
         ax.grid(axis="x", alpha=0.3)
         fig.tight_layout()
-        buffer = io.StringIO()
-        fig.savefig(buffer, format="svg")
-        plt.close(fig)
-    svg = buffer.getvalue()
-    return f"<div class='smskit-quiet-chart'>{svg[svg.find('<svg') :]}</div>"
+        svg = figure_svg(fig)
+    return f"<div class='smskit-quiet-chart'>{svg}</div>"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import html
-import io
 import itertools
 from decimal import Decimal
 
 from smskit.channels import Channel, ChannelCost, SmsStat
 from smskit.journey import HOPS, JourneyState, describe
 
+from ._html import figure_svg, header_cells, svg_pyplot
 from ._i18n import LANGUAGE, Translator, render_text
 
 t = Translator("lessons")
@@ -205,7 +205,7 @@ def channels_table(channels: tuple[Channel, ...]) -> str:
             ],
         ),
     ]
-    head = "".join(f"<th>{html.escape(c.name)}</th>" for c in channels)
+    head = header_cells(c.name for c in channels)
     body = "".join(
         f"<tr><th scope='row'>{html.escape(label)}</th>"
         + "".join(f"<td>{html.escape(cell)}</td>" for cell in cells)
@@ -282,30 +282,16 @@ def cost_html(cost: ChannelCost) -> str:
 
 @functools.cache
 def _chart_svg(title: str, labels: tuple[str, ...], values: tuple[float, ...], unit: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    # Text stays text in the SVG (smaller, selectable); a fixed salt keeps element ids stable.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smskit"}):
-        return _draw(title, labels, values, unit, plt)
-
-
-def _draw(title: str, labels: tuple[str, ...], values: tuple[float, ...], unit: str, plt) -> str:  # type: ignore[no-untyped-def]
-    fig, ax = plt.subplots(figsize=(4.6, 2.6), dpi=100)
-    bars = ax.barh(labels[::-1], values[::-1], color="#2b6cb0")
-    ax.bar_label(bars, labels=[f"{v:g}{unit}" for v in values[::-1]], padding=3, fontsize=9)
-    ax.set_title(title, fontsize=11, loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_xlim(0, max(values) * 1.25)
-    ax.tick_params(labelsize=9)
-    fig.tight_layout()
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg")
-    plt.close(fig)
-    svg = buffer.getvalue()
-    return svg[svg.find("<svg") :]
+    with svg_pyplot() as plt:
+        fig, ax = plt.subplots(figsize=(4.6, 2.6), dpi=100)
+        bars = ax.barh(labels[::-1], values[::-1], color="#2b6cb0")
+        ax.bar_label(bars, labels=[f"{v:g}{unit}" for v in values[::-1]], padding=3, fontsize=9)
+        ax.set_title(title, fontsize=11, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_xlim(0, max(values) * 1.25)
+        ax.tick_params(labelsize=9)
+        fig.tight_layout()
+        return figure_svg(fig)
 
 
 def _figure(

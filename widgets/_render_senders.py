@@ -7,11 +7,9 @@ so tests call them directly. Charts are matplotlib (Agg) drawn to inline SVG: no
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from smskit.comparison import SenderSummary, TypeComparison
 from smskit.countries import AlphaSupport, Country, Tristate
@@ -19,6 +17,7 @@ from smskit.pricing import BreakEven
 from smskit.recommend import Option, Recommendation
 from smskit.sender_catalogue import Reason, SenderType, UseCase
 
+from ._html import figure_svg, header_cells, svg_pyplot
 from ._i18n import LANGUAGE, Translator, render_text
 
 t = Translator("senders")
@@ -218,25 +217,8 @@ def recommendation_html(rec: Recommendation) -> str:
     )
 
 
-def _svg(fig: Any) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg")
-    svg = buffer.getvalue()
-    return svg[svg.find("<svg") :]
-
-
-def _pyplot() -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return matplotlib, plt
-
-
 def cost_chart_svg(comparison: TypeComparison) -> str:
     """12-month cost against monthly volume per costed type, with the break-even volumes marked."""
-    matplotlib, plt = _pyplot()
     costs = [r.cost for r in comparison.summaries if r.cost is not None]
     if not costs:
         return (
@@ -247,7 +229,7 @@ def cost_chart_svg(comparison: TypeComparison) -> str:
         + [3 * (p.monthly_volume or 0) for p in comparison.break_evens]
     )
     volumes = [int(100 * (top / 100) ** (i / 24)) for i in range(25)]
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smskit"}):
+    with svg_pyplot() as plt:
         fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=100)
         by_type = {c.sender_type: c for c in costs}
         for cost in costs:
@@ -281,8 +263,7 @@ def cost_chart_svg(comparison: TypeComparison) -> str:
         )
         ax.legend(fontsize=8, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
-        svg = _svg(fig)
-        plt.close(fig)
+        svg = figure_svg(fig)
     notes = "".join(f"<li>{html.escape(_break_even_text(p))}</li>" for p in comparison.break_evens)
     if not notes:
         never = t("The lines do not cross: the cheapest type stays cheapest.")
@@ -301,9 +282,8 @@ def _break_even_text(point: BreakEven) -> str:
 
 def speed_chart_svg(rows: Sequence[SenderSummary]) -> str:
     """How long a 100,000-message broadcast takes at each type's default speed."""
-    matplotlib, plt = _pyplot()
     shown = list(rows)
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "smskit"}):
+    with svg_pyplot() as plt:
         fig, ax = plt.subplots(figsize=(6.4, 2.4), dpi=100)
         hours = [r.broadcast.seconds / 3600 for r in shown]
         # Types the country cannot use stay on the chart for comparison, greyed and starred.
@@ -327,8 +307,7 @@ def speed_chart_svg(rows: Sequence[SenderSummary]) -> str:
         ax.set_title(t("Time to send {n} messages", n=size), fontsize=11, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(min(hours) / 3, max(hours) * 8)
-        svg = _svg(fig)
-        plt.close(fig)
+        svg = figure_svg(fig)
     note = ""
     if not all(r.available for r in shown):
         missing = html.escape(t("not available in this country"))
@@ -358,15 +337,8 @@ def alpha_table(countries: Sequence[Country]) -> str:
         f'<td title="{html.escape(c.source)}">{html.escape(c.notable_rules[:140])}</td></tr>'
         for c in countries
     )
-    head = "".join(
-        f"<th>{html.escape(h)}</th>"
-        for h in (
-            t("Country"),
-            t("Alphanumeric ID"),
-            t("Two-way"),
-            t("Short codes"),
-            t("Notable rules"),
-        )
+    head = header_cells(
+        (t("Country"), t("Alphanumeric ID"), t("Two-way"), t("Short codes"), t("Notable rules"))
     )
     note = t("(?) = sources conflict or not confirmed; hover a rule for its source.")
     return (
