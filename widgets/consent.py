@@ -24,6 +24,7 @@ from smskit.quiet_hours import who_may_be_texted
 from smskit.store import Store
 
 from . import _render_consent as render
+from ._html import heading
 from ._i18n import Translator, on_language_change
 from ._layout import DashboardHeader, Lesson
 from ._status import StatusLine, shows_errors
@@ -135,7 +136,7 @@ class DoubleOptInDemo(W.VBox):
         self.ledger.revocation_policy = RevocationPolicy(change["new"])
 
     def _refresh(self) -> None:
-        self.title.value = f"<h3>{html.escape(t('Double opt-in, as a conversation'))}</h3>"
+        self.title.value = heading(t("Double opt-in, as a conversation"))
         self.policy.description = t("Revocation in other words")
         policy = self.ledger.revocation_policy.value
         self.policy.options = [  # new options reset the value: put the ledger's policy back
@@ -182,7 +183,7 @@ class KeywordTester(W.VBox):
         self.match = classify_reply(change["new"])
 
     def _refresh(self) -> None:
-        self.title.value = f"<h3>{html.escape(t('Keyword tester'))}</h3>"
+        self.title.value = heading(t("Keyword tester"))
         self.reply.description = t("Inbound reply")
         self.result.value = render.keyword_result_html(self.match, default_keywords())
 
@@ -266,7 +267,7 @@ class QuietHoursPlanner(W.VBox):
         self.windows = who_may_be_texted(numbers, self.at, hours=24)
 
     def _refresh(self) -> None:
-        self.title.value = f"<h3>{html.escape(t('Quiet hours around the world'))}</h3>"
+        self.title.value = heading(t("Quiet hours around the world"))
         self.offset.description = t("Hours ahead")
         self.number.description = t("Number")
         self.add.description = t("Add recipient")
@@ -326,7 +327,7 @@ class PreflightChecker(W.VBox):
         self.result = preflight_for(self.ledger, message, self.to.value, DEMO_SCOPE, at=self.at)
 
     def _refresh(self) -> None:
-        self.title.value = f"<h3>{html.escape(t('Compliance preflight'))}</h3>"
+        self.title.value = heading(t("Compliance preflight"))
         self.to.description = t("To")
         self.to.options = [(t("Demo contact ({phone})", phone=DEMO_PHONE), DEMO_PHONE)] + [
             (label, number) for label, number in WORLD.items()

@@ -19,6 +19,7 @@ from smskit.consent_events import ConsentStatus
 from smskit.store import Store
 
 from . import _render_consent as render
+from ._html import heading
 from ._i18n import Translator, on_language_change
 from ._status import StatusLine, shows_errors
 
@@ -88,7 +89,7 @@ class ConsentInspector(W.VBox):
         self.consent = self.ledger.status(self.phone.value, self.scope.value.strip())
 
     def _refresh(self) -> None:
-        self.title.value = f"<h4>{html.escape(t('Consent inspector'))}</h4>"
+        self.title.value = heading(t("Consent inspector"), 4)
         self.phone.description = t("Number")
         self.scope.description = t("Sender or brand")
         self.look_up.description = t("Look up")

@@ -6,7 +6,6 @@ turns widget values into arguments and renders the results (``widgets/_render_en
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 
 import ipywidgets as W
@@ -24,6 +23,7 @@ from smskit.advice import (
 from smskit.segments import Analysis, analyze
 
 from . import _render_encoding as render
+from ._html import heading
 from ._i18n import Translator, on_language_change
 from ._layout import DashboardHeader, Lesson
 from ._status import StatusLine, shows_errors
@@ -258,9 +258,7 @@ class EncodingVisualizer(W.VBox):
         self.cost_view.value = render.render_cost(self.cost, t)
 
     def _render_advice(self, advice: GsmAdvice) -> None:
-        self.advice_title.value = (
-            f"<h4 style='margin:8px 0 2px'>{html.escape(t('Back to GSM-7'))}</h4>"
-        )
+        self.advice_title.value = heading(t("Back to GSM-7"), 4, "margin:8px 0 2px")
         self.advice_summary.value = render.render_advice_summary(advice, t)
         rows = []
         for replacement in advice.replacements:

@@ -16,6 +16,7 @@ from smskit.channels import ChannelCost, channels, sms_stats, sms_vs_mms
 from smskit.journey import JourneyState, advance, set_recipient_phone, start_journey
 
 from . import _render_lessons as render
+from ._html import heading
 from ._i18n import Translator, on_language_change
 from ._layout import DashboardHeader, Lesson
 from ._status import StatusLine, shows_errors
@@ -148,7 +149,7 @@ class ChannelsLesson(W.VBox):
 
     def _refresh(self) -> None:
         self.comparison.value = render.channels_table(channels())
-        self.calculator_title.value = f"<h4>{t('SMS or MMS: what does this text cost?')}</h4>"
+        self.calculator_title.value = heading(t("SMS or MMS: what does this text cost?"), 4)
         self.length.description = t("Length")
         self.result.value = render.cost_html(self.cost) if self.cost else ""
 

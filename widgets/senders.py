@@ -20,6 +20,7 @@ from smskit.recommend import Needs, Recommendation, recommend
 from smskit.sender_catalogue import UseCase
 
 from . import _render_senders as render
+from ._html import heading
 from ._i18n import LANGUAGE, Translator, on_language_change
 from ._layout import DashboardHeader, Lesson
 from ._status import StatusLine, shows_errors
@@ -266,10 +267,10 @@ class SenderComparison(W.VBox):
         self.prices_note.value = (
             f"<small>{t('Prices in use: {origin}', origin=self.prices.origin)}</small>"
         )
-        self.table_title.value = f"<h3>{t('The four sender types side by side')}</h3>"
-        self.questions_title.value = f"<h3>{t('Which sender should I use?')}</h3>"
-        self.charts_title.value = f"<h3>{t('Cost and speed')}</h3>"
-        self.alpha_title.value = f"<h3>{t('Alphanumeric sender IDs by country')}</h3>"
+        self.table_title.value = heading(t("The four sender types side by side"))
+        self.questions_title.value = heading(t("Which sender should I use?"))
+        self.charts_title.value = heading(t("Cost and speed"))
+        self.alpha_title.value = heading(t("Alphanumeric sender IDs by country"))
         key = (id(self.comparison), LANGUAGE.lang)
         if self.comparison is not None and key != self._drawn:
             # Charts take a moment to draw: only when the comparison or the language changed.
