@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 
-.PHONY: run test lint typecheck unit notebooks browser bench clean
+.PHONY: run test lint unit notebooks refresh-notebooks browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	$(TEST_ENV) SMSKIT_HOME=$$(mktemp -d) $(BIN)/pytest --nbval-lax --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		-p no:cacheprovider notebooks/*.ipynb
+
+# Re-run every notebook in place after changing what it shows (outputs are committed, widget state is not).
+refresh-notebooks: $(STAMP)
+	$(TEST_ENV) SMSKIT_HOME=$$(mktemp -d) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
 
 browser: $(STAMP)
 	$(TEST_ENV) $(BIN)/pytest tests/browser -m browser
