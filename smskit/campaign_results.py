@@ -20,12 +20,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from smskit.campaign_schema import message_events
 from smskit.campaign_store import ResultRow
 from smskit.consent_audit import safe_cell
 from smskit.providers import error_meaning
 from smskit.store import Store
-from smskit.store_schema import messages
+from smskit.store_schema import message_events, messages
 
 __all__ = [
     "OptOut",
@@ -152,9 +151,6 @@ def timeline(store: Store, campaign_id: str) -> list[tuple[datetime, str, str]]:
     >>> timeline(Store.open("sqlite://"), "cmp_none")
     []
     """
-    from smskit.campaign_schema import ensure_tables
-
-    ensure_tables(store.engine)
     e = message_events
     with store.engine.connect() as connection:
         rows = connection.execute(

@@ -28,11 +28,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from smskit.campaign import Campaign, CampaignPlan, Sender
-from smskit.campaign_schema import campaign_recipients, ensure_tables, message_events
 from smskit.i18n import LocalizedError, Text
 from smskit.providers import error_meaning
 from smskit.store import Store
-from smskit.store_schema import contacts, messages
+from smskit.store_schema import campaign_recipients, contacts, message_events, messages
 
 __all__ = [
     "DeliverySummary",
@@ -101,7 +100,6 @@ def save_plan(store: Store, plan: CampaignPlan) -> str:
     >>> campaign_id.startswith("cmp_"), len(store.list_messages(campaign_id))
     (True, 1)
     """
-    ensure_tables(store.engine)
     campaign_id = campaign_id_for(plan)
     if store.get_campaign(campaign_id) is not None:
         return campaign_id

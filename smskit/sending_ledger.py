@@ -20,11 +20,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from smskit.campaign_schema import campaign_recipients, ensure_tables
 from smskit.campaign_store import record_events
 from smskit.providers import MessageRecord, ProviderError, SentMessage, is_final_status
 from smskit.store import Store
-from smskit.store_schema import messages
+from smskit.store_schema import campaign_recipients, messages
 
 __all__ = ["FATAL_CODES", "Job", "MessageLedger", "Outcome", "Recorded"]
 
@@ -74,7 +73,6 @@ class MessageLedger:
     def __init__(self, store: Store, campaign_id: str) -> None:
         self.store = store
         self.campaign_id = campaign_id
-        ensure_tables(store.engine)
         self._mine = messages.c.campaign_id == campaign_id
 
     def count(self, state: str) -> int:

@@ -21,14 +21,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from smskit.campaign_schema import campaign_recipients
 from smskit.campaign_store import campaign_of, record_events
 from smskit.consent_events import ConsentSource, ConsentState
 from smskit.i18n import LocalizedError
 from smskit.pacing import sending_seconds
 from smskit.providers import MessageRecord, Provider, SentMessage
 from smskit.store import Store
-from smskit.store_schema import messages
+from smskit.store_schema import campaign_recipients, messages
 from smskit.webhooks import InboundMessage, StatusUpdate, SyncReport, sync
 
 __all__ = [

@@ -3,8 +3,15 @@
 The migrations are the source of truth for the database; this module describes the same tables so
 that queries are typed. ``tests/test_store.py`` checks the two agree (Alembic ``compare_metadata``).
 
->>> sorted(metadata.tables)
-['campaigns', 'consent_events', 'contacts', 'inbound_messages', 'messages']
+The campaign sender adds two tables next to ``messages`` (migration 0002):
+
+- ``campaign_recipients``: every planned recipient, sendable or not (the stored plan): key, audience
+  row, order, findings, and the earliest allowed send time (quiet hours) for sendable ones;
+- ``message_events``: each status a message passed through, with its time (the results chart).
+
+>>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
+['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
+ 'message_events', 'messages']
 """
 
 from __future__ import annotations
@@ -20,10 +27,12 @@ __all__ = [
     "CONTACT_STATUSES",
     "MESSAGE_STATES",
     "UTCDateTime",
+    "campaign_recipients",
     "campaigns",
     "consent_events",
     "contacts",
     "inbound_messages",
+    "message_events",
     "messages",
     "metadata",
 ]
@@ -164,4 +173,32 @@ inbound_messages = sa.Table(
     sa.Column("recorded_at", UTCDateTime(), nullable=False),
     sa.UniqueConstraint("sid", name="uq_inbound_messages_sid"),
     sa.Index("ix_inbound_messages_from", "from_number", "received_at"),
+)
+
+campaign_recipients = sa.Table(
+    "campaign_recipients",
+    metadata,
+    sa.Column("campaign_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("recipient_key", sa.String(128), nullable=False),
+    sa.Column("row", sa.Integer, nullable=False),
+    sa.Column("to_number", sa.String(32), nullable=False),
+    sa.Column("country", sa.String(3), nullable=False),
+    sa.Column("plan_status", sa.String(16), nullable=False),
+    sa.Column("findings", JSONType, nullable=False),
+    sa.Column("message_id", sa.String(64), nullable=True),
+    sa.Column("send_at", UTCDateTime(), nullable=True),
+    sa.Index("ix_campaign_recipients_message", "message_id"),
+)
+
+message_events = sa.Table(
+    "message_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("message_id", sa.String(64), nullable=False),
+    sa.Column("campaign_id", sa.String(64), nullable=True),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("error_code", sa.Integer, nullable=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Index("ix_message_events_campaign", "campaign_id", "at"),
 )

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from smskit.campaign import Campaign, Recipient, Sender, plan
 from smskit.campaign_store import (
@@ -58,10 +59,23 @@ def store(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Store]:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
-    url = f"sqlite:///{tmp_path}/smskit.db" if request.param == "sqlite" else request.param
-    s = Store.open(str(url))
+    if request.param == "sqlite":
+        s = Store.open(f"sqlite:///{tmp_path}/smskit.db")
+        yield s
+        s.close()
+        return
+    # A fresh schema per test: opt-outs and messages left by earlier runs must not leak in.
+    schema = f"smskit_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(request.param)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(request.param).update_query_dict({"options": f"-csearch_path={schema}"})
+    s = Store.open(url.render_as_string(hide_password=False))
     yield s
     s.close()
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from alembic.migration import MigrationContext
 from smskit.i18n import LocalizedError
 from smskit.store import Store, database_url
 from smskit.store_records import ContactRecord, NewConsentEvent, NewMessage
-from smskit.store_schema import metadata
+from smskit.store_schema import campaign_recipients, message_events, metadata
 from smskit.webhooks import InboundMessage, StatusUpdate
 
 PG_URL = os.environ.get("SMSKIT_TEST_POSTGRES_URL", "")
@@ -29,6 +29,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SCHEMA_PREFIX = "smskit_test_"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SID = "SM" + "a" * 32
+HEAD = "0002"  # 0001 store tables; 0002 the campaign sender's tables
 
 
 @pytest.fixture(scope="session")
@@ -81,17 +82,77 @@ def consent(phone: str, action: str, at: datetime, scope: str = "Acme") -> NewCo
 # --- schema and migrations ------------------------------------------------------------------------
 
 
-def test_open_migrates_to_head_and_matches_the_table_definitions(store: Store) -> None:
-    assert store.revision() == "0001"
+def _schema_differences(store: Store) -> list[object]:
     with store.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
-    assert differences == []
+        return list(compare_metadata(MigrationContext.configure(connection), metadata))
+
+
+def test_open_migrates_to_head_and_matches_the_table_definitions(store: Store) -> None:
+    assert store.revision() == HEAD
+    tables = set(sa.inspect(store.engine).get_table_names())
+    assert {"campaign_recipients", "message_events"} <= tables
+    assert _schema_differences(store) == []
+
+
+def _campaign_rows(connection: sa.Connection) -> None:
+    connection.execute(
+        campaign_recipients.insert(),
+        [
+            {
+                "campaign_id": "cmp_old",
+                "seq": 0,
+                "recipient_key": "a",
+                "row": 2,
+                "to_number": "+14155550100",
+                "country": "US",
+                "plan_status": "eligible",
+                "findings": [],
+                "message_id": "cmp_old:0000000",
+                "send_at": T0,
+            }
+        ],
+    )
+    connection.execute(
+        message_events.insert(),
+        [{"message_id": "cmp_old:0000000", "campaign_id": "cmp_old", "status": "sent", "at": T0}],
+    )
+
+
+def test_a_database_at_0001_upgrades_to_head_with_the_campaign_tables(store_url: str) -> None:
+    with Store.open(store_url, upgrade=False) as store:
+        store.upgrade("0001")
+        assert store.revision() == "0001"
+        assert "campaign_recipients" not in sa.inspect(store.engine).get_table_names()
+        store.upsert_contacts([ContactRecord("+14155550100", "US", "fixed_line_or_mobile")])
+    with Store.open(store_url) as store:
+        assert store.revision() == HEAD
+        assert store.count_contacts() == 1
+        assert _schema_differences(store) == []
+        with store.engine.begin() as connection:
+            _campaign_rows(connection)
+
+
+def test_0001_with_tables_made_on_first_use_keeps_their_rows(store_url: str) -> None:
+    """Before 0002 the sender created its tables itself (create_all): they are adopted."""
+    with Store.open(store_url, upgrade=False) as store:
+        store.upgrade("0001")
+        with store.engine.begin() as connection:
+            for table in (campaign_recipients, message_events):
+                table.create(connection)  # what the old first-use create_all did
+            _campaign_rows(connection)
+        store.upgrade()
+        assert store.revision() == HEAD
+        assert _schema_differences(store) == []
+        with store.engine.connect() as connection:
+            assert connection.scalar(sa.select(sa.func.count()).select_from(message_events)) == 1
+            sent_at = connection.scalar(sa.select(campaign_recipients.c.send_at))
+        assert sent_at == T0
 
 
 def test_reopening_is_a_no_op_and_keeps_data(store_url: str, store: Store) -> None:
     store.upsert_contacts([ContactRecord("+14155550100", "US", "fixed_line_or_mobile")])
     with Store.open(store_url) as again:
-        assert again.revision() == "0001"
+        assert again.revision() == HEAD
         assert again.count_contacts() == 1
 
 
@@ -100,8 +161,9 @@ def test_downgrade_then_upgrade_round_trips(store_url: str) -> None:
         store.downgrade("base")
         assert store.revision() is None
         assert "contacts" not in sa.inspect(store.engine).get_table_names()
+        assert "message_events" not in sa.inspect(store.engine).get_table_names()
         store.upgrade()
-        assert store.revision() == "0001"
+        assert store.revision() == HEAD
 
 
 def test_default_database_is_sqlite_in_wal_mode_under_smskit_home(
