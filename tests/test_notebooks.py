@@ -1,4 +1,4 @@
-"""The notebooks are thin shells (CONVENTIONS §2) and safe to publish: checked on the committed files."""
+"""The notebooks are thin shells (CONVENTIONS §2) and safe to publish, as committed."""
 
 from __future__ import annotations
 
@@ -21,8 +21,13 @@ def _code_cells(path: Path) -> list[str]:
 def test_every_dashboard_notebook_is_present() -> None:
     names = {p.name for p in NOTEBOOKS}
     assert names >= {
-        "start.ipynb", "lessons.ipynb", "encoding.ipynb", "senders.ipynb",
-        "provider_setup.ipynb", "consent.ipynb", "campaign.ipynb",
+        "start.ipynb",
+        "lessons.ipynb",
+        "encoding.ipynb",
+        "senders.ipynb",
+        "provider_setup.ipynb",
+        "consent.ipynb",
+        "campaign.ipynb",
     }
 
 
@@ -42,7 +47,8 @@ def test_committed_outputs_hold_no_errors_or_secrets(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
-            assert output.get("output_type") != "error", f"{path.name}: an error output is committed"
+            kind = output.get("output_type")
+            assert kind != "error", f"{path.name}: an error output is committed"
             assert "Traceback" not in str(output.get("text", "")), f"{path.name}: a traceback"
     leaks = {m for m in SECRET.findall(text) if m != EXAMPLE_SID}
     assert not leaks, f"{path.name}: looks like a real Account SID or API key: {leaks}"
