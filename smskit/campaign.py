@@ -44,14 +44,14 @@ from smskit.campaign_model import (
 )
 from smskit.i18n import Text
 from smskit.plan_checks import (
-    compliance_checks,
-    consent_map,
     parse_numbers,
-    price_per_segment,
     row_findings,
     segment_counts,
+    segment_prices,
     summarise,
 )
+from smskit.plan_compliance import compliance_checks, consent_map
+from smskit.price_table import PriceTable
 from smskit.templates import Template, parse_template
 
 __all__ = [
@@ -78,12 +78,15 @@ def plan(
     now: datetime | None = None,
     consent: object | None = None,
     unreachable: Mapping[str, str] | None = None,
+    prices: PriceTable | None = None,
 ) -> CampaignPlan:
     """Plan ``campaign`` for ``audience``: per-recipient messages, findings, cost and timing.
 
     ``now`` defaults to the current minute (truncated, so planning twice gives the same plan);
     ``consent`` is a consent ledger (see :mod:`smskit.consent`); ``unreachable`` maps E.164 numbers
-    already marked invalid or landline by earlier campaigns to the reason code.
+    already marked invalid or landline by earlier campaigns to the reason code; ``prices`` gives
+    every cost (default ``data/countries.csv``; e.g. ``default_prices().merged(your_csv)`` or
+    :meth:`~smskit.price_table.PriceTable.from_provider` for the provider's current prices).
 
     >>> camp = Campaign("T", "Code {code}", Sender("short_code", "12345"))
     >>> p = plan(camp, [Recipient.of("a", "+14155550100"), Recipient.of("b", "12")])
@@ -94,7 +97,8 @@ def plan(
     if now is None:
         moment = moment.replace(second=0, microsecond=0)
     template = parse_template(campaign.template)
-    return _build(campaign, template, list(audience), moment, consent, unreachable or {})
+    people = list(audience)
+    return _build(campaign, template, people, moment, consent, unreachable or {}, prices)
 
 
 def fingerprint(campaign: Campaign, template: Template, audience: list[Recipient]) -> str:
@@ -122,6 +126,7 @@ def _build(
     now: datetime,
     consent: object | None,
     unreachable: Mapping[str, str],
+    prices: PriceTable | None,
 ) -> CampaignPlan:
     start = max(now, campaign.send_at.astimezone(UTC)) if campaign.send_at else now
     seen: dict[str, str] = {}
@@ -137,6 +142,7 @@ def _build(
         consent if isinstance(consent, Mapping) else consent_map(consent, campaign.consent_scope)
     )
     checks = compliance_checks(campaign, [n for n, _, _ in rows], template, start, statuses)
+    price_of, currency = segment_prices((n.region for n, _, _ in rows if n is not None), prices)
     del numbers
     # A million recipients share a handful of distinct costs, finding lists and send times:
     # keep one object of each (this halves plan()'s memory; see benchmarks/campaign_plan.py).
@@ -148,7 +154,7 @@ def _build(
     ):
         findings.extend(extra)
         country = number.region if number else ""
-        price = price_per_segment(country) if number else None
+        price = price_of.get(country) if number else None
         if number is not None and price is None:
             findings.append(
                 Finding("no_price", WARN, Text("No price known for {c}", c=country), "data")
@@ -173,7 +179,7 @@ def _build(
             )
         )
     del rows, counted, checks
-    totals = summarise(messages, campaign.sender)
+    totals = summarise(messages, campaign.sender, currency)
     return CampaignPlan(
         campaign, tuple(messages), totals, now, fingerprint(campaign, template, audience)
     )

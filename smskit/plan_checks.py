@@ -1,8 +1,9 @@
 """The per-recipient checks and the totals behind :func:`smskit.campaign.plan`.
 
 Each recipient's number is parsed (or taken from the contact import), the template rendered, the
-text counted in segments by the encoding engine's bulk counter, priced per segment from
-``data/countries.csv`` and checked by :func:`smskit.compliance.preflight`.
+text counted in segments by the encoding engine's bulk counter, priced per segment from a
+:class:`smskit.price_table.PriceTable` (``data/countries.csv`` unless the user gives their own CSV
+or prices fetched from the provider) and checked by :mod:`smskit.plan_compliance`.
 
 >>> segment_counts(["Hi", "Hi 😀"])
 [('GSM-7', 1), ('UCS-2', 1)]
@@ -10,9 +11,8 @@ text counted in segments by the encoding engine's bulk counter, priced per segme
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 
@@ -20,7 +20,6 @@ from smskit.bulk import count_segments
 from smskit.campaign_model import (
     BLOCK,
     MAX_BODY,
-    WARN,
     Campaign,
     CountryTotal,
     Finding,
@@ -30,14 +29,8 @@ from smskit.campaign_model import (
     Recipient,
     Sender,
 )
-from smskit.compliance import PlannedMessage as CheckedMessage
-from smskit.compliance import Recipient as CheckedRecipient
-from smskit.compliance import preflight
-from smskit.consent_events import ConsentStatus
-from smskit.countries import country as country_record
-from smskit.frequency import Purpose
 from smskit.gsm7 import GSM_CHARS
-from smskit.i18n import N_, Text
+from smskit.i18n import N_, LocalizedError, Text
 from smskit.numbers import (
     BULK_COLUMNS,
     InvalidNumber,
@@ -47,19 +40,17 @@ from smskit.numbers import (
     parse_series,
 )
 from smskit.pacing import sending_seconds
-from smskit.quiet_hours import us_state
+from smskit.price_table import PriceTable, default_prices
 from smskit.segments import GSM7, UCS2
 from smskit.smart_encoding import translation_table
 from smskit.templates import Template
 
 __all__ = [
-    "compliance_checks",
-    "consent_map",
     "parse_numbers",
     "parse_recipient_number",
-    "price_per_segment",
     "row_findings",
     "segment_counts",
+    "segment_prices",
     "summarise",
 ]
 
@@ -224,117 +215,34 @@ def segment_counts(texts: list[str], smart_encoding: bool = False) -> list[tuple
     return out
 
 
-@functools.cache
-def price_per_segment(country: str) -> Decimal | None:
-    """The outbound price per segment for an ISO country code, None when it is not in the table.
+def segment_prices(
+    countries: Iterable[str], prices: PriceTable | None = None
+) -> tuple[dict[str, Decimal], str]:
+    """Price per segment of each of ``countries`` that ``prices`` knows, and their one currency.
 
-    >>> price_per_segment("US")
-    Decimal('0.0083')
+    ``prices`` defaults to ``data/countries.csv``; a country it lacks is left out (the plan warns).
+    Totals add up costs, so the countries of one plan must be priced in one currency.
+
+    >>> segment_prices(["US", "FJ"])
+    ({'US': Decimal('0.0083')}, 'USD')
     """
-    try:
-        return country_record(country).price_per_segment
-    except LookupError:
-        return None
-
-
-def compliance_checks(
-    campaign: Campaign,
-    numbers: list[NumberInfo | None],
-    template: Template,
-    start: datetime,
-    consent: Mapping[str, ConsentStatus],
-) -> list[tuple[tuple[Finding, ...], datetime | None]]:
-    """Compliance findings and the earliest allowed send time (UTC) for each recipient.
-
-    Rules come from :func:`smskit.compliance.preflight`. Content rules (opt-out wording, SHAFT
-    terms) are checked on the template's own words, once; the rest depends only on where the
-    recipient is and their consent, so results are shared between recipients in the same
-    situation. A quiet-hours finding is not a refusal: the message waits for its window (``warn``).
-
-    >>> c = Campaign("T", "Hi", Sender("short_code", "12345"))
-    >>> from datetime import UTC
-    >>> from smskit.templates import parse_template
-    >>> compliance_checks(c, [None], parse_template("Hi"), datetime(2026, 1, 1, tzinfo=UTC), {})
-    [((), None)]
-    """
-    neutral = CheckedMessage(
-        body="".join(p if isinstance(p, str) else (p.fallback or "") for p in template.parts),
-        purpose=Purpose(campaign.purpose),
-        sender_type="long_code" if campaign.sender.is_service else campaign.sender.kind,
-        sender_country=_sender_country(campaign),
-    )
-    cache: dict[tuple[object, ...], tuple[tuple[Finding, ...], datetime | None]] = {}
-    out: list[tuple[tuple[Finding, ...], datetime | None]] = []
-    for number in numbers:
-        if number is None:
-            out.append(((), None))
-            continue
-        status = consent.get(number.e164)
-        area = number.e164[2:5] if number.region == "US" else ""  # the state comes from it
-        key = (number.region, area, number.time_zones, _consent_key(status))
-        found = cache.get(key)
-        if found is None:
-            state = us_state(number.e164) if area else ""
-            to = CheckedRecipient(number.e164, number.region, number.time_zones, state)
-            result = preflight(neutral, to, status, (), start)
-            found = cache[key] = (
-                _waits(result.findings, result.next_allowed_at),
-                result.next_allowed_at,
-            )
-        out.append(found)
-    return out
-
-
-def _consent_key(status: ConsentStatus | None) -> tuple[object, ...]:
-    if status is None:
-        return (None,)
-    return (status.state, status.needs_review, status.can_send, status.review_due)
-
-
-def _waits(findings: tuple[Finding, ...], next_at: datetime | None) -> tuple[Finding, ...]:
-    """Quiet hours and caps that lift at ``next_at`` make the message wait rather than block."""
-    if next_at is None:
-        return findings
-    return tuple(
-        Finding(
-            f.code,
-            WARN,
-            Text(
-                "Waits until {time} UTC ({why})",
-                time=next_at.strftime("%Y-%m-%d %H:%M"),
-                why=f.reason,
-            ),
-            f.source,
+    table = prices if prices is not None else default_prices()
+    known = {item.country: item for item in table.prices}
+    found = {code: known[code] for code in sorted(set(countries)) if code in known}
+    currencies = sorted({item.currency for item in found.values()})
+    if len(currencies) > 1:
+        raise LocalizedError(
+            "Prices in {origin} mix currencies ({currencies}): give one currency for every country",
+            origin=table.origin,
+            currencies=", ".join(currencies),
         )
-        if f.severity is BLOCK and (f.code == "quiet_hours" or f.code.startswith("frequency."))
-        else f
-        for f in findings
+    currency = (
+        currencies[0] if currencies else (table.prices[0].currency if table.prices else "USD")
     )
+    return {code: item.price_per_segment for code, item in found.items()}, currency
 
 
-def _sender_country(campaign: Campaign) -> str:
-    address = campaign.sender.address
-    if address.startswith("+"):
-        try:
-            return parse_number(address).region
-        except InvalidNumber:
-            pass
-    return campaign.default_region
-
-
-def consent_map(ledger: object | None, scope: str) -> dict[str, ConsentStatus]:
-    """Every phone's consent status for ``scope`` from a ledger (anything with ``audit``).
-
-    >>> consent_map(None, "Acme")
-    {}
-    """
-    audit = getattr(ledger, "audit", None)
-    if audit is None:
-        return {}
-    return {status.phone: status for status in audit(scope=scope)}
-
-
-def summarise(messages: list[PlannedMessage], sender: Sender) -> PlanTotals:
+def summarise(messages: list[PlannedMessage], sender: Sender, currency: str = "USD") -> PlanTotals:
     """Totals for the preflight: counts by reason, segments and cost by country, duration.
 
     >>> summarise([], Sender("short_code", "12345")).recipients
@@ -386,7 +294,7 @@ def summarise(messages: list[PlannedMessage], sender: Sender) -> PlanTotals:
         warned=warned,
         segments=segments,
         cost=sum((c.cost for c in by_country), Decimal(0)),
-        currency="USD",
+        currency=currency,
         by_reason=by_reason,
         by_country=by_country,
         by_encoding=tuple(sorted(encodings.items())),

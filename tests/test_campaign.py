@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,6 +17,7 @@ from smskit.campaign import Campaign, Recipient, Sender, plan
 from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
 from smskit.i18n import LocalizedError
 from smskit.numbers import parse_number
+from smskit.price_table import PriceTable, default_prices
 
 NOON_NY = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)  # Monday, 12:00 in New York
 SCOPE = "Acme"
@@ -185,3 +187,56 @@ def test_bad_sender_and_template_are_clear_errors() -> None:
         Sender("pigeon", "x")
     with pytest.raises(LocalizedError, match="character 4"):
         plan(_marketing("Hi {name"), [], now=NOON_NY)
+
+
+# --- prices: a user's CSV or the provider's Pricing API replace data/countries.csv -------------
+
+GB_AND_US = [
+    Recipient.of("us", "+12122010001", name="A"),
+    Recipient.of("gb", "+447400123456", name="B"),
+]
+
+
+# A Messaging Service reaches both countries (a short code is domestic only); order updates.
+ORDER_UPDATE = Campaign(
+    "Order",
+    "Hi {name}, shipped",
+    Sender("messaging_service", "MG" + "0" * 32),
+    purpose="transactional",
+)
+
+
+def _cost_by_country(p: object) -> dict[str, Decimal]:
+    return {c.country: c.cost for c in p.totals.by_country}  # type: ignore[attr-defined]
+
+
+def test_a_price_override_changes_the_cost_by_country() -> None:
+    builtin = plan(ORDER_UPDATE, GB_AND_US, now=NOON_NY)
+    # data/countries.csv: US $0.0083, GB $0.0524 per segment
+    assert _cost_by_country(builtin) == {"US": Decimal("0.0083"), "GB": Decimal("0.0524")}
+    override = PriceTable.from_csv_text("country,price_per_segment,currency\nGB,0.0400,USD\n")
+    mine = plan(ORDER_UPDATE, GB_AND_US, now=NOON_NY, prices=default_prices().merged(override))
+    assert _cost_by_country(mine) == {"US": Decimal("0.0083"), "GB": Decimal("0.0400")}
+    assert mine.totals.cost == Decimal("0.0483")
+    assert [m.cost for m in mine.messages] == [Decimal("0.0083"), Decimal("0.0400")]
+
+
+def test_prices_from_the_provider_are_used_and_a_missing_country_warns() -> None:
+    class Pricing:  # the shape of smskit.providers.MessagingPrice (Twilio Pricing v1)
+        def messaging_prices(self, country: str) -> object:
+            return SimpleNamespace(country=country, outbound_sms_price="0.0100", currency="USD")
+
+    p = plan(
+        ORDER_UPDATE, GB_AND_US, now=NOON_NY, prices=PriceTable.from_provider(Pricing(), ["US"])
+    )
+    us, gb = p.messages
+    assert us.cost == Decimal("0.0100") and gb.cost == Decimal(0)
+    assert [f.code for f in gb.findings] == ["no_price"] and gb.status == "warned"
+
+
+def test_prices_in_two_currencies_are_refused() -> None:
+    euro = PriceTable.from_csv_text("country,price_per_segment,currency\nGB,0.05,EUR\n")
+    with pytest.raises(LocalizedError, match="mix currencies"):
+        plan(ORDER_UPDATE, GB_AND_US, now=NOON_NY, prices=default_prices().merged(euro))
+    only_euro = plan(ORDER_UPDATE, GB_AND_US[1:], now=NOON_NY, prices=euro)
+    assert only_euro.totals.currency == "EUR" and only_euro.totals.cost == Decimal("0.05")

@@ -32,6 +32,7 @@ from smskit.compose import compose_preview, sender_advice
 from smskit.consent import ConsentLedger
 from smskit.consent_import import import_consent
 from smskit.contacts import import_contacts
+from smskit.price_table import PriceTable
 from smskit.sending import CampaignRunner
 from smskit.sending_support import dry_run
 from smskit.store import Store
@@ -71,8 +72,15 @@ class CampaignSender(SendAndResults, W.VBox):
     progress = traitlets.Any(None, allow_none=True, help="Latest smskit Progress of the send")
     report = traitlets.Any(None, allow_none=True, help="RunReport of the last finished run")
 
-    def __init__(self, store: Store | None = None, provider: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        store: Store | None = None,
+        provider: Any = None,
+        prices: PriceTable | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.store = store or Store.open()
+        self.prices = prices  # e.g. a user's price CSV merged over the defaults; None: data/
         self.ledger = ConsentLedger(self.store)
         self._provider = provider
         self._path: Any = None
@@ -331,6 +339,7 @@ class CampaignSender(SendAndResults, W.VBox):
             self.audience,
             consent=self.ledger,
             unreachable=unreachable_numbers(self.store),
+            prices=self.prices,
         )
         self.campaign_id = save_plan(self.store, self.plan)
         self.inspector.scope.value = campaign.consent_scope

@@ -18,6 +18,7 @@ from smskit.campaign import Campaign, Recipient, Sender, plan
 from smskit.campaign_results import OptOut
 from smskit.campaign_store import Progress
 from smskit.compose import compose_preview
+from smskit.price_table import PriceTable, default_prices
 from smskit.providers.twilio import TwilioProvider
 from smskit.simulator import start
 from smskit.store import Store
@@ -142,3 +143,21 @@ def test_chart_is_inline_svg() -> None:
 
 def test_money_formatting() -> None:
     assert R._money(Decimal("151.06")) == "$151.06"
+
+
+def test_preflight_costs_come_from_the_price_table_given(
+    sim: object, tmp_path: Path, fixtures: Path
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    us = PriceTable.from_csv_text("country,price_per_segment,currency\nUS,0.1000,USD\n")
+    w = CampaignSender(
+        store=store, provider=TwilioProvider.for_simulator(sim), prices=default_prices().merged(us)
+    )
+    _upload(w, fixtures / "campaign_contacts.csv")
+    w.import_button.click()
+    w.template.value = "Hi {name}, the {city|nearest} store has your order."
+    w.purpose.value = "transactional"
+    w.preflight_button.click()
+    assert "smskit-status-error" not in w.status.value, w.status.value
+    assert [(c.country, c.cost) for c in w.plan.totals.by_country] == [("US", Decimal("0.3000"))]
+    assert "estimated $0.30?" in w.confirm.value  # 3 messages x 1 segment x $0.10
