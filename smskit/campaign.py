@@ -24,9 +24,10 @@ never sent.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from smskit.campaign_model import (
     BLOCK,
@@ -42,7 +43,9 @@ from smskit.campaign_model import (
     Recipient,
     Sender,
 )
+from smskit.frequency import SentMessage
 from smskit.i18n import Text
+from smskit.numbers import NumberInfo
 from smskit.plan_checks import (
     parse_numbers,
     row_findings,
@@ -53,6 +56,9 @@ from smskit.plan_checks import (
 from smskit.plan_compliance import compliance_checks, consent_map
 from smskit.price_table import PriceTable
 from smskit.templates import Template, parse_template
+
+if TYPE_CHECKING:
+    from smskit.store import Store
 
 __all__ = [
     "SENDER_KINDS",
@@ -79,6 +85,7 @@ def plan(
     consent: object | None = None,
     unreachable: Mapping[str, str] | None = None,
     prices: PriceTable | None = None,
+    history: Mapping[str, Sequence[SentMessage]] | Store | None = None,
 ) -> CampaignPlan:
     """Plan ``campaign`` for ``audience``: per-recipient messages, findings, cost and timing.
 
@@ -86,7 +93,11 @@ def plan(
     ``consent`` is a consent ledger (see :mod:`smskit.consent`); ``unreachable`` maps E.164 numbers
     already marked invalid or landline by earlier campaigns to the reason code; ``prices`` gives
     every cost (default ``data/countries.csv``; e.g. ``default_prices().merged(your_csv)`` or
-    :meth:`~smskit.price_table.PriceTable.from_provider` for the provider's current prices).
+    :meth:`~smskit.price_table.PriceTable.from_provider` for the provider's current prices);
+    ``history`` is what each number was already sent, so frequency caps apply (2 broadcasts per
+    rolling 7 days, ``data/frequency_caps.csv``): a store (read by
+    :func:`smskit.send_history.recent_sends`, one query) or a mapping E.164 -> sent messages.
+    A recipient over a cap waits (``warn``, ``send_at`` when the window has room again).
 
     >>> camp = Campaign("T", "Code {code}", Sender("short_code", "12345"))
     >>> p = plan(camp, [Recipient.of("a", "+14155550100"), Recipient.of("b", "12")])
@@ -98,7 +109,7 @@ def plan(
         moment = moment.replace(second=0, microsecond=0)
     template = parse_template(campaign.template)
     people = list(audience)
-    return _build(campaign, template, people, moment, consent, unreachable or {}, prices)
+    return _build(campaign, template, people, moment, consent, unreachable or {}, prices, history)
 
 
 def fingerprint(campaign: Campaign, template: Template, audience: list[Recipient]) -> str:
@@ -127,6 +138,7 @@ def _build(
     consent: object | None,
     unreachable: Mapping[str, str],
     prices: PriceTable | None,
+    history: Mapping[str, Sequence[SentMessage]] | Store | None,
 ) -> CampaignPlan:
     start = max(now, campaign.send_at.astimezone(UTC)) if campaign.send_at else now
     seen: dict[str, str] = {}
@@ -141,7 +153,9 @@ def _build(
     statuses = (
         consent if isinstance(consent, Mapping) else consent_map(consent, campaign.consent_scope)
     )
-    checks = compliance_checks(campaign, [n for n, _, _ in rows], template, start, statuses)
+    sent = _sent_before(history, start, rows)
+    checks = compliance_checks(campaign, [n for n, _, _ in rows], template, start, statuses, sent)
+    del sent
     price_of, currency = segment_prices((n.region for n, _, _ in rows if n is not None), prices)
     del numbers
     # A million recipients share a handful of distinct costs, finding lists and send times:
@@ -183,3 +197,17 @@ def _build(
     return CampaignPlan(
         campaign, tuple(messages), totals, now, fingerprint(campaign, template, audience)
     )
+
+
+def _sent_before(
+    history: Mapping[str, Sequence[SentMessage]] | Store | None,
+    start: datetime,
+    rows: list[tuple[NumberInfo | None, str | None, list[Finding]]],
+) -> Mapping[str, Sequence[SentMessage]] | None:
+    """The recipients' recent sends: as given, or read from a store over the longest cap window."""
+    if history is None or isinstance(history, Mapping):
+        return history
+    from smskit.send_history import longest_cap_window, recent_sends
+
+    phones = {number.e164 for number, _, _ in rows if number is not None}
+    return recent_sends(history, start - longest_cap_window(), phones)

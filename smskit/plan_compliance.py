@@ -2,7 +2,8 @@
 
 Each recipient is checked by :func:`smskit.compliance.preflight` (consent, geography, content,
 quiet hours, frequency caps). Results are shared between recipients in the same situation, so a
-million recipients cost a few hundred preflights.
+million recipients cost a few hundred preflights; only a recipient whose own sending history
+breaks a cap (:mod:`smskit.send_history`) gets a preflight of their own.
 
 >>> consent_map(None, "Acme")
 {}
@@ -10,7 +11,7 @@ million recipients cost a few hundred preflights.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from smskit.campaign_model import BLOCK, WARN, Campaign, Finding
@@ -18,7 +19,7 @@ from smskit.compliance import PlannedMessage as CheckedMessage
 from smskit.compliance import Recipient as CheckedRecipient
 from smskit.compliance import preflight
 from smskit.consent_events import ConsentStatus
-from smskit.frequency import Purpose
+from smskit.frequency import Purpose, SentMessage, exceeded_caps
 from smskit.i18n import Text
 from smskit.numbers import InvalidNumber, NumberInfo, parse_number
 from smskit.quiet_hours import us_state
@@ -33,13 +34,16 @@ def compliance_checks(
     template: Template,
     start: datetime,
     consent: Mapping[str, ConsentStatus],
+    history: Mapping[str, Sequence[SentMessage]] | None = None,
 ) -> list[tuple[tuple[Finding, ...], datetime | None]]:
     """Compliance findings and the earliest allowed send time (UTC) for each recipient.
 
     Rules come from :func:`smskit.compliance.preflight`. Content rules (opt-out wording, SHAFT
     terms) are checked on the template's own words, once; the rest depends only on where the
     recipient is and their consent, so results are shared between recipients in the same
-    situation. A quiet-hours finding is not a refusal: the message waits for its window (``warn``).
+    situation. A quiet-hours finding is not a refusal: the message waits for its window (``warn``);
+    nor is a frequency cap (:mod:`smskit.frequency`) broken by the messages ``history`` says the
+    recipient was already sent: the message waits until the rolling window has room again.
 
     >>> from datetime import UTC
     >>> from smskit.campaign_model import Sender
@@ -72,8 +76,32 @@ def compliance_checks(
                 _waits(result.findings, result.next_allowed_at),
                 result.next_allowed_at,
             )
+        sent = history.get(number.e164, ()) if history else ()
+        # A message that cannot go anyway (found[1] is None) does not wait for a cap either.
+        if sent and found[1] is not None and _capped(neutral, number, sent, start):
+            state = us_state(number.e164) if area else ""
+            to = CheckedRecipient(number.e164, number.region, number.time_zones, state)
+            result = preflight(neutral, to, status, sent, start)
+            found = (_waits(result.findings, result.next_allowed_at), result.next_allowed_at)
         out.append(found)
     return out
+
+
+def _capped(
+    message: CheckedMessage, number: NumberInfo, sent: Sequence[SentMessage], start: datetime
+) -> bool:
+    """True when ``sent`` changes the preflight: a cap is full at ``start``, or a send is later.
+
+    Windows only lose messages as time passes, so a history with no full cap at ``start`` and
+    nothing after it can never delay the message: the shared result (no history) holds.
+    """
+    if any(s.sent_at > start for s in sent):
+        return True
+    state = us_state(number.e164) if number.region == "US" else ""
+    caps = exceeded_caps(
+        message.purpose, message.subject, message.body, number.region, state, sent, start
+    )
+    return bool(caps)
 
 
 def _consent_key(status: ConsentStatus | None) -> tuple[object, ...]:

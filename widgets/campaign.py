@@ -340,6 +340,7 @@ class CampaignSender(SendAndResults, W.VBox):
             consent=self.ledger,
             unreachable=unreachable_numbers(self.store),
             prices=self.prices,
+            history=self.store,  # earlier sends: frequency caps (2 broadcasts per 7 days)
         )
         self.campaign_id = save_plan(self.store, self.plan)
         self.inspector.scope.value = campaign.consent_scope

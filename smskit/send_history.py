@@ -1,0 +1,103 @@
+"""Each contact's recent sends, read from the store's message log, for the frequency caps.
+
+:func:`smskit.campaign.plan` enforces caps such as "2 broadcasts per rolling 7 days"
+(``data/frequency_caps.csv``, :mod:`smskit.frequency`) only if it knows what each recipient was
+already sent. :func:`recent_sends` reads that from the ``messages`` table in one query over the
+cap window (however many recipients a plan has), plus one for the campaigns' purposes.
+
+A message counts as sent once the provider accepted it (it has a SID) and it is ``submitted`` or
+``final``, unless it ended ``failed``, ``undelivered`` or ``canceled``: it never reached the phone
+(Twilio message status values, https://www.twilio.com/docs/messaging/api/message-resource). Its
+time is the last change of its row (``updated_at``): for a delivered message that is the delivery
+report, seconds after the send, so the window can only err on the safe side (later).
+
+>>> from smskit.store import Store
+>>> recent_sends(Store.open("sqlite://"), datetime(2026, 1, 1, tzinfo=UTC))
+{}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from smskit.frequency import Purpose, SentMessage, default_caps
+from smskit.store_schema import campaigns, messages
+
+if TYPE_CHECKING:
+    from smskit.store import Store
+
+__all__ = ["NOT_RECEIVED", "longest_cap_window", "recent_sends"]
+
+#: Final statuses of messages that never reached the phone: they do not count towards a cap.
+NOT_RECEIVED = ("failed", "undelivered", "canceled")
+
+
+def longest_cap_window() -> timedelta:
+    """The longest rolling window of any frequency cap: how far back a plan must look.
+
+    >>> longest_cap_window()
+    datetime.timedelta(days=7)
+    """
+    return timedelta(hours=max(cap.period_hours for cap in default_caps()))
+
+
+def recent_sends(
+    store: Store, since: datetime, phones: Container[str] | None = None
+) -> dict[str, tuple[SentMessage, ...]]:
+    """Messages sent after ``since``, by E.164 number (oldest first); only ``phones`` if given.
+
+    The purpose (marketing or transactional) is the sending campaign's; a message logged outside
+    a campaign counts as marketing, the cautious reading for a cap.
+
+    >>> from smskit.store import Store
+    >>> from smskit.store_records import NewMessage
+    >>> store = Store.open("sqlite://")
+    >>> _ = store.record_message(NewMessage("m1", "+14155550100", "+15005550006", "Sale!"))
+    >>> store.transition_message("m1", "planned", "submitted", sid="SM" + "1" * 32)
+    True
+    >>> sent = recent_sends(store, datetime.now(UTC) - timedelta(days=7))
+    >>> [(s.purpose.value, s.body) for s in sent["+14155550100"]]
+    [('marketing', 'Sale!')]
+    """
+    if since.tzinfo is None:
+        raise ValueError(f"naive datetime {since.isoformat()} has no time zone")
+    m = messages
+    query = (
+        sa.select(m.c.to_number, m.c.campaign_id, m.c.body, m.c.updated_at)
+        .where(
+            m.c.updated_at > since.astimezone(UTC),
+            m.c.sid.is_not(None),
+            m.c.state.in_(("submitted", "final")),
+            m.c.status.is_(None) | m.c.status.not_in(NOT_RECEIVED),
+        )
+        .order_by(m.c.to_number, m.c.updated_at)
+    )
+    rows: list[tuple[str, str | None, str, datetime]] = []
+    with store.engine.connect() as connection:
+        for row in connection.execute(query):
+            if phones is None or row.to_number in phones:
+                rows.append((row.to_number, row.campaign_id, row.body, row.updated_at))
+        purposes = _purposes(connection, {c for _, c, _, _ in rows if c is not None})
+    out: dict[str, list[SentMessage]] = {}
+    for phone, campaign_id, body, at in rows:
+        purpose = purposes.get(campaign_id or "", Purpose.MARKETING)
+        out.setdefault(phone, []).append(SentMessage(at, purpose, body=body))
+    return {phone: tuple(sent) for phone, sent in out.items()}
+
+
+def _purposes(connection: sa.Connection, ids: set[str]) -> dict[str, Purpose]:
+    """Each campaign's purpose from its stored spec (marketing when it is not recorded)."""
+    wanted = sorted(ids)
+    out: dict[str, Purpose] = {}
+    for start in range(0, len(wanted), 900):  # stay under SQLite's bound-parameter limit
+        chunk = wanted[start : start + 900]
+        query = sa.select(campaigns.c.id, campaigns.c.spec).where(campaigns.c.id.in_(chunk))
+        for row in connection.execute(query):
+            spec = row.spec if isinstance(row.spec, dict) else {}
+            transactional = spec.get("purpose") == Purpose.TRANSACTIONAL.value
+            out[row.id] = Purpose.TRANSACTIONAL if transactional else Purpose.MARKETING
+    return out
