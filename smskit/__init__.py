@@ -25,7 +25,7 @@ from .pacing import Pacer
 from .price_table import PriceTable
 from .pricing import campaign_cost, compare_costs, ownership_cost
 from .providers import MessageRecord, Provider, ProviderError, SentMessage
-from .recommend import Needs, Recommendation, recommend
+from .recommender import Needs, Recommendation, recommend
 from .segments import Analysis, AnalysisWarning, Character, CharClass, Segment, analyze
 from .senders import SenderType, UseCase, broadcast_time, validate_sender
 from .sending import CampaignRunner

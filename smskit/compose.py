@@ -24,7 +24,7 @@ from smskit.campaign_model import Recipient
 from smskit.countries import country
 from smskit.i18n import Text
 from smskit.plan_checks import segment_counts
-from smskit.recommend import Needs, Recommendation, recommend
+from smskit.recommender import Needs, Recommendation, recommend
 from smskit.segments import UCS2
 from smskit.sender_catalogue import UseCase
 from smskit.templates import parse_template

@@ -17,7 +17,7 @@ from smskit.campaign_results import OptOut, status_counts_over_time
 from smskit.campaign_store import DeliverySummary, Progress, ResultRow
 from smskit.compose import ComposePreview
 from smskit.contacts import ImportReport
-from smskit.recommend import Recommendation
+from smskit.recommender import Recommendation
 from smskit.sending_support import DryRun, RunReport
 
 from ._i18n import LANGUAGE, Translator, render_text

@@ -14,7 +14,7 @@ from decimal import Decimal
 from smskit.comparison import SenderSummary, TypeComparison
 from smskit.countries import AlphaSupport, Country, Tristate
 from smskit.pricing import BreakEven
-from smskit.recommend import Option, Recommendation
+from smskit.recommender import Option, Recommendation
 from smskit.sender_catalogue import Reason, SenderType, UseCase
 
 from ._html import figure_svg, header_cells, svg_pyplot

@@ -16,7 +16,7 @@ import traitlets
 from smskit.comparison import TypeComparison, alpha_support_table, compare
 from smskit.countries import countries
 from smskit.price_table import PriceTable, default_prices
-from smskit.recommend import Needs, Recommendation, recommend
+from smskit.recommender import Needs, Recommendation, recommend
 from smskit.sender_catalogue import UseCase
 
 from . import _render_senders as render

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from smskit.comparison import alpha_support_table, compare
-from smskit.recommend import Needs, recommend
+from smskit.recommender import Needs, recommend
 from smskit.sender_catalogue import SenderType, UseCase
 from widgets import _render_senders as R
 from widgets._i18n import LANGUAGE

@@ -12,7 +12,7 @@ from smskit.countries import CountryTable, UnknownCountryError
 from smskit.fees import FeeSchedule
 from smskit.i18n import LocalizedError
 from smskit.price_table import PriceTable
-from smskit.recommend import RULES, Needs, Option, Recommendation, recommend
+from smskit.recommender import RULES, Needs, Option, Recommendation, recommend
 from smskit.sender_catalogue import SenderCatalogue, SenderType, UseCase
 
 FIXTURES = Path(__file__).parent / "fixtures" / "senders"
