@@ -97,7 +97,9 @@ def plan(
     ``history`` is what each number was already sent, so frequency caps apply (2 broadcasts per
     rolling 7 days, ``data/frequency_caps.csv``): a store (read by
     :func:`smskit.send_history.recent_sends`, one query) or a mapping E.164 -> sent messages.
-    A recipient over a cap waits (``warn``, ``send_at`` when the window has room again).
+    A recipient over a cap waits (``warn``, ``send_at`` when the window has room again). Read
+    from a store, the messages of this very plan (same fingerprint, i.e. a re-plan of a campaign
+    already saved and partly sent) do not count: they are not new messages to its recipients.
 
     >>> camp = Campaign("T", "Code {code}", Sender("short_code", "12345"))
     >>> p = plan(camp, [Recipient.of("a", "+14155550100"), Recipient.of("b", "12")])
@@ -153,7 +155,8 @@ def _build(
     statuses = (
         consent if isinstance(consent, Mapping) else consent_map(consent, campaign.consent_scope)
     )
-    sent = _sent_before(history, start, rows)
+    identity = fingerprint(campaign, template, audience)
+    sent = _sent_before(history, start, rows, identity)
     checks = compliance_checks(campaign, [n for n, _, _ in rows], template, start, statuses, sent)
     del sent
     price_of, currency = segment_prices((n.region for n, _, _ in rows if n is not None), prices)
@@ -194,20 +197,20 @@ def _build(
         )
     del rows, counted, checks
     totals = summarise(messages, campaign.sender, currency)
-    return CampaignPlan(
-        campaign, tuple(messages), totals, now, fingerprint(campaign, template, audience)
-    )
+    return CampaignPlan(campaign, tuple(messages), totals, now, identity)
 
 
 def _sent_before(
     history: Mapping[str, Sequence[SentMessage]] | Store | None,
     start: datetime,
     rows: list[tuple[NumberInfo | None, str | None, list[Finding]]],
+    identity: str,
 ) -> Mapping[str, Sequence[SentMessage]] | None:
-    """The recipients' recent sends: as given, or read from a store over the longest cap window."""
+    """The recipients' recent sends: as given, or read from a store over the longest cap window
+    (without the messages of the plan ``identity`` itself)."""
     if history is None or isinstance(history, Mapping):
         return history
     from smskit.send_history import longest_cap_window, recent_sends
 
     phones = {number.e164 for number, _, _ in rows if number is not None}
-    return recent_sends(history, start - longest_cap_window(), phones)
+    return recent_sends(history, start - longest_cap_window(), phones, excluding_plan=identity)

@@ -11,6 +11,12 @@ A message counts as sent once the provider accepted it (it has a SID) and it is 
 time is the last change of its row (``updated_at``): for a delivered message that is the delivery
 report, seconds after the send, so the window can only err on the safe side (later).
 
+Re-planning a campaign that has already started must not count its own messages: they went to
+the very recipients being planned, and the exactly-once sender never sends them twice, so
+counting them would cap everyone the campaign already reached. ``excluding_plan`` names the plan
+(its fingerprint, which :func:`smskit.campaign_store.save_plan` records in the campaign's spec);
+that campaign's messages are left out. Every other campaign's messages still count.
+
 >>> from smskit.store import Store
 >>> recent_sends(Store.open("sqlite://"), datetime(2026, 1, 1, tzinfo=UTC))
 {}
@@ -46,12 +52,16 @@ def longest_cap_window() -> timedelta:
 
 
 def recent_sends(
-    store: Store, since: datetime, phones: Container[str] | None = None
+    store: Store,
+    since: datetime,
+    phones: Container[str] | None = None,
+    excluding_plan: str | None = None,
 ) -> dict[str, tuple[SentMessage, ...]]:
     """Messages sent after ``since``, by E.164 number (oldest first); only ``phones`` if given.
 
     The purpose (marketing or transactional) is the sending campaign's; a message logged outside
-    a campaign counts as marketing, the cautious reading for a cap.
+    a campaign counts as marketing, the cautious reading for a cap. Messages of the campaign
+    stored for the plan whose fingerprint is ``excluding_plan`` are left out (re-planning it).
 
     >>> from smskit.store import Store
     >>> from smskit.store_records import NewMessage
@@ -81,23 +91,27 @@ def recent_sends(
         for row in connection.execute(query):
             if phones is None or row.to_number in phones:
                 rows.append((row.to_number, row.campaign_id, row.body, row.updated_at))
-        purposes = _purposes(connection, {c for _, c, _, _ in rows if c is not None})
+        known = _campaigns(connection, {c for _, c, _, _ in rows if c is not None})
+    own = {c for c, (_, plan) in known.items() if excluding_plan and plan == excluding_plan}
     out: dict[str, list[SentMessage]] = {}
     for phone, campaign_id, body, at in rows:
-        purpose = purposes.get(campaign_id or "", Purpose.MARKETING)
+        if campaign_id in own:
+            continue
+        purpose = known[campaign_id][0] if campaign_id in known else Purpose.MARKETING
         out.setdefault(phone, []).append(SentMessage(at, purpose, body=body))
     return {phone: tuple(sent) for phone, sent in out.items()}
 
 
-def _purposes(connection: sa.Connection, ids: set[str]) -> dict[str, Purpose]:
-    """Each campaign's purpose from its stored spec (marketing when it is not recorded)."""
+def _campaigns(connection: sa.Connection, ids: set[str]) -> dict[str, tuple[Purpose, str]]:
+    """Each campaign's purpose (marketing when not recorded) and plan fingerprint, from its spec."""
     wanted = sorted(ids)
-    out: dict[str, Purpose] = {}
+    out: dict[str, tuple[Purpose, str]] = {}
     for start in range(0, len(wanted), 900):  # stay under SQLite's bound-parameter limit
         chunk = wanted[start : start + 900]
         query = sa.select(campaigns.c.id, campaigns.c.spec).where(campaigns.c.id.in_(chunk))
         for row in connection.execute(query):
             spec = row.spec if isinstance(row.spec, dict) else {}
             transactional = spec.get("purpose") == Purpose.TRANSACTIONAL.value
-            out[row.id] = Purpose.TRANSACTIONAL if transactional else Purpose.MARKETING
+            purpose = Purpose.TRANSACTIONAL if transactional else Purpose.MARKETING
+            out[row.id] = (purpose, str(spec.get("fingerprint") or ""))
     return out

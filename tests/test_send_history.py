@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from smskit.campaign import Campaign, Recipient, Sender, plan
+from smskit.campaign_store import save_plan
 from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
 from smskit.frequency import Purpose, SentMessage
 from smskit.send_history import recent_sends
@@ -139,3 +140,46 @@ def test_history_may_be_given_as_a_mapping() -> None:
     capped, other = p.messages
     assert capped.send_at == NOON_NY + 4 * day and capped.status == "warned"
     assert other.send_at == NOON_NY and other.status == "eligible"
+
+
+def test_replanning_a_campaign_does_not_count_its_own_sends(store: Store) -> None:
+    _history(store)  # CAPPED: 2 broadcasts of "promo"; ONCE: 1
+    phones = [CAPPED, ONCE, FRESH]
+    audience = [Recipient.of(p[-1], p, name="N") for p in phones]
+    promo = Campaign(
+        "Promo 2", "Hi {name}! Sale. Reply STOP to opt out", Sender("short_code", "1"), scope=SCOPE
+    )
+    consent = _opted_in(*phones)
+    first = plan(promo, audience, now=NOON_NY, consent=consent, history=store)
+    campaign_id = save_plan(store, first)
+    # The sender accepted this campaign's messages to ONCE and FRESH (CAPPED still waits).
+    sent_at = NOON_NY + timedelta(minutes=5)
+    for row in store.list_messages(campaign_id):
+        if row.to_number == CAPPED:
+            continue
+        sid = "SM" + uuid.uuid4().hex
+        assert store.transition_message(row.id, "planned", "submitted", sid=sid)
+        with store.engine.begin() as connection:
+            connection.execute(
+                messages.update().where(messages.c.id == row.id).values(updated_at=sent_at)
+            )
+    later = NOON_NY + timedelta(hours=1)
+    again = plan(promo, audience, now=later, consent=consent, history=store)
+    assert again.fingerprint == first.fingerprint
+    by_phone = {m.to: m for m in again.messages}
+    # ONCE now has "promo" + this campaign's own send: 2 in 7 days, but its own does not count.
+    for phone in (ONCE, FRESH):
+        assert (by_phone[phone].findings, by_phone[phone].send_at) == ((), later), phone
+    # another campaign's messages still count: CAPPED waits for the oldest "promo" to age out
+    assert [f.code for f in by_phone[CAPPED].findings] == ["frequency.broadcast"]
+    assert by_phone[CAPPED].send_at == NOON_NY + timedelta(days=1)
+    # a different campaign sees this one's sends: ONCE is now at the cap for it
+    other = Campaign("Promo 3", promo.template, promo.sender, scope=SCOPE)
+    third = {
+        m.to: m for m in plan(other, audience, now=later, consent=consent, history=store).messages
+    }
+    assert [f.code for f in third[ONCE].findings] == ["frequency.broadcast"]
+    assert [f.code for f in third[FRESH].findings] == []
+    own = recent_sends(store, NOON_NY - timedelta(days=7), excluding_plan=first.fingerprint)
+    assert len(own[ONCE]) == 1 and FRESH not in own
+    assert len(recent_sends(store, NOON_NY - timedelta(days=7))[ONCE]) == 2
