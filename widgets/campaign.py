@@ -258,9 +258,17 @@ class CampaignSender(SendAndResults, W.VBox):
         found = file_columns(self._path)
         self.phone_column.options = list(found.columns)
         self.phone_column.value = found.phone or (found.columns[0] if found.columns else None)
-        self.consent_column.options = [(t("(no consent column)"), NONE), *found.columns]
+        # Every option a (label, value) pair: ipywidgets reads a mixed list as one odd option.
+        columns = [(column, column) for column in found.columns]
+        self.consent_column.options = [(t("(no consent column)"), NONE), *columns]
         self.consent_column.value = found.consent or NONE
-        self.status.show(t("Check the columns, then press Import."))
+        if found.phone is None:
+            self.status.show(
+                t("No column looks like phone numbers: choose the phone column, then press Import."),
+                "error",
+            )
+        else:
+            self.status.show(t("Check the columns, then press Import."))
 
     @shows_errors
     def _on_import_button_click(self, _button: W.Button) -> None:

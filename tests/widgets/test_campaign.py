@@ -94,6 +94,25 @@ def test_errors_show_in_plain_words(dashboard: CampaignSender) -> None:
     assert "Traceback" not in dashboard.status.value
 
 
+def test_a_file_without_consent_or_phone_column_is_mapped_not_crashed(
+    dashboard: CampaignSender, tmp_path: Path
+) -> None:
+    no_consent = tmp_path / "no_consent.csv"
+    no_consent.write_text("phone,first_name\n+14155550100,Ana\n", encoding="utf-8")
+    _upload(dashboard, no_consent)
+    assert "smskit-status-error" not in dashboard.status.value, dashboard.status.value
+    assert dashboard.consent_column.value == "__none__"
+    assert dashboard.phone_column.value == "phone"
+    dashboard.import_button.click()
+    assert len(dashboard.audience) == 1
+
+    no_phone = tmp_path / "no_phone.csv"
+    no_phone.write_text("name;city\nAna;Lisboa\n", encoding="utf-8")
+    _upload(dashboard, no_phone)
+    assert "choose the phone column" in dashboard.status.value
+    assert "TraitError" not in dashboard.status.value
+
+
 def test_language_switch_relabels(dashboard: CampaignSender) -> None:
     try:
         LANGUAGE.lang = "id"
