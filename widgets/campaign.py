@@ -264,7 +264,10 @@ class CampaignSender(SendAndResults, W.VBox):
         self.consent_column.value = found.consent or NONE
         if found.phone is None:
             self.status.show(
-                t("No column looks like phone numbers: choose the phone column, then press Import."),
+                t(
+                    "No column looks like phone numbers: "
+                    "choose the phone column, then press Import."
+                ),
                 "error",
             )
         else:
