@@ -57,6 +57,13 @@ def check_content(body: str, first_message: bool = False) -> list[Finding]:
     >>> [f.code for f in check_content("Casino night!", first_message=True)]
     ['content.no_opt_out', 'content.shaft.gambling']
     """
+    return list(_content_findings(body, first_message))
+
+
+# The verdict depends only on the text: a campaign's preflights all check the same template, so
+# the word scan over every listed term runs once per distinct body, not once per recipient.
+@functools.lru_cache(maxsize=1024)
+def _content_findings(body: str, first_message: bool) -> tuple[Finding, ...]:
     findings = []
     if first_message and not has_opt_out_instructions(body):
         findings.append(
@@ -101,4 +108,4 @@ def check_content(body: str, first_message: bool = False) -> list[Finding]:
                 "Twilio error 21617",
             )
         )
-    return findings
+    return tuple(findings)

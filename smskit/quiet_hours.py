@@ -231,19 +231,34 @@ def send_windows(
         start = datetime.now(UTC)
     if start.tzinfo is None:
         raise LocalizedError("The time {time} has no time zone", time=start)
-    applicable = rules_for(country, region, rules)
-    zones = [_zone(name) for name in (time_zones or ("UTC",))]
     first = start.astimezone(UTC).date() - timedelta(days=1)  # local dates can lag UTC by a day
-    merged: list[tuple[datetime, datetime]] | None = None
-    for zone in zones:
-        spans = _zone_windows(zone, applicable, first, days + 2)
-        merged = spans if merged is None else _intersect(merged, spans)
+    table = None if rules is None else tuple(rules)
+    merged = _day_windows(tuple(time_zones or ("UTC",)), country, region, first, days + 2, table)
     horizon = start + timedelta(days=days)
     return tuple(
-        SendWindow(max(s, start), min(e, horizon))
-        for s, e in merged or []
-        if e > start and s < horizon
+        SendWindow(max(s, start), min(e, horizon)) for s, e in merged if e > start and s < horizon
     )
+
+
+# The windows of whole days depend only on the zones, the place and the dates, not on the moment:
+# a campaign's recipients share a few (zones, country, state) combinations and a few start days,
+# so each combination's windows are worked out once and only clipped to each ``start``.
+@functools.lru_cache(maxsize=4096)
+def _day_windows(
+    time_zones: tuple[str, ...],
+    country: str,
+    region: str,
+    first: date,
+    days: int,
+    rules: tuple[QuietHoursRule, ...] | None,
+) -> tuple[tuple[datetime, datetime], ...]:
+    """UTC windows of the local days from ``first`` over ``days`` days, all zones intersected."""
+    applicable = rules_for(country, region, rules)
+    merged: list[tuple[datetime, datetime]] | None = None
+    for zone in [_zone(name) for name in time_zones]:
+        spans = _zone_windows(zone, applicable, first, days)
+        merged = spans if merged is None else _intersect(merged, spans)
+    return tuple(merged or ())
 
 
 def next_allowed_time(

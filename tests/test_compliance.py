@@ -379,3 +379,23 @@ def test_unknown_time_zone_is_a_warning_and_checked_in_utc() -> None:
         PlannedMessage("Hi", purpose=Purpose.TRANSACTIONAL), to, None, at=TUESDAY_2PM
     )
     assert "quiet_hours.unknown_zone" in codes(result)
+
+
+def test_content_and_window_results_are_fresh_for_each_call() -> None:
+    """Cached content checks and day windows never leak one caller's changes or moment."""
+    casino = PlannedMessage("Casino night!", first_message=True)
+    first = content_findings(casino)
+    first.clear()
+    codes = [f.code for f in content_findings(casino)]
+    assert codes == ["content.no_opt_out", "content.shaft.gambling"]
+    morning = datetime(2026, 1, 5, 14, tzinfo=UTC)  # 09:00 in New York
+    evening = datetime(2026, 1, 5, 23, tzinfo=UTC)  # 18:00 in New York, same UTC day
+    zones = ("America/New_York",)
+    assert send_windows(zones, "US", start=morning, days=1)[0].start == morning
+    assert send_windows(zones, "US", start=evening, days=1)[0].start == evening
+    assert send_windows(zones, "US", "FL", start=evening, days=1)[0].end == datetime(
+        2026, 1, 6, 1, tzinfo=UTC
+    )  # Florida: 20:00 local
+    assert send_windows(zones, "US", start=evening, days=1)[0].end == datetime(
+        2026, 1, 6, 2, tzinfo=UTC
+    )  # TCPA: 21:00 local

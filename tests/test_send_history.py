@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from smskit.campaign import Campaign, Recipient, Sender, plan
+from smskit.campaign_model import WARN
 from smskit.campaign_store import save_plan
 from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
 from smskit.frequency import Purpose, SentMessage
@@ -183,3 +184,26 @@ def test_replanning_a_campaign_does_not_count_its_own_sends(store: Store) -> Non
     own = recent_sends(store, NOON_NY - timedelta(days=7), excluding_plan=first.fingerprint)
     assert len(own[ONCE]) == 1 and FRESH not in own
     assert len(recent_sends(store, NOON_NY - timedelta(days=7))[ONCE]) == 2
+
+
+def test_capped_recipients_wait_for_their_own_zone_and_state_windows() -> None:
+    """Over-cap recipients share cached quiet-hour windows only with the same zones and state."""
+    la, wa, ny = "+14155550100", "+12065550100", "+12125550123"
+    release = datetime(2026, 1, 7, 4, 30, tzinfo=UTC)  # 20:30 in LA and Seattle, 23:30 in NY
+    sent = [SentMessage(release - timedelta(days=7)), SentMessage(NOON_NY - timedelta(days=1))]
+    promo = Campaign("P", "Hi! Sale. Reply STOP to opt out", Sender("short_code", "1"), scope=SCOPE)
+    phones = (la, wa, ny, FRESH)
+    p = plan(
+        promo,
+        [Recipient.of(str(i), phone) for i, phone in enumerate(phones)],
+        now=NOON_NY,
+        consent=_opted_in(*phones),
+        history={la: sent, wa: sent, ny: sent},
+    )
+    send_at = {m.to: m.send_at for m in p.messages}
+    assert send_at[la] == release  # TCPA 08:00-21:00 local: 20:30 is inside
+    assert send_at[wa] == datetime(2026, 1, 7, 16, tzinfo=UTC)  # Washington ends at 20:00
+    assert send_at[ny] == datetime(2026, 1, 7, 13, tzinfo=UTC)  # 08:00 in New York
+    assert send_at[FRESH] == NOON_NY
+    for m in p.messages[:3]:
+        assert [(f.code, f.severity) for f in m.findings] == [("frequency.broadcast", WARN)]
