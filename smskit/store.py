@@ -64,7 +64,7 @@ class Store(ConsentLedger, MessageLog):
         """Connect (default :func:`database_url`) and upgrade the schema to the newest migration.
 
         >>> Store.open("sqlite://").revision()
-        '0002'
+        '0003'
         """
         store = cls(_create_engine(url or database_url()))
         if upgrade:

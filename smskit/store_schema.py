@@ -9,6 +9,9 @@ The campaign sender adds two tables next to ``messages`` (migration 0002):
   row, order, findings, and the earliest allowed send time (quiet hours) for sendable ones;
 - ``message_events``: each status a message passed through, with its time (the results chart).
 
+Migration 0003 indexes ``messages.updated_at``: the frequency caps read the last week of the log
+(:mod:`smskit.send_history`), which must not mean scanning every message ever sent.
+
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
  'message_events', 'messages']
@@ -158,6 +161,8 @@ messages = sa.Table(
     ),
     sa.UniqueConstraint("sid", name="uq_messages_sid"),
     sa.Index("ix_messages_campaign_state", "campaign_id", "state"),
+    # Migration 0003: the frequency-cap history reads the last week by updated_at (send_history).
+    sa.Index("ix_messages_updated_at", "updated_at"),
 )
 
 inbound_messages = sa.Table(

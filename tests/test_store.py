@@ -19,6 +19,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from smskit.i18n import LocalizedError
+from smskit.send_history import recent_sends
 from smskit.store import Store, database_url
 from smskit.store_records import ContactRecord, NewConsentEvent, NewMessage
 from smskit.store_schema import campaign_recipients, message_events, metadata
@@ -29,7 +30,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SCHEMA_PREFIX = "smskit_test_"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SID = "SM" + "a" * 32
-HEAD = "0002"  # 0001 store tables; 0002 the campaign sender's tables
+HEAD = "0003"  # 0001 store tables; 0002 the campaign sender's tables; 0003 history index
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +148,36 @@ def test_0001_with_tables_made_on_first_use_keeps_their_rows(store_url: str) -> 
             assert connection.scalar(sa.select(sa.func.count()).select_from(message_events)) == 1
             sent_at = connection.scalar(sa.select(campaign_recipients.c.send_at))
         assert sent_at == T0
+
+
+def test_0003_indexes_the_message_log_for_the_frequency_cap_history(store_url: str) -> None:
+    def indexes(store: Store) -> dict[str | None, list[str | None]]:
+        found = sa.inspect(store.engine).get_indexes("messages")
+        return {i["name"]: list(i["column_names"]) for i in found}
+
+    with Store.open(store_url, upgrade=False) as store:
+        store.upgrade("0002")
+        assert "ix_messages_updated_at" not in indexes(store)
+        store.upgrade()
+        assert store.revision() == HEAD
+        assert indexes(store)["ix_messages_updated_at"] == ["updated_at"]
+        if store.engine.dialect.name == "sqlite":
+            # The query recent_sends() really runs searches the index, not the whole log.
+            seen: list[tuple[str, object]] = []
+
+            def capture(conn: object, cursor: object, sql: str, params: object, *_: object) -> None:
+                if "FROM messages" in sql:
+                    seen.append((sql, params))
+
+            sa.event.listen(store.engine, "before_cursor_execute", capture)
+            recent_sends(store, T0 - timedelta(days=7))
+            sa.event.remove(store.engine, "before_cursor_execute", capture)
+            ((sql, params),) = seen
+            with store.engine.connect() as connection:
+                plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+            assert any("ix_messages_updated_at" in str(row) for row in plan), plan
+        store.downgrade("0002")
+        assert "ix_messages_updated_at" not in indexes(store)
 
 
 def test_reopening_is_a_no_op_and_keeps_data(store_url: str, store: Store) -> None:
