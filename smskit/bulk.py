@@ -1,16 +1,20 @@
 """Segment counts for whole campaigns: exactly what :func:`smskit.analyze` counts, much faster.
 
 Most marketing messages are plain GSM-7 with no extension character. For those a C-speed check
-proves it (``bytes.translate`` for ASCII text, a compiled character class otherwise) and the count
-is arithmetic: 1 segment up to 160 septets, else ``ceil(n / 153)``. The others take the shortest
-exact path:
+proves it and the count is arithmetic: 1 segment up to 160 septets, else ``ceil(n / 153)``. ASCII
+messages are checked all at once (one ``bytes.translate`` over them joined), the others one by one
+with a compiled character class. The rest take the shortest exact path:
 
 * GSM-7 with extension characters: the septets with each ESC counted, cut every 153 and moved back
   by one where a cut would fall between ESC and its character;
-* UCS-2: the UTF-16 units, cut every 67 and moved back by one where a cut would fall inside a
-  surrogate pair, as long as neither code point at a cut can join the other into a grapheme
-  cluster (UAX #29); otherwise (a combining mark or emoji sequence at a cut) the clusters are split
-  and segmented as :func:`smskit.segments.split_units` does.
+* UCS-2 with no character outside the BMP: if no code point beside a cut at 67, 134, ... units can
+  join its neighbour into a grapheme cluster (UAX #29) or is a surrogate, the cuts stay where they
+  are and the count is ``ceil(n / 67)``;
+* other UCS-2: the UTF-16 units, cut every 67 and moved back by one where a cut would fall inside
+  a surrogate pair. Where a code point at a cut could join the other into a grapheme cluster (an
+  emoji sequence, combining marks), the cut moves back to the start of that cluster, found from
+  the few code points before it; only a cluster too long to settle there sends the whole text
+  through :func:`smskit.graphemes.clusters` and :func:`smskit.segments.split_units`.
 
 >>> count_segments(["a" * 160, "a" * 161, "😀" * 36, ""])
 [1, 2, 2, 1]
@@ -21,10 +25,15 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress
+from operator import not_
 from typing import TYPE_CHECKING, Final, overload
 
 from . import gsm7
+from ._uax29_v10 import RANGES
 from .graphemes import (
+    HANGUL_FIRST,
+    HANGUL_LAST,
     STICKY_AFTER,
     STICKY_BEFORE,
     break_property,
@@ -33,12 +42,16 @@ from .graphemes import (
     utf16_units,
 )
 from .segments import split_units
-from .smart_encoding import translation_table
+from .smart_encoding import smart_encoding_map
 
 if TYPE_CHECKING:
     import pandas as pd
 
 _BASIC_ASCII: Final = bytes(sorted(ord(char) for char in gsm7.BASIC_CHARS if ord(char) < 128))
+# Texts checked together: their ASCII ones joined stay in cache (and need no fresh pages).
+_CHUNK: Final = 256
+# Segments of a pure basic GSM-7 text by its length (TS 23.040 §9.2.3.24: 160, or 153 with a UDH).
+_GSM_COUNTS: Final = tuple(1 if length <= 160 else (length + 152) // 153 for length in range(4096))
 # The stdlib engine compiles these negated classes to a bitmap: several times faster than `regex`.
 _NOT_BASIC: Final = re.compile(
     "[^" + "".join(re.escape(char) for char in sorted(gsm7.BASIC_CHARS)) + "]"
@@ -48,10 +61,34 @@ _NOT_GSM: Final = re.compile(
 )
 # UTF-16 in this machine's byte order, so that memoryview.cast("H") reads code units directly.
 _UTF16_NATIVE: Final = "utf-16-le" if sys.byteorder == "little" else "utf-16-be"
+_EXTENSION_CHARS: Final = gsm7.EXTENSION_CHARS
 _EXTENSION: Final = re.compile("[" + "".join(re.escape(char) for char in gsm7.EXTENSION) + "]")
-_SMART_KEYS: Final = re.compile(
-    "[" + "".join(re.escape(chr(code)) for code in sorted(translation_table())) + "]"
-)
+_SMART_MAP: Final = dict(smart_encoding_map())
+# One group: split() returns the text between keys and, at odd indices, the keys themselves.
+_SMART_KEYS: Final = re.compile("([" + "".join(re.escape(key) for key in sorted(_SMART_MAP)) + "])")
+
+
+def _sticky_class() -> str:
+    """A regex class body: code points that a cut must not fall beside without a closer look.
+
+    Those that may join a neighbour (UAX #29, Unicode 10), surrogates, and every astral code point
+    as one range: listing the astral sticky ranges one by one makes ``re`` test each in turn,
+    about 20 times slower; a cut beside an astral character needs the pair check anyway.
+    """
+    sticky = STICKY_BEFORE | STICKY_AFTER
+    spans = [(HANGUL_FIRST, HANGUL_LAST), (0xD800, 0xDFFF), (0x10000, 0x10FFFF)]
+    for token in RANGES.split():
+        span, value = token.split(":")
+        first, _, last = span.partition("-")
+        if value in sticky and int(first, 16) < 0x10000:
+            spans.append((int(first, 16), int(last or first, 16)))
+    return "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in sorted(spans))
+
+
+# Either side of a cut: where none of these is, the break there is certain (every rule that keeps
+# two code points together, GB3 and GB6-GB13, names one of them) and no surrogate pair is split.
+# The BMP part compiles to one bitmap (BIGCHARSET), tested in one step per character.
+_STICKY: Final = re.compile("[" + _sticky_class() + "]")
 
 
 @overload
@@ -87,22 +124,35 @@ def count_segments(
 
 
 def _count_all(items: list[str], smart_encoding: bool) -> list[int]:
-    if not all(type(item) is str for item in items):
+    try:
+        ascii_flags = list(map(str.isascii, items))  # also the type check, at C speed
+    except TypeError:
         for index, item in enumerate(items):
             if not isinstance(item, str):
                 raise TypeError(
                     f"texts[{index}] must be a str, not {type(item).__name__} ({item!r:.40})"
-                )
-    counts = [1 if length <= 160 else (length + 152) // 153 for length in map(len, items)]
+                ) from None
+        raise
+    try:
+        counts = list(map(_GSM_COUNTS.__getitem__, map(len, items)))
+    except IndexError:  # a text longer than the table
+        counts = [1 if length <= 160 else (length + 152) // 153 for length in map(len, items)]
     search = _NOT_BASIC.search
-    for index, text in enumerate(items):
-        # ASCII (most messages): delete the basic GSM bytes; anything left needs a closer look.
-        if text.isascii():
-            if not text.encode().translate(None, _BASIC_ASCII):
-                continue
-        elif search(text) is None:
-            continue
-        counts[index] = count_one(text, smart_encoding)
+    # Chunks small enough that the joined ASCII text stays in cache (and never needs fresh pages).
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        flags = ascii_flags[start : start + _CHUNK]
+        # ASCII texts, all at once: delete the basic GSM bytes; anything left needs a closer look.
+        if "".join(compress(chunk, flags)).encode().translate(None, _BASIC_ASCII):
+            for offset in compress(range(len(chunk)), flags):
+                text = chunk[offset]
+                if text.encode().translate(None, _BASIC_ASCII):
+                    counts[start + offset] = count_one(text, smart_encoding)
+        for offset in compress(range(len(chunk)), map(not_, flags)):
+            text = chunk[offset]
+            match = search(text)
+            if match is not None:
+                counts[start + offset] = _count_from(text, match.start(), smart_encoding)
     return counts
 
 
@@ -112,19 +162,41 @@ def count_one(text: str, smart_encoding: bool = False) -> int:
     >>> count_one("€" * 80 + "a"), count_one("😀" * 36), count_one("中" * 66 + "👍🏽" + "中")
     (2, 2, 2)
     """
+    match = _NOT_BASIC.search(text)
+    if match is None:
+        return 1 if len(text) <= 160 else (len(text) + 152) // 153
+    return _count_from(text, match.start(), smart_encoding)
+
+
+def _count_from(text: str, first: int, smart_encoding: bool) -> int:
+    """Segments of a text whose first character that is not basic GSM is at ``first``."""
+    # Every Smart Encoding key is outside the basic alphabet, so none comes before ``first``.
     # Surrogate halves need no joining here: UTF-16 units are the same either way.
-    if smart_encoding and _SMART_KEYS.search(text) is not None:
-        # str.translate with multi-character replacements is slow; most texts have few matches.
-        table = translation_table()
-        text = _SMART_KEYS.sub(lambda match: table[ord(match.group())], text)
-    if _NOT_GSM.search(text) is None:
+    if smart_encoding and _SMART_KEYS.search(text, first) is not None:
+        # str.translate with multi-character replacements is slow; most texts have few keys.
+        parts = _SMART_KEYS.split(text)
+        parts[1::2] = map(_SMART_MAP.__getitem__, parts[1::2])
+        text = "".join(parts)
+        # Replacements are GSM characters, so text[:first] stays basic and in place.
+        match = _NOT_BASIC.search(text, first)
+        if match is None:
+            return 1 if len(text) <= 160 else (len(text) + 152) // 153
+        first = match.start()
+    # A first non-basic character outside the extension table settles it: UCS-2.
+    if text[first] in _EXTENSION_CHARS and _NOT_GSM.search(text, first) is None:
         # The unit index of each ESC: an extension character at i, after k others, is at i + k.
         escapes = {match.start() + k for k, match in enumerate(_EXTENSION.finditer(text))}
         units = len(text) + len(escapes)
         return _cut(units, 160, 153, lambda end: end - 1 in escapes)
     raw = text.encode(_UTF16_NATIVE, "surrogatepass")
-    if len(raw) <= 140:  # 70 units
+    length = len(text)
+    units = len(raw) >> 1
+    if units <= 70:
         return 1
+    if units == length and _STICKY.search(text[66 : length - 1 : 67] + text[67::67]) is None:
+        # BMP only, and each cut at 67k (k >= 1, 67k < length) has neither a surrogate nor a code
+        # point that could join across it beside it: every segment is exactly 67 units.
+        return (length + 66) // 67
     count = _ucs2_cuts(memoryview(raw).cast("H"))
     if count:
         return count
@@ -133,10 +205,12 @@ def count_one(text: str, smart_encoding: bool = False) -> int:
 
 
 def _ucs2_cuts(units: Sequence[int]) -> int:
-    """Segments of a UTF-16 stream cut every 67 units, or 0 if a cut may split a cluster.
+    """Segments of a UTF-16 stream cut every 67 units, or 0 if a cluster is too long to tell.
 
     Only the code points on either side of each cut are examined: where neither can join its
-    neighbour (UAX #29), the cluster boundary is certain and the greedy cut is Twilio's.
+    neighbour (UAX #29), the cluster boundary is certain and the greedy cut is Twilio's. Elsewhere
+    (an emoji sequence or combining marks at the cut) the cut moves back to the start of the
+    cluster it would split, found from a few units around it.
     """
     total = len(units)
     count = 0
@@ -150,10 +224,40 @@ def _ucs2_cuts(units: Sequence[int]) -> int:
         # Below U+0300 only CR and LF can join a neighbour (UAX #29): the common case, no lookup.
         common = after < 0x300 and before < 0x300 and before != 0x0D and after != 0x0A
         if not common and not _certain_break(units, end):
-            return 0
+            end = _cluster_cut(units, end)
+            if not end:
+                return 0
         position = end
         count += 1
     return count + 1
+
+
+# How far back from a cut a certain break is looked for. Below 32, a cluster that split_units
+# carries over capacity (longer than ~48 units) is never resolved here: it has no certain break
+# within reach of the next cut, so the caller falls back to splitting the whole text.
+_WINDOW: Final = 16
+
+
+def _cluster_cut(units: Sequence[int], end: int) -> int:
+    """The last grapheme cluster boundary at or before unit ``end``, or 0 if not found nearby."""
+    # A certain break before the cut: the clusters of the text from there on are those of the
+    # whole text, because a cluster's breaks depend only on its own code points and the next.
+    start = end - 1
+    while _inside_pair(units, start) or not _certain_break(units, start):
+        start -= 1
+        if end - start > _WINDOW:
+            return 0
+    window = join_surrogates("".join(map(chr, units[start : end + 2])))
+    boundary = start
+    for piece in clusters(window):
+        if boundary + utf16_units(piece) > end:
+            break
+        boundary += utf16_units(piece)
+    return boundary
+
+
+def _inside_pair(units: Sequence[int], index: int) -> bool:
+    return 0xDC00 <= units[index] <= 0xDFFF and 0xD800 <= units[index - 1] <= 0xDBFF
 
 
 def _code_point_at(units: Sequence[int], index: int) -> int:
