@@ -396,3 +396,51 @@ def test_monthly_price_of_a_number_for_the_purchase_confirmation(handle: Any) ->
     assert local_price is not None and toll_free_price is not None
     assert local_price.currency == "USD" and local_price.monthly_price > 0
     assert toll_free_price.monthly_price > local_price.monthly_price  # toll-free rents for more
+
+
+# -- canceling a scheduled message (POST Messages/{Sid}.json Status=canceled) ----------------------
+
+
+def _held(provider: TwilioProvider) -> Any:
+    when = datetime.now(UTC) + timedelta(hours=1)
+    return provider.send(unique_to(), "Held", messaging_service_sid=SERVICE, send_at=when)
+
+
+def test_cancel_stops_a_scheduled_message(handle: Any) -> None:
+    provider = provider_for(handle)
+    held = _held(provider)
+    canceled = provider.cancel(held.sid)
+    assert (canceled.sid, canceled.status) == (held.sid, "canceled")
+    assert handle.message(held.sid).status == "canceled"
+    assert provider.fetch(held.sid).status == "canceled"
+
+
+def test_cancel_is_retried_on_429_and_5xx_and_cancels_once(handle: Any) -> None:
+    held = _held(provider_for(handle))
+    handle.configure(fault_503=1.0)
+    sleeps = Sleeps(lambda n: n == 2 and handle.configure(fault_503=0.0))
+    assert provider_for(handle, sleeps).cancel(held.sid).status == "canceled"
+    assert len(sleeps.delays) == 2
+    handle.configure(fault_429=1.0, retry_after=1)
+    again = Sleeps(lambda n: handle.configure(fault_429=0.0))
+    # canceling again is harmless: the message is already canceled, not an error
+    assert provider_for(handle, again).cancel(held.sid).status == "canceled"
+    assert again.delays[0] >= 1.0
+
+
+def test_a_message_no_longer_scheduled_cannot_be_canceled_30409(handle: Any) -> None:
+    provider = provider_for(handle)
+    sent = provider.send(unique_to(), "Now", from_=FROM)
+    sleeps = Sleeps()
+    with pytest.raises(ProviderError) as caught:
+        provider_for(handle, sleeps).cancel(sent.sid)
+    assert caught.value.code == 30409 and not caught.value.retryable
+    assert "30409" in str(caught.value) and "scheduled" in str(caught.value)
+    assert sleeps.delays == []  # a refusal is not retried
+    assert handle.message(sent.sid).status != "canceled"
+
+
+def test_cancel_of_an_unknown_sid_is_20404(handle: Any) -> None:
+    with pytest.raises(ProviderError) as caught:
+        provider_for(handle).cancel("SM" + "f" * 32)
+    assert (caught.value.status, caught.value.code) == (404, 20404)

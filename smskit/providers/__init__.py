@@ -174,6 +174,9 @@ _MEANINGS: dict[int, str] = {
     30007: N_("Filtered as spam by Twilio or the carrier (Twilio error 30007)."),
     30008: N_("Delivery failed for an unknown reason (Twilio error 30008)."),
     30036: N_("The validity period expired before delivery (Twilio error 30036)."),
+    30409: N_(
+        "This message can no longer be canceled: only a scheduled message can (Twilio error 30409)."
+    ),
     35115: N_("SendAt must be between 5 minutes and 35 days ahead (Twilio error 35115)."),
     35118: N_("Scheduling a message needs a Messaging Service SID (Twilio error 35118)."),
 }
@@ -318,6 +321,10 @@ class Provider(Protocol):
 
     def fetch(self, sid: str) -> MessageRecord:
         """The current state of one message."""
+        ...
+
+    def cancel(self, sid: str) -> MessageRecord:
+        """Cancel a message the provider still holds as ``scheduled`` (Twilio SendAt)."""
         ...
 
     def list_messages(
