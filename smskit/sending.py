@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -125,13 +126,46 @@ class CampaignRunner:
         self._paused.clear()
 
     def cancel(self) -> None:
-        """Stop for good: messages not yet sent become ``canceled``.
+        """Stop for good: messages not yet sent become ``canceled``, and so do those Twilio
+        still holds with SendAt (see :meth:`cancel_scheduled`); messages already sent stay.
 
         >>> runner = _idle_runner(); runner.cancel(); runner.run(dry=False).canceled
         1
         """
         self._canceled.set()
         self._paused.clear()
+
+    def cancel_scheduled(self) -> int:
+        """Cancel at the provider every message of the campaign it still holds as ``scheduled``.
+
+        Each one is recorded ``canceled``; one Twilio released meanwhile (30409, "cannot be
+        canceled") keeps the status Twilio reports instead. Returns how many were canceled; a
+        failed request is raised after the others were tried, its message left for a later call.
+
+        >>> _idle_runner().cancel_scheduled()  # nothing was handed to Twilio with SendAt
+        0
+        """
+        canceled, error = self._cancel_scheduled()
+        if error is not None:
+            raise error
+        return canceled
+
+    def _cancel_scheduled(self) -> tuple[int, ProviderError | None]:
+        canceled, first_error = 0, None
+        for message_id, sid in self.ledger_db.scheduled():
+            try:
+                try:
+                    record = self.provider.cancel(sid)
+                except ProviderError as error:
+                    if error.code != 30409:
+                        raise
+                    record = self.provider.fetch(sid)  # released by Twilio: keep its status
+            except ProviderError as error:  # stays "scheduled" in the store: tried again later
+                first_error = first_error or error
+                continue
+            if self.ledger_db.update_status(message_id, record):
+                canceled += record.status == "canceled"
+        return canceled, first_error
 
     @property
     def paused(self) -> bool:
@@ -267,8 +301,8 @@ class CampaignRunner:
             return dry_run(
                 self.store, self.campaign_id, self.rate, record_run=True, now=self._now()
             )
-        if record.status == "canceled":
-            return RunReport.empty(self.campaign_id)
+        if record.status == "canceled":  # only what Twilio still holds (an earlier try failed)
+            return replace(RunReport.empty(self.campaign_id), unscheduled=self.cancel_scheduled())
         started = time.monotonic()
         report = dict.fromkeys(RunReport.COUNTS, 0)
         self.store.set_campaign_status(self.campaign_id, "sending")
@@ -332,6 +366,9 @@ class CampaignRunner:
                 time.sleep(min(1.0, max(0.05, (due - self._now()).total_seconds())))
         if self._canceled.is_set():
             report["canceled"] += self.ledger_db.finish_planned("canceled")
+            unscheduled, error = self._cancel_scheduled()
+            report["unscheduled"] += unscheduled
+            self._fatal = self._fatal or error
             return "canceled"
         if self._fatal is not None:
             return "failed"

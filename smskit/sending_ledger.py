@@ -274,6 +274,40 @@ class MessageLedger:
             record_events(connection, [(i, self.campaign_id, status, None) for i in ids], now)
         return len(ids)
 
+    def scheduled(self) -> list[tuple[str, str]]:
+        """``(message_id, sid)`` of messages last known as ``scheduled`` (held by Twilio SendAt).
+
+        >>> from smskit.store import Store
+        >>> MessageLedger(Store.open("sqlite://"), "c").scheduled()
+        []
+        """
+        query = sa.select(messages.c.id, messages.c.sid).where(
+            self._mine, messages.c.state == "submitted", messages.c.status == "scheduled"
+        )
+        with self.store.engine.connect() as connection:
+            return [(row.id, row.sid) for row in connection.execute(query) if row.sid]
+
+    def update_status(self, message_id: str, record: MessageRecord) -> bool:
+        """Record the provider's status of a submitted message (final ones close it).
+
+        >>> from smskit.store import Store
+        >>> record = MessageRecord("SM1", "+14155550100", None, "Hi", "canceled")
+        >>> MessageLedger(Store.open("sqlite://"), "c").update_status("missing", record)
+        False
+        """
+        now = datetime.now(UTC)
+        state = "final" if is_final_status(record.status) else "submitted"
+        where = (messages.c.id == message_id) & (messages.c.state == "submitted")
+        values = {"state": state, "status": record.status, "error_code": record.error_code}
+        with self.store.engine.begin() as connection:
+            result = connection.execute(
+                messages.update().where(where).values(updated_at=now, **values)
+            )
+            if result.rowcount:
+                events = [(message_id, self.campaign_id, record.status, record.error_code)]
+                record_events(connection, events, now)
+        return bool(result.rowcount)
+
     def next_due(self) -> datetime | None:
         """The earliest window among planned messages (None when nothing is planned).
 

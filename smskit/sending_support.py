@@ -59,6 +59,7 @@ class RunReport:
         "opted_out",
         "canceled",
         "unresolved",
+        "unscheduled",
     )
 
     campaign_id: str
@@ -72,6 +73,7 @@ class RunReport:
     canceled: int
     unresolved: int
     seconds: float
+    unscheduled: int = 0  # held by Twilio with SendAt and canceled there when the run was canceled
 
     @classmethod
     def build(
@@ -95,6 +97,7 @@ class RunReport:
             c["canceled"],
             c["unresolved"],
             seconds,
+            c.get("unscheduled", 0),
         )
 
     @classmethod

@@ -378,3 +378,40 @@ def test_stop_and_status_by_signed_webhook_reach_the_run(store: Store, sim: obje
     assert post(STATUS_PATH, status) in (200, 204)
     assert store.get_message(first.id).status == "undelivered"  # type: ignore[union-attr]
     assert {e.code for e in delivery_summary(store, campaign_id).by_error} == {30006}
+
+
+def test_cancel_cancels_the_messages_twilio_holds_with_send_at(store: Store, sim: object) -> None:
+    # Twilio cancels a scheduled message by POST Messages/{Sid}.json Status=canceled; one that
+    # has left "scheduled" answers 30409 and is left as it is.
+    at = (datetime.now(UTC) + timedelta(hours=3)).replace(second=0, microsecond=0)
+    service = "MG" + "c" * 32
+    people = [Recipient.of(f"h{i}", f"+1415204{i:04d}", i, name="N") for i in range(4)]
+    camp = Campaign(
+        f"Held {uuid.uuid4().hex[:6]}",
+        "Hi {name}, the sale starts tomorrow",
+        Sender("messaging_service", service),
+        send_at=at,
+        purpose="transactional",
+    )
+    campaign_id = save_plan(store, plan(camp, people))
+    runner = CampaignRunner(store, _provider(sim), campaign_id, rate=None)
+    assert runner.run(dry=False).sent == 4
+    held = [m for m in sim.messages(direction="outbound-api") if m.messaging_service_sid == service]
+    assert {m.status for m in held} == {"scheduled"} and len(held) == 4
+    # Twilio released one just before the cancel (its docs warn of this race): it stays sent.
+    released = held[0].sid
+    sim._simulator.store.update_message(released, status="sent")
+
+    runner.cancel()
+    report = runner.run(dry=False)
+    assert isinstance(report, RunReport)
+    assert (report.status, report.unscheduled, report.sent) == ("canceled", 3, 0)
+    after = {m.sid: m.status for m in sim.messages() if m.messaging_service_sid == service}
+    assert after == {m.sid: "sent" if m.sid == released else "canceled" for m in held}
+    assert "delivered" not in after.values()
+    assert dict(progress(store, campaign_id).by_status) == {"canceled": 3, "sent": 1}
+    assert store.get_campaign(campaign_id).status == "canceled"
+    # Nothing is left to cancel, and nothing is sent again.
+    again = CampaignRunner(store, _provider(sim), campaign_id).run(dry=False)
+    assert (again.sent, again.unscheduled) == (0, 0)
+    assert len([m for m in sim.messages() if m.messaging_service_sid == service]) == 4

@@ -105,6 +105,13 @@ class SendAndResults:
         self.send_button.disabled = False
         self.progress = progress(self.store, self.campaign_id)
         self._show_results()
+        report = self.report
+        if report is not None and report.status == "canceled":
+            self.status.show(
+                t("Campaign canceled. {n} scheduled messages canceled.", n=report.unscheduled),
+                "ok",
+            )
+            return
         self.status.show(t("The send has ended. See the results below."), "ok")
 
     @shows_errors
@@ -122,6 +129,11 @@ class SendAndResults:
         if self._runner is not None:
             self._runner.cancel()
             self.status.show(t("Canceling: messages not yet sent will not be sent."))
+            if self._thread is None or not self._thread.is_alive():
+                # The run has ended but Twilio may still hold messages (SendAt): the runner
+                # cancels those, in the background like a send.
+                self._thread = threading.Thread(target=self._run, name="smskit-cancel", daemon=True)
+                self._thread.start()
 
     # -- 6 Results -----------------------------------------------------------------------------
 

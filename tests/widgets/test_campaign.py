@@ -180,3 +180,31 @@ def test_preflight_costs_come_from_the_price_table_given(
     assert "smskit-status-error" not in w.status.value, w.status.value
     assert [(c.country, c.cost) for c in w.plan.totals.by_country] == [("US", Decimal("0.3000"))]
     assert "estimated $0.30?" in w.confirm.value  # 3 messages x 1 segment x $0.10
+
+
+def test_cancel_cancels_scheduled_messages_and_says_how_many(
+    dashboard: CampaignSender, sim: object, fixtures: Path
+) -> None:
+    from datetime import timedelta
+
+    w = dashboard
+    _upload(w, fixtures / "campaign_contacts.csv")
+    w.import_button.click()
+    w.template.value = "Hi {name}, your order ships tomorrow."
+    w.purpose.value = "transactional"
+    w.sender_kind.value = "messaging_service"
+    w.sender_address.value = "MG" + "d" * 32
+    later = datetime.now(UTC) + timedelta(hours=3)
+    w.send_at.value = later.strftime("%Y-%m-%d %H:%M")  # Twilio holds them (SendAt)
+    w.preflight_button.click()
+    assert "smskit-status-error" not in w.status.value, w.status.value
+    w.send_button.click()
+    deadline = time.monotonic() + 60
+    while len(sim.messages(status="scheduled")) < 3 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(sim.messages(status="scheduled")) == 3
+    w.cancel_button.click()
+    while "scheduled messages canceled" not in w.status.value and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "Campaign canceled. 3 scheduled messages canceled." in w.status.value
+    assert {m.status for m in sim.messages()} == {"canceled"}
