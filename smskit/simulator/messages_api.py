@@ -174,8 +174,11 @@ async def update_message(request: Request) -> Response:
     store = sim(request).store
     status = form.get("Status")
     if status is not None:
-        if status != "canceled" or message.status != "scheduled":
-            raise ApiError(20001, "Only a scheduled message can be canceled")
+        if status != "canceled":
+            raise ApiError(20001, "Status can only be set to canceled")
+        if message.status != "scheduled":
+            # Twilio 30409: only a message still `scheduled` can be canceled.
+            raise ApiError(30409, "This message cannot be canceled")
         message = store.update_message(message.sid, status="canceled")
     if form.get("Body") == "":
         message = store.update_message(message.sid, body="")

@@ -32,6 +32,7 @@ ERRORS: dict[int, tuple[int, str]] = {
     20500: (500, "Internal Server Error"),
     20503: (503, "Service Unavailable"),
     21211: (400, "Invalid 'To' Phone Number"),
+    30409: (400, "This message cannot be canceled"),
     21212: (400, "Invalid 'From' Phone Number"),
     21408: (
         400,

@@ -116,6 +116,10 @@ def test_scheduled_message_waits_and_can_be_canceled(
     released = client.messages.create(to=TO, body="later", **kwargs)
     assert sim.wait_for(released.sid).status == "delivered"
     assert sim.message(scheduled.sid).status == "canceled"
+    # Once it has left `scheduled` it cannot be canceled: Twilio 30409, HTTP 400.
+    with pytest.raises(TwilioRestException) as refused:
+        client.messages(released.sid).update(status="canceled")
+    assert (refused.value.status, refused.value.code) == (400, 30409)
 
 
 @pytest.mark.parametrize(
