@@ -116,19 +116,20 @@ class SenderComparison(W.VBox):
             (self.answer, "smskit-answer"),
         ):
             widget.add_class(css)
+        self._questions = (
+            self.q_use_case,
+            self.q_replies,
+            self.q_countries,
+            self.q_volume,
+            self.q_peak,
+            self.q_budget,
+            self.q_weeks,
+            self.q_trust,
+            self.q_broadcast,
+            self.q_deadline,
+        )
         questions = W.GridBox(
-            [
-                self.q_use_case,
-                self.q_replies,
-                self.q_countries,
-                self.q_volume,
-                self.q_peak,
-                self.q_budget,
-                self.q_weeks,
-                self.q_trust,
-                self.q_broadcast,
-                self.q_deadline,
-            ],
+            list(self._questions),
             layout=W.Layout(grid_template_columns="repeat(2, minmax(280px, 1fr))"),
         )
         super().__init__(
@@ -159,18 +160,7 @@ class SenderComparison(W.VBox):
         self.prices = default_prices()
         for widget in (self.country, self.use_case, self.volume, self.price_set):
             widget.observe(self._on_filter_change, names="value")
-        for widget in (
-            self.q_use_case,
-            self.q_replies,
-            self.q_countries,
-            self.q_volume,
-            self.q_peak,
-            self.q_budget,
-            self.q_weeks,
-            self.q_broadcast,
-            self.q_deadline,
-            self.q_trust,
-        ):
+        for widget in self._questions:
             widget.observe(self._on_question_change, names="value")
         self.upload.observe(self._on_upload_change, names="value")
         self.fetch_prices.on_click(self._on_fetch_prices_click)

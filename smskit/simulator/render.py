@@ -32,7 +32,6 @@ ERRORS: dict[int, tuple[int, str]] = {
     20500: (500, "Internal Server Error"),
     20503: (503, "Service Unavailable"),
     21211: (400, "Invalid 'To' Phone Number"),
-    30409: (400, "This message cannot be canceled"),
     21212: (400, "Invalid 'From' Phone Number"),
     21408: (
         400,
@@ -65,6 +64,7 @@ ERRORS: dict[int, tuple[int, str]] = {
     30007: (400, "Message filtered"),
     30008: (400, "Unknown error"),
     30036: (400, "Validity Period Expired"),
+    30409: (400, "This message cannot be canceled"),
     35111: (400, "SendAt is required for scheduled messages"),
     35114: (400, "Scheduling does not support this timestamp"),
     35115: (400, "SendAt must be between 300 seconds and 35 days (3024000 seconds) in the future"),
