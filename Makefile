@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 
-.PHONY: run test lint unit notebooks refresh-notebooks browser bench clean
+.PHONY: run lab test lint unit notebooks refresh-notebooks browser wheel wheel-smoke bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,11 +13,15 @@ $(BIN)/python:
 
 # Reinstall only when the dependency list changes.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m widgets.serve --port=$(PORT)   # Voilà on 127.0.0.1, landing on start.ipynb
+	$(BIN)/smskit serve --port=$(PORT)   # Voilà on 127.0.0.1, landing on start.ipynb
+
+# JupyterLab on the notebooks, with this project's kernel (the .venv's ipykernel), for analysts.
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
 
 # Tests never touch a real account or a team database, and leave no simulator running for long.
 TEST_ENV := env -u SMSKIT_DATABASE_URL -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN \
@@ -42,10 +46,19 @@ refresh-notebooks: $(STAMP)
 browser: $(STAMP)
 	$(TEST_ENV) $(BIN)/pytest tests/browser -m browser
 
-test: lint unit notebooks browser
+test: lint unit notebooks browser wheel-smoke
+
+# The wheel and sdist, as a user gets them: built, checked for stray files, installed into a fresh
+# venv outside the checkout and exercised from another folder (tests/wheel/smoke.py).
+wheel: $(STAMP)
+	rm -rf dist && $(BIN)/python -m build --quiet --outdir dist . >/dev/null
+	$(BIN)/python tests/wheel/check_contents.py dist
+
+wheel-smoke: wheel
+	$(TEST_ENV) bash tests/wheel/smoke.sh $(PYTHON)
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots dist build

@@ -10,7 +10,8 @@ strings instead (a pasted list), to show what parsing adds.
 
 The peer, timed in the same run, is the straightforward per-row loop a script would write with
 the same libraries: parse each number, ``str.format`` the text, ``smskit.analyze`` it and call
-``smskit.compliance.preflight`` once per recipient. It runs on a subsample and is extrapolated.
+``smskit.compliance.preflight.preflight`` once per recipient. It runs on a subsample and is
+extrapolated.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from smskit import analyze
-from smskit.campaign import Campaign, Recipient, Sender, plan
-from smskit.compliance import PlannedMessage, preflight, recipient
-from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
-from smskit.numbers import NumberInfo, parse_number
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.compliance.preflight import PlannedMessage, preflight, recipient
+from smskit.consent.events import ConsentAction, ConsentEvent, ConsentSource, fold
+from smskit.numbers.phone import NumberInfo, parse_number
 
 AREAS = [
     ("212", "America/New_York"),

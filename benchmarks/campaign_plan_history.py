@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from campaign_plan import NOW, SCOPE, TEMPLATE, audience, consent
 
-from smskit.campaign import Campaign, Sender, plan
-from smskit.store import Store
-from smskit.store_schema import messages
+from smskit.campaign.planner import Campaign, Sender, plan
+from smskit.store.database import Store
+from smskit.store.schema import messages
 
 
 def fill(store: Store, phones: list[str]) -> int:

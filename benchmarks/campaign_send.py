@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python benchmarks/campaign_send.py [--messages N] [--rate R] [--seconds S]``
 
-1. No rate limit: a campaign of N messages through :class:`smskit.sending.CampaignRunner` (real
+1. No rate limit: a campaign of N messages through :class:`smskit.sending.runner.CampaignRunner`
+   (real
    twilio client, exactly-once bookkeeping in a SQLite file: claim, send, record). Target: at least
    300 messages per second from one kernel. The simulator runs in its own process, as the
    dashboards' shared simulator does. The peer, in the same run, is the straightforward loop: for
@@ -28,12 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
-from smskit.campaign import Campaign, Recipient, Sender, plan
-from smskit.campaign_store import save_plan
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.campaign.storage import save_plan
 from smskit.providers.twilio import TwilioProvider
-from smskit.sending import CampaignRunner
-from smskit.store import Store
-from smskit.store_schema import messages
+from smskit.sending.runner import CampaignRunner
+from smskit.store.database import Store
+from smskit.store.schema import messages
 
 SENDER = "+15005550006"
 
@@ -58,7 +59,7 @@ def simulator(folder: Path) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
     command = [
         sys.executable,
         "-m",
-        "smskit.cli",
+        "smskit.cli.main",
         "simulator",
         "--step-delay",
         "0",

@@ -10,12 +10,14 @@ events for a fifth of the numbers: web-form opt-ins, STOPs (some re-opted in wit
 unconfirmed double opt-ins and replies held for review as possible revocations.
 
 The pipeline, run in a fresh process so its peak RSS is its own: import
-(``smskit.contacts.ContactImporter``, streamed in chunks; run once in one process and once with a
+(``smskit.contacts.importer.ContactImporter``, streamed in chunks; run once in one process and once
+with a
 second process parsing one chunk's numbers while the first reads the next, as this machine has two
 cores) -> normalise (E.164, region, line type, time zones) -> dedupe -> consent filter over the
-store's events (a vectorised form of ``smskit.consent_events.fold``'s rule, checked against
+store's events (a vectorised form of ``smskit.consent.events.fold``'s rule, checked against
 ``fold`` on 3,000 numbers in the same run) -> quiet-hours windows
-(``smskit.quiet_hours.send_windows``, evaluated once per distinct (time zones, country, US state)
+(``smskit.compliance.quiet_hours.send_windows``, evaluated once per distinct (time zones, country,
+US state)
 and shared by every contact with that key: the windows depend on nothing else). Peak memory is the
 main process's peak RSS plus the parsing worker's (both from ``getrusage``): an upper bound, as the
 two peaks need not coincide.
@@ -117,8 +119,8 @@ def seed_store(url: str, numbers: list[str]) -> None:
     """Consent events in the store: web-form opt-ins, and later STOP replies for one in ten."""
     import sqlalchemy as sa
 
-    from smskit.store import Store
-    from smskit.store_schema import consent_events
+    from smskit.store.database import Store
+    from smskit.store.schema import consent_events
 
     rng = random.Random(7)
     start = NOW - timedelta(days=90)
@@ -159,12 +161,12 @@ def _event(phone: str, action: str, source: str, at: datetime, evidence: str) ->
 
 
 def consent_states_folded(url: str, phones: set[str] | None = None) -> dict[str, bool]:
-    """phone -> may we send, by ``smskit.consent_events.fold`` over each number's events."""
+    """phone -> may we send, by ``smskit.consent.events.fold`` over each number's events."""
     from itertools import groupby
 
-    from smskit.consent import from_record
-    from smskit.consent_events import fold
-    from smskit.store import Store
+    from smskit.consent.events import fold
+    from smskit.consent.ledger import from_record
+    from smskit.store.database import Store
 
     with Store.open(url) as store:
         events = sorted(
@@ -184,7 +186,7 @@ def consent_states_folded(url: str, phones: set[str] | None = None) -> dict[str,
 def consent_states(url: str) -> dict[str, bool]:
     """phone -> may we send: the same rule as ``fold`` (checked below), vectorised with pandas.
 
-    With the transition table of ``smskit.consent_events``, an opt-in is allowed from every state
+    With the transition table of ``smskit.consent.events``, an opt-in is allowed from every state
     and so is an opt-out, so the state is decided by the last of them in time order; a
     possible-revocation flag after the last opt-in, opt-out or dismissal holds sending for review.
     """
@@ -192,7 +194,7 @@ def consent_states(url: str) -> dict[str, bool]:
     import pandas as pd
     import sqlalchemy as sa
 
-    from smskit.store import Store
+    from smskit.store.database import Store
 
     query = sa.text(
         "SELECT phone_e164, action FROM consent_events WHERE scope = :scope"
@@ -228,8 +230,8 @@ def pipeline(path: Path, url: str, workers: int) -> dict[str, float]:
     import numpy as np
     import pandas as pd
 
-    from smskit.contacts import ContactImporter
-    from smskit.quiet_hours import send_windows, us_state
+    from smskit.compliance.quiet_hours import send_windows, us_state
+    from smskit.contacts.importer import ContactImporter
 
     started, started_cpu = time.perf_counter(), cpu()
     sendable = consent_states(url)
@@ -284,7 +286,7 @@ def naive(path: Path, url: str, rows: int) -> dict[str, float]:
     from phonenumbers import PhoneNumberFormat
     from phonenumbers.timezone import time_zones_for_number
 
-    from smskit.quiet_hours import next_allowed_time, us_state
+    from smskit.compliance.quiet_hours import next_allowed_time, us_state
 
     started, started_cpu = time.perf_counter(), cpu()
     sendable = consent_states_folded(url)  # once for all rows: not scaled with the row count
@@ -393,7 +395,7 @@ def main() -> None:
         )
     print(
         f"consent filter: {first['consent_seconds']:.1f} s of the pipeline; its vectorised rule "
-        f"agrees with smskit.consent_events.fold on all {check:,} numbers checked. CPU time is "
+        f"agrees with smskit.consent.events.fold on all {check:,} numbers checked. CPU time is "
         "steadier than wall time when other work shares the machine."
     )
 

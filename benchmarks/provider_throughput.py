@@ -1,12 +1,14 @@
 """Provider throughput through the real twilio client to the simulator (issue 5 §5).
 
-The simulator runs in its own process (``python -m smskit.cli simulator``), as it would for a team,
+The simulator runs in its own process (``python -m smskit.cli.main simulator``), as it would for a
+team,
 so client and server do not share one interpreter lock.
 
 1. No rate limit: a thread pool sharing one pooled HTTP session; the peer is sequential sends.
    Target: at least 300 messages per second from one process.
 2. Rate limits on (sender paced at a configured segments/s, API limited to a requests/s budget):
-   sends paced by ``smskit.pacing.Pacer`` must reach the configured segments/s within 2% with zero
+   sends paced by ``smskit.senders.pacing.Pacer`` must reach the configured segments/s within 2%
+   with zero
    429s; the peer is the same traffic unpaced, which runs into 429s and backs off.
 
 Throughput is segments per second from the first to the last message released, counted as Twilio
@@ -34,9 +36,9 @@ from typing import Any
 
 import httpx
 
-from smskit.pacing import Pacer
 from smskit.providers.retry import Backoff
 from smskit.providers.twilio import TwilioProvider
+from smskit.senders.pacing import Pacer
 
 ROOT = Path(__file__).resolve().parent.parent
 FROM = "+15005550006"
@@ -62,7 +64,7 @@ class Handle:
 def simulator_process() -> Iterator[Handle]:
     """Start ``smskit simulator`` in its own process group and stop it afterwards."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "smskit.cli", "simulator", "--json", "--port", "0",
+        [sys.executable, "-m", "smskit.cli.main", "simulator", "--json", "--port", "0",
          "--step-delay", "0", "--no-rate-limits"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
         start_new_session=True,
@@ -177,7 +179,7 @@ def main() -> int:
         rate, n429, sent = paced(handle, pace=True, seconds=PACED_SECONDS)
         error = abs(rate - RATE) / RATE
         print(f"== Rate limits: sender {RATE:g} segments/s, API {API_RATE:g} requests/s")
-        print(f"  paced (smskit.pacing):     {rate:8.2f} segments/s  ({error:.2%} off, "
+        print(f"  paced (smskit.senders.pacing):     {rate:8.2f} segments/s  ({error:.2%} off, "
               f"{n429} x 429, {sent} messages)")  # fmt: skip
         peer_rate, peer_429, peer_sent = paced(handle, pace=False, seconds=4.0)
         print(f"  unpaced peer:              {peer_rate:8.2f} segments/s "

@@ -152,7 +152,7 @@ def main() -> None:
 
     # One keystroke on a 1,600-character message: everything the dashboard's Python does when the
     # text changes (analyze, Back-to-GSM-7 advice, cost, render every HTML fragment).
-    from widgets.encoding import EncodingVisualizer
+    from smskit_widgets.encoding.dashboard import EncodingVisualizer
 
     long_text = ("Hi Şule, don’t miss our “summer sale” 😀 — 20% off €uro prices today! " * 30)[
         :1600

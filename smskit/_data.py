@@ -1,8 +1,10 @@
 """Load the reference tables in ``data/`` once, into typed records.
 
 Every table is a CSV file whose rows carry ``source`` and ``as_of`` columns, because prices and
-rules change and a trainer must be able to say where a figure came from. Files are located from
-this module's path, never the working directory: Voilà runs each kernel in the notebook's folder.
+rules change and a trainer must be able to say where a figure came from. The tables live in the
+``smskit.data`` package (the repository's ``data/`` folder) and are found with
+:mod:`importlib.resources`, never from the working directory (Voilà runs each kernel in the
+notebook's folder) and never from a repository root (an installed wheel has none).
 
 >>> rows = read_table("smart_encoding")
 >>> all(row["source"] and row["as_of"] for row in rows)
@@ -13,10 +15,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import importlib.resources
 from collections.abc import Mapping
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(str(importlib.resources.files("smskit.data")))
 PROVENANCE = ("source", "as_of")
 
 

@@ -1,5 +1,7 @@
 """Where smskit runs: on the built-in simulator or a real Twilio account, and where its data lives.
 
+:func:`connect` and :func:`connect_simulator` open a provider and test it with a clear verdict.
+
 The Start dashboard shows this so that a trainer knows nothing real will be sent, and an analyst
 knows which database a campaign will be written to. Nothing secret is ever returned: the Auth Token
 is only checked for presence, the Account SID is shortened, and a database password is masked.
@@ -15,9 +17,20 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-__all__ = ["Deployment", "describe_deployment", "mask_account_sid", "mask_database_url"]
+from smskit.providers import Provider
+from smskit.providers.credentials import ConnectionVerdict, Credentials, check_connection, save
+
+__all__ = [
+    "Connection",
+    "Deployment",
+    "connect",
+    "connect_simulator",
+    "describe_deployment",
+    "mask_account_sid",
+    "mask_database_url",
+]
 
 DEFAULT_HOME = Path("~/.smskit")
 DATABASE_FILE = "smskit.db"
@@ -73,7 +86,7 @@ def _engine(url: str) -> Literal["SQLite", "PostgreSQL", "other"]:
 
 def _saved_account_sid() -> str:
     """The Account SID of credentials saved by the setup walkthrough (keyring or 0600 file)."""
-    from smskit import credentials  # lazily: it may consult the OS keyring
+    from smskit.providers import credentials  # lazily: it may consult the OS keyring
 
     try:
         saved = credentials.load()
@@ -94,7 +107,8 @@ def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
     ('twilio', 'AC…ffff', 'PostgreSQL', False)
     """
     env = os.environ if environ is None else environ
-    # Same defaults as smskit.store_base (``~/.smskit``, ``smskit.db``); tests check they agree.
+    # Same defaults as smskit.store.connection (``~/.smskit``, ``smskit.db``); tests check they
+    # agree.
     home = Path(env.get("SMSKIT_HOME") or DEFAULT_HOME).expanduser()
     url = env.get("SMSKIT_DATABASE_URL", "").strip() or f"sqlite:///{home / DATABASE_FILE}"
     sid = env.get("TWILIO_ACCOUNT_SID", "").strip()
@@ -111,3 +125,51 @@ def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
         database_engine=_engine(url),
         database_url=mask_database_url(url),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """A provider and its verdict; ``saved_to``: where the credentials were saved, if anywhere."""
+
+    provider: Provider
+    verdict: ConnectionVerdict
+    saved_to: str | None = None
+
+
+def connect(
+    creds: Credentials, *, base_url: str | None = None, remember: str | None = None
+) -> Connection:
+    """Test ``creds`` against Twilio (or ``base_url``); save them (``"keyring"``/``"file"``) only if
+    they work.
+
+    >>> import socket
+    >>> with socket.socket() as s:
+    ...     _ = s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    >>> creds = Credentials("AC" + "a" * 32, "b" * 32)
+    >>> connect(creds, base_url=f"http://127.0.0.1:{port}").verdict.kind
+    'no_network'
+    """
+    from smskit.providers.twilio import TwilioProvider
+
+    provider = TwilioProvider.from_credentials(creds, base_url=base_url)
+    verdict = check_connection(provider)
+    saved = save(creds, remember) if verdict.ok and remember else None
+    return Connection(provider, verdict, saved)
+
+
+def connect_simulator(handle: Any = None) -> Connection:
+    """Connect to a simulator handle, by default the shared built-in one (``simulator.shared()``).
+
+    >>> from smskit.simulator import start
+    >>> with start() as handle:
+    ...     connect_simulator(handle).verdict.kind
+    'ok'
+    """
+    from smskit.providers.twilio import TwilioProvider
+
+    if handle is None:
+        from smskit import simulator  # the service layer: deployment sits above it
+
+        handle = simulator.shared()
+    provider = TwilioProvider.for_simulator(handle)
+    return Connection(provider, check_connection(provider))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smskit import analyze, back_to_gsm7
-from smskit.advice import apply_replacement, gsm_replacement
+from smskit.encoding.advice import apply_replacement, gsm_replacement
 
 
 @pytest.mark.parametrize(

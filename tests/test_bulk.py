@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smskit import analyze, count_segments
-from smskit.bulk import count_one
+from smskit.encoding.bulk import count_one
 
 
 def _corpus(seed: int, size: int) -> list[str]:

@@ -13,11 +13,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from smskit.campaign import Campaign, Recipient, Sender, plan
-from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
-from smskit.i18n import LocalizedError
-from smskit.numbers import parse_number
-from smskit.price_table import PriceTable, default_prices
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.consent.events import ConsentAction, ConsentEvent, ConsentSource, fold
+from smskit.i18n.catalog import LocalizedError
+from smskit.numbers.phone import parse_number
+from smskit.senders.price_table import PriceTable, default_prices
 
 NOON_NY = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)  # Monday, 12:00 in New York
 SCOPE = "Acme"

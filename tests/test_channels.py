@@ -1,4 +1,5 @@
-"""smskit.channels against the guide (§2, §3), Twilio's billing and 3GPP TS 23.038 segment sizes."""
+"""smskit.guide.channels against the guide (§2, §3), Twilio's billing and 3GPP TS 23.038 segment
+sizes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from smskit._data import read_table
-from smskit.channels import (
+from smskit.guide.channels import (
     MMS_MAX_CHARACTERS,
     break_even_segments,
     channels,
@@ -16,7 +17,7 @@ from smskit.channels import (
     sms_stats,
     sms_vs_mms,
 )
-from smskit.i18n import LocalizedError
+from smskit.i18n.catalog import LocalizedError
 
 SMS_PRICE = Decimal("0.0083")  # Twilio US list price per outbound segment (facts B6)
 MMS_PRICE = Decimal("0.022")  # Twilio US list price per outbound MMS (facts B6)

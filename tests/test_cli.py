@@ -10,12 +10,12 @@ from pathlib import Path
 
 import httpx
 
-from smskit.cli import COMMANDS, build_parser
+from smskit.cli.main import COMMANDS, build_parser
 
 
 def _run(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "smskit.cli", "simulator", *args],
+        [sys.executable, "-m", "smskit.cli.main", "simulator", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smskit._data import DataFileError
-from smskit.compliance import (
+from smskit.compliance.frequency import Purpose, SentMessage, cap_release, caps_for
+from smskit.compliance.preflight import (
     MAX_BODY_CHARACTERS,
     CompliancePolicy,
     PlannedMessage,
@@ -20,10 +21,7 @@ from smskit.compliance import (
     preflight,
     recipient,
 )
-from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
-from smskit.frequency import Purpose, SentMessage, cap_release, caps_for
-from smskit.i18n import LocalizedError
-from smskit.quiet_hours import (
+from smskit.compliance.quiet_hours import (
     local_hours,
     next_allowed_time,
     parse_rules,
@@ -31,6 +29,8 @@ from smskit.quiet_hours import (
     send_windows,
     us_state,
 )
+from smskit.consent.events import ConsentAction, ConsentEvent, ConsentSource, fold
+from smskit.i18n.catalog import LocalizedError
 
 NY = ZoneInfo("America/New_York")
 
@@ -263,7 +263,7 @@ def test_florida_three_per_24h_same_subject() -> None:
 
 
 def test_bad_frequency_cap_rows_name_the_row_and_field() -> None:
-    from smskit.frequency import parse_caps
+    from smskit.compliance.frequency import parse_caps
 
     row = {"country": "US", "region": "", "max_messages": "2", "period_hours": "168"}
     with pytest.raises(DataFileError, match="row 2: counts 'weekly'"):

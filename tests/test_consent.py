@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smskit.auto_replies import Program, ReplyKind, auto_reply, reply_languages
-from smskit.consent import ConsentLedger, RevocationPolicy
-from smskit.consent_audit import AUDIT_COLUMNS, safe_cell, write_audit_csv
-from smskit.consent_events import (
+from smskit.consent.audit import AUDIT_COLUMNS, safe_cell, write_audit_csv
+from smskit.consent.auto_replies import Program, ReplyKind, auto_reply, reply_languages
+from smskit.consent.events import (
     TRANSITIONS,
     ConsentAction,
     ConsentEvent,
@@ -24,9 +23,10 @@ from smskit.consent_events import (
     fold,
     next_state,
 )
-from smskit.i18n import LocalizedError
-from smskit.numbers import InvalidNumber
-from smskit.store import Store
+from smskit.consent.ledger import ConsentLedger, RevocationPolicy
+from smskit.i18n.catalog import LocalizedError
+from smskit.numbers.phone import InvalidNumber
+from smskit.store.database import Store
 
 PHONE = "+14155550100"
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday
@@ -314,7 +314,7 @@ def test_audit_csv_has_one_row_per_event_and_is_injection_safe(ledger: ConsentLe
 
 
 def test_unknown_action_in_the_store_is_reported_with_its_id(store: Store) -> None:
-    from smskit.store_records import NewConsentEvent
+    from smskit.store.records import NewConsentEvent
 
     store.append_consent_event(NewConsentEvent(PHONE, "Acme", "subscribe", "keyword", T0))
     with pytest.raises(LocalizedError, match="Consent event 1"):
@@ -325,7 +325,7 @@ def test_unknown_action_in_the_store_is_reported_with_its_id(store: Store) -> No
 
 
 def test_import_records_good_rows_and_names_bad_ones(ledger: ConsentLedger) -> None:
-    from smskit.consent_import import import_consent
+    from smskit.consent.history import import_consent
 
     rows = [
         {"phone": "+1 415 555 0100", "action": "opt_in", "occurred_at": "2026-01-05T10:00:00Z"},
@@ -345,7 +345,7 @@ def test_import_records_good_rows_and_names_bad_ones(ledger: ConsentLedger) -> N
 def test_import_duplicates_are_skipped_and_conflicts_resolve_to_opt_out(
     ledger: ConsentLedger,
 ) -> None:
-    from smskit.consent_import import import_consent
+    from smskit.consent.history import import_consent
 
     at = "2026-01-05T10:00:00+07:00"
     rows = [
@@ -365,7 +365,7 @@ def test_import_duplicates_are_skipped_and_conflicts_resolve_to_opt_out(
 def test_import_csv_with_bom_semicolons_and_bad_encoding(tmp_path: object) -> None:
     from pathlib import Path
 
-    from smskit.consent_import import read_consent_csv
+    from smskit.consent.history import read_consent_csv
 
     folder = Path(str(tmp_path))
     good = folder / "good.csv"

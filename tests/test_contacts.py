@@ -1,4 +1,5 @@
-"""smskit.contacts: import CSV and XLSX, normalise, dedupe, flag, report every row (issue 4)."""
+"""smskit.contacts.importer: import CSV and XLSX, normalise, dedupe, flag, report every row (issue
+4)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from smskit.contacts import (
+from smskit.contacts.importer import (
     OUTCOMES,
     ContactImporter,
     import_contacts,
     import_contacts_to_store,
 )
-from smskit.i18n import LocalizedError
-from smskit.store import Store
+from smskit.i18n.catalog import LocalizedError
+from smskit.store.database import Store
 
 
 def outcomes(path: Path, **options: object) -> dict[int, str]:
@@ -242,7 +243,7 @@ def write_large(path: Path, rows: int, seed: int = 7) -> None:
 
 STREAM = """
 import json, resource, sys
-from smskit.contacts import ContactImporter
+from smskit.contacts.importer import ContactImporter
 importer = ContactImporter(sys.argv[1], keep_issues=1000)
 chunks = iter(importer.chunks(20_000))
 first = next(chunks)  # everything is imported and warmed up: measure from here

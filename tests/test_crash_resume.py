@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from smskit.campaign import Campaign, Recipient, Sender, plan
-from smskit.campaign_store import progress, save_plan
-from smskit.cli import write_private_json
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.campaign.storage import progress, save_plan
+from smskit.cli.main import write_private_json
 from smskit.simulator import start
-from smskit.store import Store
-from smskit.store_schema import messages
+from smskit.store.database import Store
+from smskit.store.schema import messages
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +42,7 @@ def _send(campaign_id: str, url: str, credentials: Path) -> subprocess.Popen[byt
     command = [
         sys.executable,
         "-m",
-        "smskit.cli",
+        "smskit.cli.main",
         "send",
         campaign_id,
         "--database",

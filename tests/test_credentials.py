@@ -17,7 +17,9 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from smskit.credentials import (
+from smskit.i18n.catalog import LocalizedError
+from smskit.providers import AccountInfo, ProviderError
+from smskit.providers.credentials import (
     CREDENTIALS_FILE,
     Credentials,
     Secret,
@@ -28,8 +30,6 @@ from smskit.credentials import (
     load,
     save,
 )
-from smskit.i18n import LocalizedError
-from smskit.providers import AccountInfo, ProviderError
 
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "fedcba9876543210" * 2
@@ -337,7 +337,7 @@ def test_api_key_credentials_work_against_simulator(simulator: object) -> None:
 def test_connect_saves_only_credentials_that_work(
     simulator: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_keyring: None
 ) -> None:
-    from smskit.credentials import connect
+    from smskit.deployment import connect
 
     monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
     url = simulator.url  # type: ignore[attr-defined]

@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 
 from smskit._data import data_path
-from smskit.countries import country_table, is_country_code, is_currency_code
-from smskit.fees import FeeSchedule
-from smskit.sender_catalogue import SenderCatalogue, SenderType
+from smskit.senders.catalogue import SenderCatalogue, SenderType
+from smskit.senders.countries import country_table, is_country_code, is_currency_code
+from smskit.senders.fees import FeeSchedule
 
 # Columns that may legitimately be empty (a free-text remark).
 OPTIONAL = {"sender_fees": {"note"}, "carrier_fees": {"note"}}

@@ -67,7 +67,7 @@ def test_short_sid_is_fully_hidden() -> None:
 def test_agrees_with_the_store_about_where_data_lives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from smskit.store_base import database_url, smskit_home
+    from smskit.store.connection import database_url, smskit_home
 
     monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
     monkeypatch.delenv("SMSKIT_DATABASE_URL", raising=False)
@@ -79,7 +79,7 @@ def test_agrees_with_the_store_about_where_data_lives(
 def test_credentials_saved_by_the_walkthrough_mean_a_real_account(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from smskit import credentials
+    from smskit.providers import credentials
 
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET"):
         monkeypatch.delenv(name, raising=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smskit.graphemes import break_property, clusters, join_surrogates, utf16_units
+from smskit.encoding.graphemes import break_property, clusters, join_surrogates, utf16_units
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from smskit import gsm7
+from smskit.encoding import gsm7
 
 # TS 23.038 §6.2.1, positions 0x00..0x7F in order; 0x1B (shown as \x1b) is the escape, not a char.
 DEFAULT_ALPHABET = (

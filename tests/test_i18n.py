@@ -1,8 +1,8 @@
 """English and Bahasa Indonesia are complete: every visible string and lesson exists in both.
 
-The catalogue checks run over the real source tree (Babel extraction, see smskit/i18n_check.py); the
+The catalogue checks run over the real source tree (Babel extraction, see smskit/i18n/check.py); the
 checker itself is tested first on a small made-up tree, so a green run means something.
-To see what is missing: ``python -m smskit.i18n_check``.
+To see what is missing: ``python -m smskit.i18n.check``.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from smskit import i18n_check
-from smskit.i18n import LocalizedError, Text, translate
+from smskit.i18n import check as i18n_check
+from smskit.i18n.catalog import LocalizedError, Text, translate
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = ROOT / "widgets" / "lessons"
 PO_FILES = sorted(
     [
-        *(ROOT / "smskit" / "locale" / "id" / "LC_MESSAGES").glob("*.po"),
+        *(ROOT / "smskit" / "i18n" / "locale" / "id" / "LC_MESSAGES").glob("*.po"),
         *(ROOT / "widgets" / "locale" / "id" / "LC_MESSAGES").glob("*.po"),
     ]
 )
@@ -32,12 +32,12 @@ HEADER = 'msgid ""\nmsgstr ""\n"Language: id\\n"\n"Content-Type: text/plain; cha
 
 
 def _tree(tmp_path: Path, widget_po: str, smskit_po: str) -> Path:
-    (tmp_path / "smskit" / "locale" / "id" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "smskit" / "i18n" / "locale" / "id" / "LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "widgets" / "locale" / "id" / "LC_MESSAGES").mkdir(parents=True)
     (tmp_path / "smskit" / "rules.py").write_text(
         textwrap.dedent(
             """
-            from smskit.i18n import N_, LocalizedError, Text
+            from smskit.i18n.catalog import N_, LocalizedError, Text
             LABEL = N_("Quiet hours")
             def check(row):
                 raise LocalizedError("Row {row}: no phone", row=row)
@@ -62,7 +62,7 @@ def _tree(tmp_path: Path, widget_po: str, smskit_po: str) -> Path:
     (tmp_path / "widgets" / "locale" / "id" / "LC_MESSAGES" / "demo.po").write_text(
         HEADER + widget_po, encoding="utf-8"
     )
-    (tmp_path / "smskit" / "locale" / "id" / "LC_MESSAGES" / "rules.po").write_text(
+    (tmp_path / "smskit" / "i18n" / "locale" / "id" / "LC_MESSAGES" / "rules.po").write_text(
         HEADER + smskit_po, encoding="utf-8"
     )
     return tmp_path
@@ -222,7 +222,7 @@ def test_smskit_messages_render_in_indonesian() -> None:
 
 
 def test_page_url_language_wins_over_smskit_lang(monkeypatch: pytest.MonkeyPatch) -> None:
-    from widgets._i18n import initial_language
+    from smskit_widgets.common.i18n import initial_language
 
     monkeypatch.setenv("SMSKIT_LANG", "en")
     assert initial_language("lang=id") == "id"
@@ -233,14 +233,14 @@ def test_page_url_language_wins_over_smskit_lang(monkeypatch: pytest.MonkeyPatch
 
 
 def test_links_carry_the_language() -> None:
-    from widgets._i18n import link_with_language
+    from smskit_widgets.common.i18n import link_with_language
 
     assert link_with_language("./start.ipynb", "id") == "./start.ipynb?lang=id"
     assert link_with_language("./a.ipynb?lang=en&x=1", "id") == "./a.ipynb?x=1&lang=id"
 
 
 def test_a_broken_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
-    from widgets import _i18n
+    from smskit_widgets.common import i18n as _i18n
 
     monkeypatch.setattr(_i18n, "translate", lambda *_args: "{jumlah} segmen")
     monkeypatch.setattr(_i18n.LANGUAGE, "lang", "id")

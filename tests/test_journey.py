@@ -1,4 +1,5 @@
-"""smskit.journey: the guide's §1 (phone → tower → SMSC → tower → phone, store and forward)."""
+"""smskit.guide.journey: the guide's §1 (phone → tower → SMSC → tower → phone, store and
+forward)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smskit.i18n import LocalizedError
-from smskit.journey import (
+from smskit.guide.journey import (
     HOPS,
     UNREACHABLE_ERROR,
     advance,
@@ -16,6 +16,7 @@ from smskit.journey import (
     set_recipient_phone,
     start_journey,
 )
+from smskit.i18n.catalog import LocalizedError
 
 
 def test_the_guides_path_with_the_phone_on() -> None:

@@ -7,8 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smskit._data import DataFileError, read_table
-from smskit.i18n import LocalizedError
-from smskit.keywords import (
+from smskit.consent.keywords import (
     Keyword,
     KeywordKind,
     classify_reply,
@@ -16,6 +15,7 @@ from smskit.keywords import (
     load_keywords,
     normalize_reply,
 )
+from smskit.i18n.catalog import LocalizedError
 
 # Twilio defaults (Advanced Opt-Out tutorial; support article 223134027).
 TWILIO_OPT_OUT = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]

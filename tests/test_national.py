@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smskit import analyze
-from smskit.national import NationalShift, candidates, header_octets, septet_capacity
+from smskit.encoding.national import NationalShift, candidates, header_octets, septet_capacity
 
 TURKISH = "Sayın müşterimiz, siparişiniz yola çıktı. Teşekkürler, iyi günler dileriz! "
 

@@ -1,4 +1,5 @@
-"""smskit.numbers against phonenumbers' own API (the specification) and the documented reasons."""
+"""smskit.numbers.phone against phonenumbers' own API (the specification) and the documented
+reasons."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from phonenumbers.timezone import time_zones_for_number
 
-from smskit.i18n import LocalizedError
-from smskit.numbers import (
+from smskit.i18n.catalog import LocalizedError
+from smskit.numbers.phone import (
     LINE_TYPES,
     InvalidNumber,
     NumberInfo,

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from smskit.i18n import LocalizedError
-from smskit.pacing import FakeClock, Pacer, sending_seconds, workers_for
+from smskit.i18n.catalog import LocalizedError
+from smskit.senders.pacing import FakeClock, Pacer, sending_seconds, workers_for
 
 
 def test_one_mps_long_code_three_segment_message_waits_three_seconds() -> None:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smskit import analyze
-from smskit.pdu import fill_bits, pack_septets, segment_user_data, user_data
+from smskit.encoding.pdu import fill_bits, pack_septets, segment_user_data, user_data
 
 
 def test_the_specification_example_hellohello() -> None:

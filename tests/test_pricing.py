@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from smskit import analyze
-from smskit.countries import CountryTable, UnknownCountryError
-from smskit.fees import FeeSchedule
-from smskit.i18n import LocalizedError
-from smskit.price_table import PriceTable
-from smskit.pricing import (
+from smskit.i18n.catalog import LocalizedError
+from smskit.senders.catalogue import SenderCatalogue, SenderType
+from smskit.senders.countries import CountryTable, UnknownCountryError
+from smskit.senders.fees import FeeSchedule
+from smskit.senders.price_table import PriceTable
+from smskit.senders.pricing import (
     break_even,
     break_evens,
     campaign_cost,
@@ -25,7 +26,6 @@ from smskit.pricing import (
     message_segments,
     ownership_cost,
 )
-from smskit.sender_catalogue import SenderCatalogue, SenderType
 
 FIXTURES = Path(__file__).parent / "fixtures" / "senders"
 PRICES = FIXTURES / "prices"

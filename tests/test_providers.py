@@ -334,7 +334,7 @@ def test_every_refusal_has_a_plain_meaning() -> None:
 
 
 def test_price_table_can_be_refreshed_from_the_provider(handle: Any) -> None:
-    from smskit.price_table import PriceTable
+    from smskit.senders.price_table import PriceTable
 
     provider = provider_for(handle)
     table = PriceTable.from_provider(provider, ["US", "GB"])
@@ -367,7 +367,7 @@ def test_validity_period_reaches_twilio(handle: Any) -> None:
 
 
 def test_trial_account_limits(handle: Any) -> None:
-    from smskit.credentials import check_connection
+    from smskit.providers.credentials import check_connection
 
     verified = unique_to()
     handle.configure(trial=True, verified_numbers=[verified])

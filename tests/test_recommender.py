@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from smskit.countries import CountryTable, UnknownCountryError
-from smskit.fees import FeeSchedule
-from smskit.i18n import LocalizedError
-from smskit.price_table import PriceTable
-from smskit.recommender import RULES, Needs, Option, Recommendation, recommend
-from smskit.sender_catalogue import SenderCatalogue, SenderType, UseCase
+from smskit.i18n.catalog import LocalizedError
+from smskit.senders.catalogue import SenderCatalogue, SenderType, UseCase
+from smskit.senders.countries import CountryTable, UnknownCountryError
+from smskit.senders.fees import FeeSchedule
+from smskit.senders.price_table import PriceTable
+from smskit.senders.recommender import RULES, Needs, Option, Recommendation, recommend
 
 FIXTURES = Path(__file__).parent / "fixtures" / "senders"
 COUNTRIES = CountryTable.from_csv(FIXTURES / "countries.csv")

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smskit import CharClass, analyze, count_segments
-from smskit.graphemes import clusters, utf16_units
-from smskit.segments import split_units
+from smskit.encoding.filling import split_units
+from smskit.encoding.graphemes import clusters, utf16_units
 
 GSM_SINGLE, GSM_MULTI, UCS_SINGLE, UCS_MULTI = 160, 153, 70, 67
 

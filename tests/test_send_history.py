@@ -1,4 +1,5 @@
-"""Frequency caps in plan() from the store's message log (smskit.send_history), SQLite + PostgreSQL.
+"""Frequency caps in plan() from the store's message log (smskit.campaign.send_history), SQLite +
+PostgreSQL.
 
 Expected values come from data/frequency_caps.csv: at most 2 broadcasts (marketing messages) per
 contact per rolling 7 days; transactional messages do not count; a message that failed or was never
@@ -16,15 +17,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from smskit.campaign import Campaign, Recipient, Sender, plan
-from smskit.campaign_model import WARN
-from smskit.campaign_store import save_plan
-from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, fold
-from smskit.frequency import Purpose, SentMessage
-from smskit.send_history import recent_sends
-from smskit.store import Store
-from smskit.store_records import NewMessage
-from smskit.store_schema import messages
+from smskit.campaign.model import WARN
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.campaign.send_history import recent_sends
+from smskit.campaign.storage import save_plan
+from smskit.compliance.frequency import Purpose, SentMessage
+from smskit.consent.events import ConsentAction, ConsentEvent, ConsentSource, fold
+from smskit.store.database import Store
+from smskit.store.records import NewMessage
+from smskit.store.schema import messages
 
 PG_URL = os.environ.get("SMSKIT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -118,7 +119,9 @@ def test_a_contact_with_two_broadcasts_this_week_waits_in_a_new_plan(store: Stor
     by_phone = {m.to: m for m in p.messages}
     capped = by_phone[CAPPED]
     assert [f.code for f in capped.findings] == ["frequency.broadcast"]
-    assert capped.status == "warned"  # it waits: smskit.plan_compliance turns the cap into a wait
+    assert (
+        capped.status == "warned"
+    )  # it waits: smskit.campaign.plan_compliance turns the cap into a wait
     # the oldest of the two leaves the window 7 days after it was sent: Tue 12:00 in New York
     assert capped.send_at == NOON_NY + timedelta(days=1)
     for phone in (ONCE, ORDERS, FAILED, OLD, FRESH):

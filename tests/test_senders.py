@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from smskit.countries import CountryTable, UnknownCountryError
-from smskit.i18n import LocalizedError
-from smskit.sender_catalogue import SenderCatalogue, SenderType, UseCase
-from smskit.senders import available_types, broadcast_time, throughput, validate_sender
+from smskit.i18n.catalog import LocalizedError
+from smskit.senders.catalogue import SenderCatalogue, SenderType, UseCase
+from smskit.senders.countries import CountryTable, UnknownCountryError
+from smskit.senders.types import available_types, broadcast_time, throughput, validate_sender
 
 FIXTURES = Path(__file__).parent / "fixtures" / "senders"
 

@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from smskit.campaign import Campaign, Recipient, Sender, plan
-from smskit.campaign_store import (
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.campaign.storage import (
     campaign_id_for,
     delivery_summary,
     progress,
@@ -28,15 +28,15 @@ from smskit.campaign_store import (
     save_plan,
     unreachable_numbers,
 )
-from smskit.consent import ConsentLedger
-from smskit.consent_events import ConsentAction, ConsentEvent, ConsentSource, ConsentState
+from smskit.consent.events import ConsentAction, ConsentEvent, ConsentSource, ConsentState
+from smskit.consent.ledger import ConsentLedger
 from smskit.providers.retry import Backoff
 from smskit.providers.twilio import TwilioProvider
-from smskit.sending import CampaignRunner
-from smskit.sending_support import DryRun, RunReport, send_test, track
+from smskit.sending.runner import CampaignRunner
+from smskit.sending.support import DryRun, RunReport, send_test, track
 from smskit.simulator import start
-from smskit.store import Store
-from smskit.store_records import ContactRecord
+from smskit.store.database import Store
+from smskit.store.records import ContactRecord
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SENDER = "+15005550006"
@@ -338,7 +338,7 @@ def test_stop_and_status_by_signed_webhook_reach_the_run(store: Store, sim: obje
     from starlette.testclient import TestClient
     from twilio.request_validator import RequestValidator
 
-    from smskit.webhooks import INBOUND_PATH, STATUS_PATH, create_app
+    from smskit.webhooks.app import INBOUND_PATH, STATUS_PATH, create_app
 
     campaign_id = _simple_campaign(store, 20, "Webhook")
     ledger = ConsentLedger(store)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from smskit import apply_smart_encoding
-from smskit.gsm7 import GSM_CHARS
-from smskit.smart_encoding import smart_encoding_map
+from smskit.encoding.gsm7 import GSM_CHARS
+from smskit.encoding.smart_encoding import smart_encoding_map
 
 
 def test_the_table_has_twilios_271_substitutions() -> None:

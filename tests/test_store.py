@@ -1,4 +1,4 @@
-"""smskit.store on SQLite and on a real PostgreSQL server (SMSKIT_TEST_POSTGRES_URL).
+"""smskit.store.database on SQLite and on a real PostgreSQL server (SMSKIT_TEST_POSTGRES_URL).
 
 Locally the PostgreSQL variants skip when the URL is unset; in CI (CI=true) they fail instead.
 """
@@ -18,12 +18,12 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from smskit.i18n import LocalizedError
-from smskit.send_history import recent_sends
-from smskit.store import Store, database_url
-from smskit.store_records import ContactRecord, NewConsentEvent, NewMessage
-from smskit.store_schema import campaign_recipients, message_events, metadata
-from smskit.webhooks import InboundMessage, StatusUpdate
+from smskit.campaign.send_history import recent_sends
+from smskit.i18n.catalog import LocalizedError
+from smskit.sending.tracking import InboundMessage, StatusUpdate
+from smskit.store.database import Store, database_url
+from smskit.store.records import ContactRecord, NewConsentEvent, NewMessage
+from smskit.store.schema import campaign_recipients, message_events, metadata
 
 PG_URL = os.environ.get("SMSKIT_TEST_POSTGRES_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -215,7 +215,7 @@ def test_database_url_environment_variable_wins(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_plain_postgresql_url_uses_psycopg_3() -> None:
-    from smskit.store_base import _create_engine
+    from smskit.store.connection import _create_engine
 
     engine = _create_engine("postgresql://smskit:pw@127.0.0.1:5432/smskit")
     assert engine.url.drivername == "postgresql+psycopg"

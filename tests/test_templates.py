@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smskit.i18n import LocalizedError
-from smskit.templates import Placeholder, parse_template, render
+from smskit.campaign.templates import Placeholder, parse_template, render
+from smskit.i18n.catalog import LocalizedError
 
 
 def test_placeholder_filled_and_fallback_used() -> None:

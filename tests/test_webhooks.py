@@ -13,15 +13,8 @@ from starlette.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
 from smskit.providers import MessageRecord
-from smskit.webhooks import (
-    EMPTY_TWIML,
-    InboundMessage,
-    LedgerSink,
-    MemoryLog,
-    StatusUpdate,
-    create_app,
-    sync,
-)
+from smskit.sending.tracking import InboundMessage, LedgerSink, MemoryLog, StatusUpdate, sync
+from smskit.webhooks.app import EMPTY_TWIML, create_app
 
 TOKEN = "12345678901234567890123456789012"
 SID = "SM" + "a" * 32
@@ -166,14 +159,14 @@ HANDSET = "+14155550100"
 @pytest.fixture
 def store(tmp_path: Path):  # type: ignore[no-untyped-def]
     """A file database: the app serves on other threads (in-memory SQLite is per connection)."""
-    from smskit.store import Store
+    from smskit.store.database import Store
 
     return Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
 
 
 def logged(store: Any, sid: str, to: str = HANDSET) -> None:
     """A message in the log, submitted with ``sid`` (as the campaign sender leaves it)."""
-    from smskit.store_records import NewMessage
+    from smskit.store.records import NewMessage
 
     store.record_message(NewMessage(f"id-{sid}", to, OURS, "Sale today"))
     assert store.transition_message(f"id-{sid}", "planned", "submitting")
@@ -293,8 +286,8 @@ def test_app_from_env_needs_the_auth_token(tmp_path: Path, monkeypatch: pytest.M
     import keyring
     from keyring.backends import fail
 
-    from smskit.i18n import LocalizedError
-    from smskit.webhooks import app_from_env
+    from smskit.i18n.catalog import LocalizedError
+    from smskit.webhooks.app import app_from_env
 
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())

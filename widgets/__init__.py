@@ -1,5 +1,9 @@
-"""ipywidgets dashboards for smskit: each module composes widgets and calls smskit.
+"""smskit's dashboards (installed as ``smskit_widgets``): ipywidgets compositions that call smskit.
 
-No business logic lives here. Import the dashboard classes from their modules, e.g.
-``from widgets.encoding import EncodingVisualizer``.
+One folder per dashboard, each with its widget (``dashboard``), its renderer (``render``) and its
+steps; ``common`` holds what they share. No business logic lives here: consent, quiet hours and
+prices are decided in :mod:`smskit`. The notebooks that show them are ``smskit_widgets.notebooks``,
+served by ``smskit serve``.
+
+>>> from smskit_widgets.encoding import EncodingVisualizer  # doctest: +SKIP
 """

@@ -1,4 +1,4 @@
-"""Serve the dashboards with Voilà on loopback, landing on Start: ``python -m widgets.serve``.
+"""Serve the dashboards with Voilà on loopback, landing on Start: ``smskit serve``.
 
 Plain ``voila notebooks/`` opens on Voilà's file list. This launcher is Voilà 0.5's own standalone
 application with one extra Tornado route, added ahead of Voilà's: ``/`` redirects (302, query string
@@ -16,6 +16,7 @@ when that module provides it, so dashboards work with no account; kernels inheri
 from __future__ import annotations
 
 import argparse
+import importlib.resources
 import logging
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
 from voila.app import Voila
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(str(importlib.resources.files("smskit_widgets.notebooks")))
 LANDING = "voila/render/start.ipynb"
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -33,7 +34,7 @@ log = logging.getLogger("smskit.serve")
 
 
 class SmskitVoila(Voila):
-    """Voilà serving ``notebooks/``, where ``/`` lands on the Start dashboard."""
+    """Voilà serving the dashboard notebooks, where ``/`` lands on the Start dashboard."""
 
     def init_handlers(self) -> list[tuple[Any, ...]]:
         handlers = super().init_handlers()
@@ -71,7 +72,7 @@ def voila_argv(port: int, notebooks: Path = NOTEBOOKS) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     """Parse ``--port``, start the simulator, then run Voilà until Ctrl-C."""
-    parser = argparse.ArgumentParser(prog="python -m widgets.serve", description=__doc__)
+    parser = argparse.ArgumentParser(prog="smskit serve", description=__doc__)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="loopback port to serve on")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol, runtime_checkable
 
-from smskit.i18n import N_, LocalizedError, Text
+from smskit.i18n.catalog import N_, LocalizedError, Text
 
 __all__ = [
     "AccountInfo",

@@ -15,7 +15,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from smskit.i18n import LocalizedError
+from smskit.i18n.catalog import LocalizedError
 from smskit.providers import (
     AccountInfo,
     AvailableNumber,

@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from smskit.i18n import LocalizedError
+from smskit.i18n.catalog import LocalizedError
 from smskit.providers import (
     AccountInfo,
     AvailableNumber,
@@ -47,7 +47,7 @@ from smskit.providers.convert import (
 from smskit.providers.retry import Backoff, Retrier, parse_retry_after
 
 if TYPE_CHECKING:
-    from smskit.credentials import Credentials
+    from smskit.providers.credentials import Credentials
 
 __all__ = ["TwilioProvider", "http_client", "rewrite_url"]
 
@@ -176,9 +176,10 @@ class TwilioProvider:
     def from_credentials(
         cls, creds: Credentials, *, base_url: str | None = None, **kwargs: Any
     ) -> TwilioProvider:
-        """A provider for :class:`smskit.credentials.Credentials` (Twilio's cloud by default).
+        """A provider for :class:`smskit.providers.credentials.Credentials` (Twilio's cloud by
+        default).
 
-        >>> from smskit.credentials import Credentials
+        >>> from smskit.providers.credentials import Credentials
         >>> TwilioProvider.from_credentials(Credentials("AC" + "a" * 32, "b" * 32)).account_sid[-4:]
         'aaaa'
         """

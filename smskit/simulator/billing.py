@@ -1,6 +1,7 @@
 """What a message costs and how fast its sender goes: segments, country prices, sender classes.
 
-Prices come from smskit's price table (``smskit.price_table``, from ``data/countries.csv``) and,
+Prices come from smskit's price table (``smskit.senders.price_table``, from ``data/countries.csv``)
+and,
 where present, the inbound rows of ``data/message_prices.csv``; Twilio bills SMS per segment (facts
 B2), so a message's price is segments x the destination country's price.
 
@@ -18,9 +19,9 @@ from decimal import Decimal
 
 import phonenumbers
 
-from smskit import countries, price_table
 from smskit._data import read_table
-from smskit.segments import analyze
+from smskit.encoding.segments import analyze
+from smskit.senders import countries, price_table
 
 __all__ = ["CountryPrice", "count_segments", "country_of", "country_prices", "sender_class"]
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from smskit.i18n import LocalizedError
+from smskit.i18n.catalog import LocalizedError
 from smskit.simulator import billing, optout, twiml
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import API_VERSION, ERRORS

@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from smskit.i18n import LocalizedError
+from smskit.i18n.catalog import LocalizedError
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import parse_message
 from smskit.simulator.state import SimMessage
@@ -148,7 +148,7 @@ def shared(home: Path | None = None, timeout: float = 30.0) -> SharedSimulator:
     It stops by itself after :func:`idle_timeout` seconds without a request.
     """
     if home is None:
-        from smskit.store import smskit_home
+        from smskit.store.database import smskit_home
 
         home = smskit_home()
     state = home / STATE_FILE
@@ -161,7 +161,7 @@ def shared(home: Path | None = None, timeout: float = 30.0) -> SharedSimulator:
         command = [
             sys.executable,
             "-m",
-            "smskit.cli",
+            "smskit.cli.main",
             "simulator",
             "--credentials-file",
             str(state),

@@ -33,7 +33,7 @@ def test_root_lands_on_the_start_dashboard(page, voila_url: str) -> None:  # typ
 
 
 def test_every_dashboard_in_notebooks_has_a_card() -> None:
-    from widgets._render_start import DASHBOARDS as CARDS
+    from smskit_widgets.start.render import DASHBOARDS as CARDS
 
     assert set(DASHBOARDS) <= {card.notebook for card in CARDS}
 

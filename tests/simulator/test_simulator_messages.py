@@ -13,7 +13,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
 from smskit import analyze
-from smskit.price_table import default_prices
+from smskit.senders.price_table import default_prices
 from smskit.simulator import SimulatorHandle
 
 FROM = "+15005550006"  # Twilio's valid test-credential sender

@@ -7,7 +7,7 @@ import pytest
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from smskit.price_table import default_prices
+from smskit.senders.price_table import default_prices
 from smskit.simulator import SimulatorHandle
 
 

@@ -13,18 +13,18 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from smskit_widgets.campaign import render as R
+from smskit_widgets.campaign.dashboard import CampaignSender
+from smskit_widgets.common.i18n import LANGUAGE
 
-from smskit.campaign import Campaign, Recipient, Sender, plan
-from smskit.campaign_results import OptOut
-from smskit.campaign_store import Progress
-from smskit.compose import compose_preview
-from smskit.price_table import PriceTable, default_prices
+from smskit.campaign.compose import compose_preview
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.campaign.results import OptOut
+from smskit.campaign.storage import Progress
 from smskit.providers.twilio import TwilioProvider
+from smskit.senders.price_table import PriceTable, default_prices
 from smskit.simulator import start
-from smskit.store import Store
-from widgets import _render_campaign as R
-from widgets._i18n import LANGUAGE
-from widgets.campaign import CampaignSender
+from smskit.store.database import Store
 
 NOON_NY = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)
 

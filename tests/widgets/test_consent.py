@@ -7,16 +7,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-
-from smskit.compliance import PlannedMessage, preflight, recipient
-from smskit.consent import ConsentLedger
-from smskit.consent_events import ConsentState, fold
-from smskit.keywords import classify_reply, default_keywords
-from smskit.quiet_hours import who_may_be_texted
-from smskit.store import Store
-from widgets import _render_consent as R
-from widgets._i18n import LANGUAGE
-from widgets.consent import (
+from smskit_widgets.common.i18n import LANGUAGE
+from smskit_widgets.consent import render as R
+from smskit_widgets.consent.dashboard import (
     DEMO_PHONE,
     ConsentExplainer,
     DoubleOptInDemo,
@@ -24,7 +17,14 @@ from widgets.consent import (
     PreflightChecker,
     QuietHoursPlanner,
 )
-from widgets.consent_inspector import ConsentInspector
+from smskit_widgets.consent.inspector import ConsentInspector
+
+from smskit.compliance.preflight import PlannedMessage, preflight, recipient
+from smskit.compliance.quiet_hours import who_may_be_texted
+from smskit.consent.events import ConsentState, fold
+from smskit.consent.keywords import classify_reply, default_keywords
+from smskit.consent.ledger import ConsentLedger
+from smskit.store.database import Store
 
 
 @pytest.fixture

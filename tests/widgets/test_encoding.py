@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from smskit_widgets.common.i18n import LANGUAGE, Translator
+from smskit_widgets.encoding import render as R
+from smskit_widgets.encoding.dashboard import EXAMPLES, SHIFT_OPTIONS, EncodingVisualizer
 
 from smskit import analyze
-from widgets import _render_encoding as R
-from widgets._i18n import LANGUAGE, Translator
-from widgets.encoding import EXAMPLES, SHIFT_OPTIONS, EncodingVisualizer
 
 t = Translator("encoding")
 
@@ -176,7 +176,7 @@ def test_every_visible_string_has_an_indonesian_translation() -> None:
     ids = set(re.findall(r'^msgid "(.+)"$', po.read_text(encoding="utf-8"), re.MULTILINE))
     sources = "".join(
         (Path(__file__).resolve().parents[2] / "widgets" / name).read_text(encoding="utf-8")
-        for name in ("encoding.py", "_render_encoding.py")
+        for name in ("encoding/dashboard.py", "encoding/render.py")
     )
     used = set(re.findall(r'\bt\(\s*"([^"]+)"', sources))
     used |= set(re.findall(r"\bt\(\s*'([^']+)'", sources)) | set(

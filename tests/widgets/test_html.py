@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from widgets._html import CELL_STYLE, figure_svg, header_cells, heading, svg_pyplot
+from smskit_widgets.common.html import CELL_STYLE, figure_svg, header_cells, heading, svg_pyplot
 
 
 def test_heading_escapes_its_text_and_takes_a_level_and_style() -> None:

@@ -6,12 +6,17 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from smskit_widgets.common.i18n import LANGUAGE
+from smskit_widgets.lessons import render as R
+from smskit_widgets.lessons.dashboard import (
+    ChannelsLesson,
+    JourneyLesson,
+    LessonsPage,
+    WhySmsLesson,
+)
 
-from smskit.channels import channels, sms_stats, sms_vs_mms
-from smskit.journey import journey
-from widgets import _render_lessons as R
-from widgets._i18n import LANGUAGE
-from widgets.lessons import ChannelsLesson, JourneyLesson, LessonsPage, WhySmsLesson
+from smskit.guide.channels import channels, sms_stats, sms_vs_mms
+from smskit.guide.journey import journey
 
 
 @pytest.fixture

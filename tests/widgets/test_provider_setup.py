@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from smskit_widgets.common.i18n import LANGUAGE
+from smskit_widgets.provider_setup import render as R
+from smskit_widgets.provider_setup.dashboard import SIMULATOR, TWILIO, ProviderSetup
 
 from smskit import simulator as sim
-from smskit.credentials import ConnectionVerdict, Text
 from smskit.providers import AccountInfo, MessageRecord, NumberPrice, OwnedNumber
-from widgets import _render_provider as R
-from widgets._i18n import LANGUAGE
-from widgets.provider_setup import SIMULATOR, TWILIO, ProviderSetup
+from smskit.providers.credentials import ConnectionVerdict, Text
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from smskit_widgets.common.i18n import LANGUAGE
+from smskit_widgets.senders import render as R
+from smskit_widgets.senders.dashboard import SenderComparison
 
-from smskit.comparison import alpha_support_table, compare
-from smskit.recommender import Needs, recommend
-from smskit.sender_catalogue import SenderType, UseCase
-from widgets import _render_senders as R
-from widgets._i18n import LANGUAGE
-from widgets.senders import SenderComparison
+from smskit.senders.catalogue import SenderType, UseCase
+from smskit.senders.comparison import alpha_support_table, compare
+from smskit.senders.recommender import Needs, recommend
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from smskit_widgets.common.i18n import LANGUAGE
+from smskit_widgets.start import render as R
+from smskit_widgets.start.dashboard import StartPage, available_notebooks
 
 from smskit.deployment import Deployment
-from widgets import _render_start as R
-from widgets._i18n import LANGUAGE
-from widgets.start import StartPage, available_notebooks
 
 ALL = frozenset(card.notebook for card in R.DASHBOARDS)
 
@@ -98,9 +98,8 @@ def test_switching_to_indonesian_relabels_and_keeps_the_language_in_links(
 
 
 def test_launcher_serves_loopback_only_and_lands_on_start() -> None:
+    from smskit_widgets.serve import SmskitVoila, voila_argv
     from tornado.web import RedirectHandler
-
-    from widgets.serve import SmskitVoila, voila_argv
 
     app = SmskitVoila()
     app.initialize(voila_argv(8999))
@@ -116,8 +115,9 @@ def test_launcher_serves_loopback_only_and_lands_on_start() -> None:
 
 
 def test_launcher_starts_the_shared_simulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from smskit_widgets import serve
+
     from smskit import simulator
-    from widgets import serve
 
     started = []
     monkeypatch.setattr(simulator, "shared", lambda: started.append(True) or "handle")

@@ -1,0 +1,124 @@
+"""The consent ledger half of the store: append and read, never change or delete.
+
+Consent events are evidence (TCPA 47 CFR 64.1200; FCC 24-18 on revocation), so this class has no
+update or delete method and migration 0001 adds database triggers that refuse both. The current
+consent state is derived from the events by ``smskit.consent.ledger``, never stored apart from them.
+
+>>> from smskit.store.database import Store
+>>> Store.open("sqlite://").consent_events("+14155550100")
+[]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import sqlalchemy as sa
+
+from smskit.i18n.catalog import LocalizedError
+from smskit.store.connection import StoreBase, _now
+from smskit.store.records import ConsentRecord, NewConsentEvent
+from smskit.store.schema import consent_events
+
+__all__ = ["ConsentLedger"]
+
+
+class ConsentLedger(StoreBase):
+    """Consent-event methods of the store."""
+
+    def append_consent_event(self, event: NewConsentEvent) -> ConsentRecord:
+        """Append one consent event and return it as stored (with its id and recorded time).
+
+        >>> from smskit.store.database import Store
+        >>> store = Store.open("sqlite://")
+        >>> from datetime import UTC, datetime
+        >>> at = datetime(2026, 5, 1, 12, tzinfo=UTC)
+        >>> store.append_consent_event(NewConsentEvent("+14155550100", "Acme", "opt_out", "keyword",
+        ...     at, kind="keyword:STOP", evidence="STOP")).id
+        1
+        """
+        (stored,) = self.append_consent_events([event])
+        return stored
+
+    def append_consent_events(self, events: Iterable[NewConsentEvent]) -> list[ConsentRecord]:
+        """Append several consent events in one transaction, in the order given.
+
+        >>> from smskit.store.database import Store
+        >>> Store.open("sqlite://").append_consent_events([])
+        []
+        """
+        out: list[ConsentRecord] = []
+        with self._writing() as connection:
+            for event in events:
+                _check_consent_event(event)
+                values = {
+                    "phone_e164": event.phone_e164,
+                    "scope": event.scope,
+                    "kind": event.kind or event.action,
+                    "action": event.action,
+                    "source": event.source,
+                    "evidence": event.evidence,
+                    "actor": event.actor,
+                    "occurred_at": event.occurred_at,
+                    "recorded_at": _now(),
+                }
+                row = connection.execute(
+                    consent_events.insert().values(values).returning(*consent_events.c)
+                ).one()
+                out.append(_consent(row))
+        return out
+
+    def consent_events(self, phone_e164: str, scope: str | None = None) -> list[ConsentRecord]:
+        """A number's consent events (for one scope, or all), oldest first.
+
+        >>> from smskit.store.database import Store
+        >>> Store.open("sqlite://").consent_events("+14155550100", "Acme")
+        []
+        """
+        query = sa.select(consent_events).where(consent_events.c.phone_e164 == phone_e164)
+        if scope is not None:
+            query = query.where(consent_events.c.scope == scope)
+        return self._consent_query(query)
+
+    def iter_consent_events(self, scope: str | None = None) -> Iterator[ConsentRecord]:
+        """Every consent event (of one scope, or all), oldest first: for exports and bulk filters.
+
+        >>> from smskit.store.database import Store
+        >>> list(Store.open("sqlite://").iter_consent_events("Acme"))
+        []
+        """
+        query = sa.select(consent_events)
+        if scope is not None:
+            query = query.where(consent_events.c.scope == scope)
+        yield from self._consent_query(query)
+
+    def _consent_query(self, query: sa.Select[Any]) -> list[ConsentRecord]:
+        query = query.order_by(consent_events.c.occurred_at, consent_events.c.id)
+        with self._reading() as connection:
+            return [_consent(row) for row in connection.execute(query)]
+
+
+def _check_consent_event(event: NewConsentEvent) -> None:
+    for name in ("phone_e164", "scope", "action", "source"):
+        if not str(getattr(event, name)).strip():
+            raise LocalizedError("Consent event: '{field}' is empty", field=name)
+    if event.occurred_at.tzinfo is None:
+        raise LocalizedError(
+            "Consent event time {time} has no time zone", time=event.occurred_at.isoformat()
+        )
+
+
+def _consent(row: sa.Row[Any]) -> ConsentRecord:
+    return ConsentRecord(
+        id=row.id,
+        phone_e164=row.phone_e164,
+        scope=row.scope,
+        kind=row.kind,
+        action=row.action,
+        source=row.source,
+        evidence=row.evidence,
+        actor=row.actor,
+        occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at,
+    )

@@ -1,0 +1,209 @@
+"""The store's tables (SQLAlchemy Core), as the Alembic migrations in ``smskit/migrations`` build.
+
+The migrations are the source of truth for the database; this module describes the same tables so
+that queries are typed. ``tests/test_store.py`` checks the two agree (Alembic ``compare_metadata``).
+
+The campaign sender adds two tables next to ``messages`` (migration 0002):
+
+- ``campaign_recipients``: every planned recipient, sendable or not (the stored plan): key, audience
+  row, order, findings, and the earliest allowed send time (quiet hours) for sendable ones;
+- ``message_events``: each status a message passed through, with its time (the results chart).
+
+Migration 0003 indexes ``messages.updated_at``: the frequency caps read the last week of the log
+(:mod:`smskit.campaign.send_history`), which must not mean scanning every message ever sent.
+
+>>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
+['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
+ 'message_events', 'messages']
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+
+__all__ = [
+    "CONTACT_STATUSES",
+    "MESSAGE_STATES",
+    "UTCDateTime",
+    "campaign_recipients",
+    "campaigns",
+    "consent_events",
+    "contacts",
+    "inbound_messages",
+    "message_events",
+    "messages",
+    "metadata",
+]
+
+#: ok; invalid (the number failed validation or Twilio 21211); landline (cannot receive SMS, Twilio
+#: 30006); unreachable (carrier reports it unreachable, Twilio 30003/30005).
+CONTACT_STATUSES = ("ok", "invalid", "landline", "unreachable")
+#: The outbound message state machine the campaign sender drives (exactly-once submission).
+MESSAGE_STATES = ("planned", "submitting", "submitted", "final")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every engine (SQLite has no time zone type).
+
+    >>> UTCDateTime().process_result_value(datetime(2026, 1, 1), None).tzinfo
+    datetime.timezone.utc
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store in UTC; a naive datetime is refused because its meaning is ambiguous.
+
+        >>> from sqlalchemy.dialects import sqlite
+        >>> UTCDateTime().process_bind_param(datetime(2026, 1, 1, tzinfo=UTC), sqlite.dialect())
+        datetime.datetime(2026, 1, 1, 0, 0)
+        """
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} has no time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Return aware UTC datetimes.
+
+        >>> UTCDateTime().process_result_value(datetime(2026, 1, 1, 9), None).isoformat()
+        '2026-01-01T09:00:00+00:00'
+        """
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: JSON everywhere; JSONB on PostgreSQL so that ``||`` can merge personalisation fields.
+JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+metadata = sa.MetaData()
+
+contacts = sa.Table(
+    "contacts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("phone_e164", sa.String(16), nullable=False),
+    sa.Column("region", sa.String(3), nullable=True),
+    sa.Column("line_type", sa.String(24), nullable=True),
+    sa.Column("time_zones", JSONType, nullable=False),
+    sa.Column("fields", JSONType, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("phone_e164", name="uq_contacts_phone_e164"),
+    sa.CheckConstraint(
+        "status IN ('ok', 'invalid', 'landline', 'unreachable')", name="ck_contacts_status"
+    ),
+)
+
+consent_events = sa.Table(
+    "consent_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("phone_e164", sa.String(16), nullable=False),
+    sa.Column("scope", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("evidence", sa.Text, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("occurred_at", UTCDateTime(), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_consent_events_phone_scope", "phone_e164", "scope", "occurred_at", "id"),
+    sa.Index("ix_consent_events_scope", "scope"),
+)
+
+campaigns = sa.Table(
+    "campaigns",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("spec", JSONType, nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+messages = sa.Table(
+    "messages",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column(
+        "campaign_id",
+        sa.String(64),
+        sa.ForeignKey("campaigns.id", name="fk_messages_campaign"),
+        nullable=True,
+    ),
+    sa.Column("to_number", sa.String(32), nullable=False),
+    sa.Column("from_number", sa.String(32), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("sid", sa.String(34), nullable=True),
+    sa.Column("status", sa.String(16), nullable=True),
+    sa.Column("error_code", sa.Integer, nullable=True),
+    sa.Column("segments", sa.Integer, nullable=True),
+    sa.Column("price", sa.Numeric(12, 5), nullable=True),
+    sa.Column("price_unit", sa.String(3), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.CheckConstraint(
+        "state IN ('planned', 'submitting', 'submitted', 'final')", name="ck_messages_state"
+    ),
+    sa.UniqueConstraint("sid", name="uq_messages_sid"),
+    sa.Index("ix_messages_campaign_state", "campaign_id", "state"),
+    # Migration 0003: the frequency-cap history reads the last week by updated_at (send_history).
+    sa.Index("ix_messages_updated_at", "updated_at"),
+)
+
+inbound_messages = sa.Table(
+    "inbound_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sid", sa.String(34), nullable=False),
+    sa.Column("from_number", sa.String(32), nullable=False),
+    sa.Column("to_number", sa.String(32), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("opt_out_type", sa.String(16), nullable=True),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+    sa.Column("recorded_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("sid", name="uq_inbound_messages_sid"),
+    sa.Index("ix_inbound_messages_from", "from_number", "received_at"),
+)
+
+campaign_recipients = sa.Table(
+    "campaign_recipients",
+    metadata,
+    sa.Column("campaign_id", sa.String(64), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("recipient_key", sa.String(128), nullable=False),
+    sa.Column("row", sa.Integer, nullable=False),
+    sa.Column("to_number", sa.String(32), nullable=False),
+    sa.Column("country", sa.String(3), nullable=False),
+    sa.Column("plan_status", sa.String(16), nullable=False),
+    sa.Column("findings", JSONType, nullable=False),
+    sa.Column("message_id", sa.String(64), nullable=True),
+    sa.Column("send_at", UTCDateTime(), nullable=True),
+    sa.Index("ix_campaign_recipients_message", "message_id"),
+)
+
+message_events = sa.Table(
+    "message_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("message_id", sa.String(64), nullable=False),
+    sa.Column("campaign_id", sa.String(64), nullable=True),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("error_code", sa.Integer, nullable=True),
+    sa.Column("at", UTCDateTime(), nullable=False),
+    sa.Index("ix_message_events_campaign", "campaign_id", "at"),
+)

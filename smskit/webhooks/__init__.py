@@ -1,0 +1,13 @@
+"""The signed-callback app: Twilio status callbacks and inbound messages, into the store.
+
+A Starlette app; signatures are checked with Twilio's own ``RequestValidator``.
+"""
+
+from __future__ import annotations
+
+from smskit.webhooks.app import app_from_env, create_app
+
+__all__ = [
+    "app_from_env",
+    "create_app",
+]

@@ -1,0 +1,91 @@
+"""Language switching for the dashboards: one shared language per kernel, a switch, a translator.
+
+Each dashboard module makes ``t = Translator("<domain>")`` and writes every visible string as
+``t("English text")``; the Indonesian lives in ``widgets/locale/id/LC_MESSAGES/<domain>.po``.
+A widget calls ``on_language_change(self._refresh)`` (or its own relabel method) so that the
+switch re-renders it in place.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+import ipywidgets as W
+import traitlets
+
+from smskit.i18n.catalog import LANGUAGE_NAMES, LANGUAGES, Text, default_language, translate
+
+WIDGETS_LOCALE = Path(str(importlib.resources.files("smskit_widgets") / "locale"))
+log = logging.getLogger("smskit.widgets")
+
+
+def initial_language(query_string: str | None = None) -> str:
+    """``?lang=id`` in the page URL (Voilà sets each kernel's ``QUERY_STRING``), else SMSKIT_LANG.
+
+    The language travels in links between dashboards, because each Voilà page is its own kernel.
+    """
+    query = os.environ.get("QUERY_STRING", "") if query_string is None else query_string
+    wanted = parse_qs(query).get("lang", [""])[0].strip().lower()[:2]
+    return wanted if wanted in LANGUAGES else default_language()
+
+
+class _Language(traitlets.HasTraits):
+    lang = traitlets.Enum(LANGUAGES, default_value=initial_language(), help="Current UI language")
+
+
+LANGUAGE = _Language()
+
+
+def link_with_language(href: str, lang: str | None = None) -> str:
+    """``href`` with ``lang=<current language>`` in its query, so the next dashboard opens in it."""
+    parts = urlsplit(href)
+    query = {k: v for k, v in parse_qs(parts.query).items() if k != "lang"}
+    query["lang"] = [lang or LANGUAGE.lang]
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
+
+
+class Translator:
+    """``t("Segments")`` in the current language, from one ``.po`` domain."""
+
+    def __init__(self, domain: str) -> None:
+        self.domain = domain
+
+    def __call__(self, message: str, **params: object) -> str:
+        text = translate(message, LANGUAGE.lang, self.domain, WIDGETS_LOCALE)
+        if not params:
+            return text
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            # A translation with broken placeholders must not break the page: show English.
+            log.warning("bad placeholders in %s translation of %r", self.domain, message)
+            return message.format(**params)
+
+
+def render_text(text: Text | str) -> str:
+    """smskit's own messages (errors, findings) in the current language."""
+    return text.render(LANGUAGE.lang) if isinstance(text, Text) else str(text)
+
+
+def on_language_change(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` whenever the language switch changes."""
+    LANGUAGE.observe(lambda _change: callback(), names="lang")
+
+
+class LanguageSwitch(W.ToggleButtons):
+    """The EN / ID switch every dashboard shows in its top bar."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(
+            options=[(LANGUAGE_NAMES[code], code) for code in LANGUAGES],
+            value=LANGUAGE.lang,
+            style={"button_width": "auto"},
+            **kwargs,
+        )
+        self.add_class("smskit-language-switch")
+        traitlets.link((self, "value"), (LANGUAGE, "lang"))
