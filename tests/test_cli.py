@@ -78,3 +78,11 @@ def test_idle_timeout_stops_the_simulator(tmp_path: Path) -> None:
     json.loads(process.stdout.readline())
     assert process.wait(timeout=15) == 0  # no request for 1 s: it stops by itself
     assert not state.exists()
+
+
+def test_serve_is_a_command_that_finds_the_dashboards_by_name() -> None:
+    args = build_parser().parse_args(["serve", "--port", "8123"])
+    assert (args.command, args.port) == ("serve", 8123)
+    # smskit never imports the dashboards itself: `serve` looks them up at run time.
+    source = (Path(__file__).parent.parent / "smskit" / "cli" / "main.py").read_text()
+    assert 'import_module("smskit_widgets.serve")' in source

@@ -1,4 +1,4 @@
-"""The store's tables (SQLAlchemy Core), as the Alembic migrations in ``smskit/migrations`` build.
+"""The store's tables (SQLAlchemy Core), as the Alembic migrations in ``migrations/`` build.
 
 The migrations are the source of truth for the database; this module describes the same tables so
 that queries are typed. ``tests/test_store.py`` checks the two agree (Alembic ``compare_metadata``).

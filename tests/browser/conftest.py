@@ -50,7 +50,7 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def serve_dashboards(**env_overrides: str) -> Iterator[str]:
-    """Run ``python -m widgets.serve`` as ``make run`` does, with a new SMSKIT_HOME; yield its URL.
+    """Run ``smskit serve`` as ``make run`` does, with a new SMSKIT_HOME; yield its URL.
 
     ``env_overrides`` set environment variables for the server and its kernels, e.g. SMSKIT_LANG.
     """
@@ -67,7 +67,7 @@ def serve_dashboards(**env_overrides: str) -> Iterator[str]:
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             # The same launcher as `make run`: Voilà on loopback, "/" landing on start.ipynb.
-            [sys.executable, "-m", "widgets.serve", f"--port={port}"],
+            [str(Path(sys.executable).parent / "smskit"), "serve", f"--port={port}"],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -1,4 +1,4 @@
-"""The shared HTML helpers of the dashboards' renderers (widgets/_html.py), without widgets."""
+"""The shared HTML helpers of the renderers (widgets/common/html.py), without widgets."""
 
 from __future__ import annotations
 

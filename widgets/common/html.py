@@ -1,9 +1,10 @@
 """Small HTML building blocks shared by the dashboards' renderers: headings, table header cells,
 and matplotlib figures as inline SVG.
 
-Pure functions, no widgets: the render modules (``widgets/_render_*.py``) and the dashboards use
-them so that escaping and the chart setup are written once. Charts are drawn with matplotlib's Agg
-backend and embedded as ``<svg>`` in a ``W.HTML``: no extra JavaScript on the Voilà page.
+Pure functions, no widgets: the render modules (``widgets/<dashboard>/render.py``) and the
+dashboards use them so that escaping and the chart setup are written once. Charts are drawn with
+matplotlib's Agg backend and embedded as ``<svg>`` in a ``W.HTML``: no extra JavaScript on the
+Voilà page.
 """
 
 from __future__ import annotations

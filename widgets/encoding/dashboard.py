@@ -1,7 +1,7 @@
 """The Encoding Visualizer: type a message and see how it is encoded, split and billed, live.
 
 Every number comes from smskit (``analyze``, ``back_to_gsm7``, ``send_cost``); this module only
-turns widget values into arguments and renders the results (``widgets/_render_encoding.py``).
+turns widget values into arguments and renders the results (``widgets/encoding/render.py``).
 """
 
 from __future__ import annotations
