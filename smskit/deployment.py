@@ -173,3 +173,19 @@ def connect_simulator(handle: Any = None) -> Connection:
         handle = simulator.shared()
     provider = TwilioProvider.for_simulator(handle)
     return Connection(provider, check_connection(provider))
+
+
+def default_provider() -> Provider:
+    """Where campaigns go: a real Twilio account when one is set up, else the shared simulator.
+
+    Credentials come from the environment (``TWILIO_*``) or from Provider Setup (keyring or
+    file); with none, every kernel and worker of this ``SMSKIT_HOME`` shares one simulator.
+    """
+    from smskit import simulator
+    from smskit.providers import credentials
+    from smskit.providers.twilio import TwilioProvider
+
+    creds = credentials.from_env() or credentials.load()
+    if creds is not None:
+        return TwilioProvider.from_credentials(creds)
+    return TwilioProvider.for_simulator(simulator.shared())

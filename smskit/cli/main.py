@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace, TextIO], int]
@@ -146,6 +146,27 @@ COMMANDS["send"] = (
 )
 
 
+def _lazy(module: str, function: str) -> Callable[..., Any]:
+    """A command's function, imported only when that command runs (``smskit --help`` stays fast)."""
+
+    def call(*args: Any) -> Any:
+        return getattr(importlib.import_module(module), function)(*args)
+
+    return call
+
+
+COMMANDS["worker"] = (
+    "send every confirmed campaign until stopped (SIGTERM: finishes in-flight sends first)",
+    _lazy("smskit.cli.campaigns", "configure_worker"),
+    _lazy("smskit.cli.campaigns", "run_worker"),
+)
+COMMANDS["campaigns"] = (
+    "list campaigns, or confirm, pause, resume, cancel or delete one",
+    _lazy("smskit.cli.campaigns", "configure_campaigns"),
+    _lazy("smskit.cli.campaigns", "run_campaigns"),
+)
+
+
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8866, help="loopback port (default 8866)")
 
@@ -196,7 +217,37 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     2
     """
     args = build_parser().parse_args(argv)
-    return COMMANDS[args.command][2](args, out or sys.stdout)
+    try:
+        return COMMANDS[args.command][2](args, out or sys.stdout)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # one plain line and an exit code, never a traceback
+        print(f"smskit {args.command}: {plain_error(error)}", file=sys.stderr)
+        return 1
+
+
+def plain_error(error: BaseException) -> str:
+    """One line for a failed command, in the user's language; never a secret or a traceback.
+
+    >>> from smskit.providers import ProviderError
+    >>> plain_error(ProviderError(status=None))[:27]
+    'Twilio could not be reached'
+    >>> plain_error(KeyError("secret-token"))
+    'unexpected error (KeyError); nothing was lost: run the command again'
+    """
+    from smskit.i18n.catalog import LocalizedError, default_language
+
+    if isinstance(error, LocalizedError):
+        text = error.render(default_language())
+        if getattr(error, "status", 0) is None:  # a provider that stayed unreachable
+            text += " The campaign is left as it was: run the same command again to resume."
+        return text
+    if type(error).__module__.startswith("sqlalchemy"):
+        reason = str(getattr(error, "orig", "") or "").strip().splitlines()
+        return "the database could not be used" + (f": {reason[0]}" if reason else "")
+    if isinstance(error, OSError):
+        return f"{error.strerror or type(error).__name__}: {error.filename or ''}".rstrip(": ")
+    return f"unexpected error ({type(error).__name__}); nothing was lost: run the command again"
 
 
 if __name__ == "__main__":

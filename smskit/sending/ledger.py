@@ -1,9 +1,15 @@
-"""The exactly-once state machine of one campaign's messages, in the store.
+"""The exactly-once state machine of one campaign's messages, in the store, with leases.
 
 planned -> submitting -> submitted (SID) -> final. Every move is a compare-and-set update
 (``WHERE id = ... AND state = ...``) in its own transaction, so two runners can never both claim a
 message, and a crash leaves a message in exactly one known state. :class:`MessageLedger` holds
 those writes; :class:`smskit.sending.runner.CampaignRunner` decides when to make them.
+
+A claim is a lease: the claiming worker's id and an expiry, renewed by :meth:`heartbeat` while it
+lives. Only the owner records what its API call gave; a message whose lease has expired (its
+worker died) is reconciled by whoever finds it, after asking the provider. On PostgreSQL claims
+take rows with ``FOR UPDATE SKIP LOCKED``, so several workers share a campaign without waiting on
+each other; SQLite has one writer at a time and the compare-and-set alone keeps claims exclusive.
 
 >>> from smskit.store.database import Store
 >>> ledger = MessageLedger(Store.open("sqlite://"), "cmp_none")
@@ -25,12 +31,14 @@ from smskit.providers import MessageRecord, ProviderError, SentMessage, is_final
 from smskit.store.database import Store
 from smskit.store.schema import campaign_recipients, messages
 
-__all__ = ["FATAL_CODES", "Job", "MessageLedger", "Outcome", "Recorded"]
+__all__ = ["DEFAULT_LEASE", "FATAL_CODES", "Job", "MessageLedger", "Outcome", "Recorded"]
 
 # Account-level refusals: every message would fail the same way, so stop and keep them planned.
 # 20003 bad credentials, 21212/21606/21611 a From the account cannot use, 35118 SendAt without a
 # Messaging Service (https://www.twilio.com/docs/api/errors/<code>).
 FATAL_CODES = frozenset({20003, 20404, 21212, 21603, 21606, 21611, 35118})
+#: How long a claim stays a worker's without a heartbeat (renewed every few seconds).
+DEFAULT_LEASE = timedelta(seconds=30)
 # Twilio SendAt must be 300 s to 35 days ahead (errors 35114/35115); keep some margin.
 SCHEDULE_MIN = timedelta(minutes=6)
 SCHEDULE_MAX = timedelta(days=35) - timedelta(minutes=5)
@@ -70,10 +78,79 @@ class Recorded:
 class MessageLedger:
     """The message states of one campaign, read and written with compare-and-set updates."""
 
-    def __init__(self, store: Store, campaign_id: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        campaign_id: str,
+        *,
+        owner: str = "local",
+        lease: timedelta = DEFAULT_LEASE,
+    ) -> None:
         self.store = store
         self.campaign_id = campaign_id
+        self.owner = owner
+        self.lease = lease
         self._mine = messages.c.campaign_id == campaign_id
+
+    def _settleable(self, now: datetime) -> Any:
+        """Claims this ledger may settle: its own, or ones whose lease expired (or has none)."""
+        return (
+            (messages.c.lease_owner == self.owner)
+            | messages.c.lease_expires.is_(None)
+            | (messages.c.lease_expires < now)
+        )
+
+    def heartbeat(self) -> int:
+        """Renew the lease of every message this owner holds in ``submitting``; how many.
+
+        >>> from smskit.store.database import Store
+        >>> MessageLedger(Store.open("sqlite://"), "c", owner="w1").heartbeat()
+        0
+        """
+        now = datetime.now(UTC)
+        with self.store.engine.begin() as connection:
+            result = connection.execute(
+                messages.update()
+                .where(
+                    self._mine,
+                    messages.c.state == "submitting",
+                    messages.c.lease_owner == self.owner,
+                )
+                .values(lease_expires=now + self.lease)
+            )
+        return int(result.rowcount or 0)
+
+    def has_work(self, now: datetime, schedulable: bool) -> bool:
+        """True when a message is due now, or a claim's lease has expired (its worker died).
+
+        >>> from smskit.campaign.storage import _example
+        >>> ledger = MessageLedger(*_example())
+        >>> ledger.has_work(datetime(2026, 3, 2, 17, tzinfo=UTC), False)
+        False
+        >>> ledger.has_work(datetime(2026, 3, 2, 18, tzinfo=UTC), False)
+        True
+        """
+        r = campaign_recipients
+        due = r.c.send_at.is_(None) | (r.c.send_at <= now)
+        if schedulable:
+            due = due | r.c.send_at.between(now + SCHEDULE_MIN, now + SCHEDULE_MAX)
+        planned = (
+            sa.select(messages.c.id)
+            .select_from(messages.join(r, r.c.message_id == messages.c.id))
+            .where(self._mine, messages.c.state == "planned", due)
+            .limit(1)
+        )
+        expired = (
+            sa.select(messages.c.id)
+            .where(
+                self._mine,
+                messages.c.state == "submitting",
+                messages.c.lease_expires.is_(None) | (messages.c.lease_expires < datetime.now(UTC)),
+            )
+            .limit(1)
+        )
+        with self.store.engine.connect() as connection:
+            return bool(connection.execute(planned).first() or connection.execute(expired).first())
 
     def count(self, state: str) -> int:
         """Messages of the campaign in ``state``.
@@ -87,7 +164,9 @@ class MessageLedger:
             return int(connection.execute(query).scalar() or 0)
 
     def submitting(self) -> Sequence[Any]:
-        """Messages left in ``submitting`` (by a crash or an unknown outcome), with claim times.
+        """Messages left in ``submitting`` that this ledger may settle, with their claim times.
+
+        Its own (unknown outcomes), and any whose lease has expired: never a live worker's.
 
         >>> from smskit.store.database import Store
         >>> MessageLedger(Store.open("sqlite://"), "c").submitting()
@@ -95,7 +174,7 @@ class MessageLedger:
         """
         query = sa.select(
             messages.c.id, messages.c.to_number, messages.c.body, messages.c.updated_at
-        ).where(self._mine, messages.c.state == "submitting")
+        ).where(self._mine, messages.c.state == "submitting", self._settleable(datetime.now(UTC)))
         with self.store.engine.connect() as connection:
             return list(connection.execute(query).all())
 
@@ -107,11 +186,18 @@ class MessageLedger:
         False
         """
         now = datetime.now(UTC)
-        where = (messages.c.id == message_id) & (messages.c.state == "submitting")
+        where = (
+            (messages.c.id == message_id)
+            & (messages.c.state == "submitting")
+            & self._settleable(now)
+        )
+        released = {"lease_owner": None, "lease_expires": None}
         with self.store.engine.begin() as connection:
             if record is None:
                 result = connection.execute(
-                    messages.update().where(where).values(state="planned", updated_at=now)
+                    messages.update()
+                    .where(where)
+                    .values(state="planned", updated_at=now, **released)
                 )
                 return bool(result.rowcount)
             final = is_final_status(record.status)
@@ -124,6 +210,7 @@ class MessageLedger:
                     status=record.status,
                     error_code=record.error_code,
                     updated_at=now,
+                    **released,
                 )
             )
             events = [(message_id, self.campaign_id, record.status, record.error_code)]
@@ -159,7 +246,10 @@ class MessageLedger:
             .where(self._mine, messages.c.state == "planned", due)
             .order_by(messages.c.id)
             .limit(limit)
+            # PostgreSQL: skip rows another worker is claiming right now (SQLite ignores this).
+            .with_for_update(skip_locked=True, of=messages)
         )
+        claimed_at = datetime.now(UTC)
         with self.store.engine.begin() as connection:
             rows = connection.execute(query).all()
             if not rows:
@@ -173,7 +263,9 @@ class MessageLedger:
                     .values(
                         state="submitting",
                         attempts=messages.c.attempts + 1,
-                        updated_at=datetime.now(UTC),  # real time: compared with provider dates
+                        updated_at=claimed_at,  # real time: compared with provider dates
+                        lease_owner=self.owner,
+                        lease_expires=claimed_at + self.lease,
                     )
                     .returning(messages.c.id)
                 )
@@ -237,11 +329,19 @@ class MessageLedger:
                     counts["unresolved"] += 1
                 if values is None:
                     continue
-                connection.execute(
+                if values["state"] != "submitting":
+                    values |= {"lease_owner": None, "lease_expires": None}
+                result = connection.execute(
                     messages.update()
-                    .where(messages.c.id == o.job.id, messages.c.state == "submitting")
+                    .where(
+                        messages.c.id == o.job.id,
+                        messages.c.state == "submitting",
+                        messages.c.lease_owner == self.owner,  # never a claim taken over since
+                    )
                     .values(updated_at=now, **values)
                 )
+                if not result.rowcount:
+                    continue
                 if "status" in values:
                     events.append(
                         (o.job.id, self.campaign_id, values["status"], values.get("error_code"))

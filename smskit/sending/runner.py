@@ -9,11 +9,15 @@ body, created after the claim) and records it as submitted if found, or returns 
 if not; only then is anything sent. A finished campaign has nothing left in ``planned``, so
 running it again sends nothing.
 
-Pacing is per sender in segments per second (:class:`smskit.senders.pacing.Pacer`), with just enough
-worker threads for that rate (:func:`smskit.senders.pacing.workers_for`). Opt-outs that arrive
-during the
-run, as an inbound STOP (polled here, or pushed by a webhook through :class:`CampaignSink`) or as a
-21610 refusal, stop further sends to that number at once and are written to the consent ledger.
+Pacing is per sender in segments per second (:class:`smskit.senders.pacing.Pacer`), with just
+enough threads for that rate (:func:`smskit.senders.pacing.workers_for`). Claims are leases
+(:mod:`smskit.sending.ledger`): several runners, in one process or many, share a campaign without
+duplicates, and a runner only reconciles claims whose owner is gone.
+
+Immediately before each API call the runner reads the recipient's consent from the store (one
+indexed read of the ledger): an opt-out written by the webhook app, by polling, by a dashboard or
+by another worker stops the send, however late it arrived. Inbound replies are polled every second
+when there is no webhook; a 21610 refusal is written to the ledger as a carrier opt-out.
 A message whose quiet-hours window opens later waits; with a Messaging Service it is handed to
 Twilio with ``SendAt`` (5 minutes to 35 days ahead; Twilio error 35115 outside that).
 """
@@ -30,10 +34,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from smskit.campaign.storage import campaign_of
+from smskit.consent.events import ConsentState
 from smskit.i18n.catalog import LocalizedError
 from smskit.providers import MessageRecord, Provider, ProviderError
 from smskit.senders.pacing import Pacer, workers_for
-from smskit.sending.ledger import Job, MessageLedger, Outcome
+from smskit.sending.ledger import DEFAULT_LEASE, Job, MessageLedger, Outcome
 from smskit.sending.support import (
     CampaignSink,
     DryRun,
@@ -50,6 +55,10 @@ __all__ = ["CampaignRunner", "CampaignSink", "DryRun", "RunReport", "dry_run"]
 log = logging.getLogger("smskit.sending.runner")
 _CLOCK_SLACK = timedelta(minutes=2)  # provider clock vs ours when matching a possibly-sent message
 _SENDER_RATE: Any = object()
+#: Campaign statuses a runner moves on from (to "sending", then "waiting" or "finished").
+ACTIVE = ("planned", "queued", "sending", "waiting")
+#: What an explicit run (``smskit send``) may start from: also a pause or an earlier failure.
+RESUMABLE = (*ACTIVE, "paused", "failed", "finished")
 
 
 def _utcnow() -> datetime:
@@ -80,9 +89,12 @@ class CampaignRunner:
         rate: Any = _SENDER_RATE,
         max_workers: int = 16,
         latency_s: float = 0.05,
-        poll_seconds: float = 2.0,
+        poll_seconds: float = 1.0,
         status_callback: str | None = None,
         clock: Callable[[], datetime] | None = None,
+        worker_id: str = "local",
+        lease: timedelta = DEFAULT_LEASE,
+        check_consent: bool = True,
     ) -> None:
         self.store = store
         self._now = clock or _utcnow
@@ -103,10 +115,13 @@ class CampaignRunner:
         self._pending_opt_outs: set[str] = set()
         self._paused = threading.Event()
         self._canceled = threading.Event()
+        self._stopping = threading.Event()
+        self.check_consent = check_consent
         self._fatal: ProviderError | None = None
         self.pacer = Pacer(self.rate)
         self.sink = CampaignSink(store, ledger, self.campaign.consent_scope, self.opt_out)
-        self.ledger_db = MessageLedger(store, campaign_id)
+        self.ledger_db = MessageLedger(store, campaign_id, owner=worker_id, lease=lease)
+        self._beat_every = max(0.5, lease.total_seconds() / 4)
 
     # -- controls, safe from any thread ------------------------------------------------------
 
@@ -168,6 +183,16 @@ class CampaignRunner:
                 canceled += record.status == "canceled"
         return canceled, first_error
 
+    def stop(self) -> None:
+        """Leave soon, as a worker does on SIGTERM: finish what is in flight, claim nothing new.
+
+        The campaign keeps its status, so another worker (or this one, restarted) goes on with it.
+
+        >>> runner = _idle_runner(); runner.stop(); runner.run(dry=False).status
+        'sending'
+        """
+        self._stopping.set()
+
     @property
     def paused(self) -> bool:
         """True while paused.
@@ -191,6 +216,17 @@ class CampaignRunner:
     def _is_opted_out(self, phone: str) -> bool:
         with self._opt_lock:
             return phone in self._opted_out
+
+    def _consent_blocks(self, phone: str) -> bool:
+        """The store's word, read just before the API call: opted out, or a revocation to review."""
+        status = getattr(self.ledger, "status", None)
+        if not self.check_consent or status is None:
+            return False
+        current = status(phone, self.campaign.consent_scope)
+        if current.state is ConsentState.OPTED_OUT or current.needs_review:
+            self.opt_out(phone)
+            return True
+        return False
 
     # -- exactly-once bookkeeping ------------------------------------------------------------
 
@@ -228,7 +264,8 @@ class CampaignRunner:
         if self._is_opted_out(job.to) or self._canceled.is_set():
             return Outcome(job, skipped=True)
         self.pacer.acquire(job.segments)
-        if self._is_opted_out(job.to):  # a STOP may have arrived while we waited for our turn
+        # A STOP may have arrived while we waited for our turn: ask the store, as late as possible.
+        if self._is_opted_out(job.to) or self._consent_blocks(job.to):
             self.pacer.release_unused(job.segments)
             return Outcome(job, skipped=True)
         try:
@@ -306,13 +343,15 @@ class CampaignRunner:
             return replace(RunReport.empty(self.campaign_id), unscheduled=self.cancel_scheduled())
         started = time.monotonic()
         report = dict.fromkeys(RunReport.COUNTS, 0)
-        self.store.set_campaign_status(self.campaign_id, "sending")
+        self.store.transition_campaign(self.campaign_id, "sending", only_from=RESUMABLE)
         found, requeued = self.reconcile()
         report["found"], report["requeued"] = found, requeued
         for phone in opted_out_numbers(self.ledger, self.campaign.consent_scope):
             self.opt_out(phone)
         status = self._loop(report, wait_for_windows)
-        self.store.set_campaign_status(self.campaign_id, status)
+        # Never over a pause or cancel written meanwhile by a dashboard or another worker.
+        self.store.transition_campaign(self.campaign_id, status, only_from=ACTIVE)
+        status = self._stored_status() or status
         if self._fatal is not None:
             raise self._fatal
         return RunReport.build(self.campaign_id, status, report, time.monotonic() - started)
@@ -323,15 +362,28 @@ class CampaignRunner:
         window = workers * 2
         inflight: dict[Future[Outcome], Job] = {}
         since = datetime.now(UTC) - timedelta(minutes=1)
-        next_poll = 0.0
+        next_poll = next_beat = 0.0
+        store_paused = False
         with ThreadPoolExecutor(workers, thread_name_prefix="smskit-send") as pool:
             while True:
+                if time.monotonic() >= next_beat:  # renew leases; read pause/cancel from the store
+                    self.ledger_db.heartbeat()
+                    next_beat = time.monotonic() + self._beat_every
+                    stored = self._stored_status()
+                    if stored == "canceled":
+                        self._canceled.set()
+                    store_paused = stored == "paused"
                 self._apply_opt_outs(report)
                 if time.monotonic() >= next_poll:
                     since = self._poll_inbound(since)
                     next_poll = time.monotonic() + self.poll_seconds
                     self._apply_opt_outs(report)
-                stopping = self._canceled.is_set() or self._fatal is not None
+                stopping = (
+                    self._canceled.is_set()
+                    or self._fatal is not None
+                    or self._stopping.is_set()
+                    or store_paused
+                )
                 jobs: list[Job] = []
                 if not stopping and not self._paused.is_set() and len(inflight) < window:
                     jobs = self.ledger_db.claim(
@@ -356,8 +408,8 @@ class CampaignRunner:
                         time.sleep(0.1)
                     self.store.set_campaign_status(self.campaign_id, "sending")
                     continue
-                if self.ledger_db.count("submitting"):
-                    found, requeued = self.reconcile()  # unknown outcomes from this run
+                if self.ledger_db.submitting():  # unknown outcomes, or a dead worker's claims
+                    found, requeued = self.reconcile()
                     report["found"] += found
                     report["requeued"] += requeued
                     continue
@@ -373,7 +425,15 @@ class CampaignRunner:
             return "canceled"
         if self._fatal is not None:
             return "failed"
+        if store_paused:
+            return "paused"
+        if self._stopping.is_set() or self.ledger_db.count("submitting"):
+            return "sending"  # left to another worker, or another worker is still at it
         return "waiting" if self.ledger_db.count("planned") else "finished"
+
+    def _stored_status(self) -> str | None:
+        record = self.store.get_campaign(self.campaign_id)
+        return record.status if record else None
 
 
 def _idle_runner() -> CampaignRunner:

@@ -113,6 +113,30 @@ class MessageLog(StoreBase):
             )
         return bool(result.rowcount)
 
+    def transition_campaign(
+        self, campaign_id: str, status: str, *, only_from: Iterable[str]
+    ) -> bool:
+        """Set the status only if it is now one of ``only_from`` (compare-and-set).
+
+        Workers use it so that a pause or cancel written meanwhile by a dashboard is never
+        overwritten by a worker's "sending" or "finished".
+
+        >>> from smskit.store.database import Store
+        >>> store = Store.open("sqlite://")
+        >>> _ = store.save_campaign("c1", "Demo", {}, status="paused")
+        >>> store.transition_campaign("c1", "sending", only_from=("queued", "waiting"))
+        False
+        >>> store.transition_campaign("c1", "queued", only_from=("paused",))
+        True
+        """
+        with self._writing() as connection:
+            result = connection.execute(
+                campaigns.update()
+                .where(campaigns.c.id == campaign_id, campaigns.c.status.in_(list(only_from)))
+                .values(status=status, updated_at=_now())
+            )
+        return bool(result.rowcount)
+
     def record_message(self, message: NewMessage) -> LoggedMessage:
         """Log a planned message once; a repeat with the same id returns the stored row unchanged.
 

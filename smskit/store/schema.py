@@ -11,10 +11,11 @@ The campaign sender adds two tables next to ``messages`` (migration 0002):
 
 Migration 0003 indexes ``messages.updated_at``: the frequency caps read the last week of the log
 (:mod:`smskit.campaign.send_history`), which must not mean scanning every message ever sent.
+Migration 0004 adds the sending worker's leases on messages and the ``workers`` table.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
- 'message_events', 'messages']
+ 'message_events', 'messages', 'workers']
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "message_events",
     "messages",
     "metadata",
+    "workers",
 ]
 
 #: ok; invalid (the number failed validation or Twilio 21211); landline (cannot receive SMS, Twilio
@@ -156,6 +158,9 @@ messages = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # Migration 0004: the worker holding a claimed (submitting) message, and until when.
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("lease_expires", UTCDateTime(), nullable=True),
     sa.CheckConstraint(
         "state IN ('planned', 'submitting', 'submitted', 'final')", name="ck_messages_state"
     ),
@@ -163,6 +168,18 @@ messages = sa.Table(
     sa.Index("ix_messages_campaign_state", "campaign_id", "state"),
     # Migration 0003: the frequency-cap history reads the last week by updated_at (send_history).
     sa.Index("ix_messages_updated_at", "updated_at"),
+)
+
+#: Migration 0004: one row per sending worker process; ``heartbeat_at`` says it is alive.
+workers = sa.Table(
+    "workers",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("started_at", UTCDateTime(), nullable=False),
+    sa.Column("heartbeat_at", UTCDateTime(), nullable=False),
+    sa.Column("stopped_at", UTCDateTime(), nullable=True),
 )
 
 inbound_messages = sa.Table(

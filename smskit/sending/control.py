@@ -1,0 +1,115 @@
+"""Campaign controls that go through the store: confirm, pause, resume, cancel, delete a draft.
+
+Dashboards and the command line never send: they write what they want into the campaign's status,
+and every worker reads it (:mod:`smskit.sending.worker`). The statuses::
+
+    planned (a draft: a saved preflight) --confirm--> queued --a worker--> sending
+    sending --> waiting (the rest wait for their window) --> sending ... --> finished
+    queued / sending / waiting --pause--> paused --resume--> queued
+    anything but finished --cancel--> canceled (planned messages closed as canceled at once)
+    sending --> failed (an account-level refusal, e.g. Twilio 20003) --resume--> queued
+
+Every change is a compare-and-set, so a pause is never lost under a worker's own update.
+
+>>> from smskit.campaign.storage import _example
+>>> store, campaign_id = _example()
+>>> confirm(store, campaign_id), pause(store, campaign_id), resume(store, campaign_id)
+(True, True, True)
+>>> store.get_campaign(campaign_id).status
+'queued'
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from smskit.sending.ledger import MessageLedger
+from smskit.store.database import Store
+from smskit.store.schema import campaign_recipients, campaigns, message_events, messages
+
+__all__ = ["CONFIRMABLE", "RUNNABLE", "cancel", "confirm", "delete_draft", "pause", "resume"]
+
+#: Statuses a worker sends for.
+RUNNABLE = ("queued", "sending", "waiting")
+#: Statuses "confirm and send" starts from.
+CONFIRMABLE = ("planned", "paused", "failed")
+_CANCELABLE = ("planned", "queued", "sending", "waiting", "paused", "failed")
+
+
+def confirm(store: Store, campaign_id: str) -> bool:
+    """Hand a planned (or paused) campaign to the workers; False if it is not in such a state.
+
+    >>> from smskit.campaign.storage import _example
+    >>> store, campaign_id = _example()
+    >>> confirm(store, campaign_id), confirm(store, campaign_id)
+    (True, False)
+    """
+    return store.transition_campaign(campaign_id, "queued", only_from=CONFIRMABLE)
+
+
+def pause(store: Store, campaign_id: str) -> bool:
+    """Stop claiming new messages; those in flight finish. False if it was not running.
+
+    >>> from smskit.campaign.storage import _example
+    >>> pause(*_example())  # a draft is not running
+    False
+    """
+    return store.transition_campaign(campaign_id, "paused", only_from=RUNNABLE)
+
+
+def resume(store: Store, campaign_id: str) -> bool:
+    """Queue a paused (or failed) campaign again: "send the rest".
+
+    >>> from smskit.campaign.storage import _example
+    >>> resume(*_example())
+    False
+    """
+    return store.transition_campaign(campaign_id, "queued", only_from=("paused", "failed"))
+
+
+def cancel(store: Store, campaign_id: str) -> int | None:
+    """Cancel for good: every message not yet handed over is closed as ``canceled``.
+
+    Returns how many were closed, or None if the campaign could not be canceled (finished or
+    unknown). Messages Twilio holds with SendAt are canceled there by the next worker pass.
+
+    >>> from smskit.campaign.storage import _example
+    >>> store, campaign_id = _example()
+    >>> cancel(store, campaign_id), cancel(store, campaign_id)
+    (1, None)
+    """
+    if not store.transition_campaign(campaign_id, "canceled", only_from=_CANCELABLE):
+        return None
+    return MessageLedger(store, campaign_id).finish_planned("canceled")
+
+
+def delete_draft(store: Store, campaign_id: str) -> bool:
+    """Delete a draft (a preflight never confirmed) with its planned messages; never a campaign
+    that has sent anything.
+
+    >>> from smskit.campaign.storage import _example
+    >>> store, campaign_id = _example()
+    >>> delete_draft(store, campaign_id), store.get_campaign(campaign_id)
+    (True, None)
+    """
+    mine = messages.c.campaign_id == campaign_id
+    with store.engine.begin() as connection:
+        draft = connection.execute(
+            sa.select(campaigns.c.id)
+            .where(campaigns.c.id == campaign_id, campaigns.c.status == "planned")
+            .with_for_update()
+        ).first()
+        touched = connection.execute(
+            sa.select(messages.c.id).where(mine, messages.c.state != "planned").limit(1)
+        ).first()
+        if draft is None or touched is not None:
+            return False
+        connection.execute(
+            message_events.delete().where(message_events.c.campaign_id == campaign_id)
+        )
+        connection.execute(
+            campaign_recipients.delete().where(campaign_recipients.c.campaign_id == campaign_id)
+        )
+        connection.execute(messages.delete().where(mine))
+        connection.execute(campaigns.delete().where(campaigns.c.id == campaign_id))
+    return True
