@@ -11,6 +11,9 @@ it to 127.0.0.1 only.
 
 Before Voilà starts, the shared built-in Twilio simulator is started (``smskit.simulator.shared()``)
 when that module provides it, so dashboards work with no account; kernels inherit its environment.
+A sending worker (``smskit worker``) starts beside Voilà in its own process: campaigns confirmed in
+a dashboard are sent by it, so closing a tab or restarting Voilà never stops a send. Its log is
+``$SMSKIT_HOME/worker.log``; ``--no-worker`` leaves sending to workers started elsewhere.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from __future__ import annotations
 import argparse
 import importlib.resources
 import logging
+import signal
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -58,6 +63,32 @@ def start_shared_simulator() -> object | None:
     return handle
 
 
+def start_worker(home: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start ``smskit worker`` in its own process group, logging to ``$SMSKIT_HOME/worker.log``."""
+    from smskit.store.connection import smskit_home
+
+    folder = home or smskit_home()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "worker.log").open("ab") as log_file:
+        return subprocess.Popen(
+            [sys.executable, "-m", "smskit.cli", "worker"],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM: the worker finishes its in-flight sends, records them and exits."""
+    if worker is None or worker.poll() is not None:
+        return
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
 def voila_argv(port: int, notebooks: Path = NOTEBOOKS) -> list[str]:
     """The Voilà command line: loopback only, no browser, no tracebacks shown to users."""
     return [
@@ -75,12 +106,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="smskit serve", description=__doc__)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="loopback port to serve on")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--no-worker", action="store_true", help="do not start a sending worker beside Voilà"
+    )
     args = parser.parse_args(argv)
     simulator = start_shared_simulator()
+    worker = None if args.no_worker else start_worker()
     print(f"smskit dashboards: http://{LOOPBACK}:{args.port}/  (Ctrl-C to stop)", flush=True)
     try:
         SmskitVoila.launch_instance(voila_argv(args.port, args.notebooks))
     finally:
+        stop_worker(worker)
         stop = getattr(simulator, "stop", None)
         if callable(stop):
             stop()

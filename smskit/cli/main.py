@@ -169,6 +169,7 @@ COMMANDS["campaigns"] = (
 
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8866, help="loopback port (default 8866)")
+    parser.add_argument("--no-worker", action="store_true", help="start no sending worker")
 
 
 def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -183,7 +184,7 @@ def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
             file=sys.stderr,
         )
         return 1
-    serve.main(["--port", str(args.port)])
+    serve.main(["--port", str(args.port), *(["--no-worker"] if args.no_worker else [])])
     return 0
 
 
