@@ -40,6 +40,12 @@ def configure_worker(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--once", action="store_true", help="one pass, then wait for its sends")
     parser.add_argument("--lease", type=float, default=30.0, help="claim lease in seconds")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="segments per second per campaign instead of the sender's throughput (0: unpaced)",
+    )
 
 
 def _provider(args: argparse.Namespace) -> Any:
@@ -66,7 +72,10 @@ def run_worker(args: argparse.Namespace, out: TextIO) -> int:
     for noisy in ("twilio", "urllib3", "httpx", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     store = Store.open(args.database)
-    worker = Worker(store, _provider(args), lease=timedelta(seconds=args.lease))
+    from smskit.sending.runner import SENDER_RATE
+
+    rate: Any = SENDER_RATE if args.rate is None else (args.rate or None)
+    worker = Worker(store, _provider(args), lease=timedelta(seconds=args.lease), rate=rate)
     if args.once:
         worker.run_once()
         worker.stop()

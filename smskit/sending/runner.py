@@ -50,11 +50,12 @@ from smskit.sending.support import (
 )
 from smskit.store.database import Store
 
-__all__ = ["CampaignRunner", "CampaignSink", "DryRun", "RunReport", "dry_run"]
+__all__ = ["SENDER_RATE", "CampaignRunner", "CampaignSink", "DryRun", "RunReport", "dry_run"]
 
 log = logging.getLogger("smskit.sending.runner")
 _CLOCK_SLACK = timedelta(minutes=2)  # provider clock vs ours when matching a possibly-sent message
-_SENDER_RATE: Any = object()
+#: ``rate=SENDER_RATE`` (the default): pace at the campaign sender's throughput; None: unpaced.
+SENDER_RATE: Any = object()
 #: Campaign statuses a runner moves on from (to "sending", then "waiting" or "finished").
 ACTIVE = ("planned", "queued", "sending", "waiting")
 #: What an explicit run (``smskit send``) may start from: also a pause or an earlier failure.
@@ -86,7 +87,7 @@ class CampaignRunner:
         campaign_id: str,
         *,
         ledger: Any = None,
-        rate: Any = _SENDER_RATE,
+        rate: Any = SENDER_RATE,
         max_workers: int = 16,
         latency_s: float = 0.05,
         poll_seconds: float = 1.0,
@@ -103,7 +104,7 @@ class CampaignRunner:
         self.campaign = campaign_of(store, campaign_id)
         self.ledger = ledger
         sender = self.campaign.sender
-        self.rate: float | None = sender.throughput if rate is _SENDER_RATE else rate
+        self.rate: float | None = sender.throughput if rate is SENDER_RATE else rate
         self.max_workers = max_workers
         self.latency_s = latency_s
         self.poll_seconds = poll_seconds

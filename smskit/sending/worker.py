@@ -40,7 +40,7 @@ import sqlalchemy as sa
 from smskit.providers import Provider, ProviderError
 from smskit.sending.control import RUNNABLE
 from smskit.sending.ledger import DEFAULT_LEASE, MessageLedger
-from smskit.sending.runner import CampaignRunner
+from smskit.sending.runner import SENDER_RATE, CampaignRunner
 from smskit.sending.support import CampaignSink, RunReport
 from smskit.sending.tracking import sync
 from smskit.store.database import Store
@@ -112,7 +112,7 @@ class Worker:
         worker_id: str | None = None,
         lease: timedelta = DEFAULT_LEASE,
         tick: float = 1.0,
-        rate: Any = None,
+        rate: Any = SENDER_RATE,
         check_consent: bool = True,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -127,7 +127,7 @@ class Worker:
         self.lease = lease
         self.tick = tick
         self.check_consent = check_consent
-        self._runner_options: dict[str, Any] = {} if rate is None else {"rate": rate}
+        self._runner_options: dict[str, Any] = {"rate": rate}  # None: unpaced (tests, benchmarks)
         if clock is not None:
             self._runner_options["clock"] = clock
         self._now = clock or (lambda: datetime.now(UTC))
@@ -213,7 +213,7 @@ class Worker:
             target=self._run, args=(runner,), name=f"smskit-{campaign_id}", daemon=True
         )
         self._runners[campaign_id] = (runner, thread)
-        log.info("campaign %s: sending", campaign_id)
+        log.info("worker %s: campaign %s: sending", self.id, campaign_id)
         thread.start()
         return True
 
@@ -228,7 +228,8 @@ class Worker:
             log.exception("campaign %s: unexpected error; it stays resumable", runner.campaign_id)
             return
         log.info(
-            "campaign %s: %s (sent %d, opted out %d, refused %d)",
+            "worker %s: campaign %s: %s (sent %d, opted out %d, refused %d)",
+            self.id,
             runner.campaign_id,
             report.status,
             report.sent,
