@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import os
 import signal
 import sys
@@ -218,6 +219,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     2
     """
     args = build_parser().parse_args(argv)
+    # Retries and other warnings stay out of a command's output: it ends with one plain line.
+    # (``smskit worker`` logs its own plain lines at INFO.)
+    logging.basicConfig(level=logging.ERROR, format="smskit: %(message)s")
     try:
         return COMMANDS[args.command][2](args, out or sys.stdout)
     except KeyboardInterrupt:

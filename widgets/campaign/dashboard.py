@@ -1,10 +1,17 @@
 """Campaign Sender: upload a list, write the message, see who gets it and why not, then send.
 
-Six steps for non-technical staff: 1 Audience, 2 Compose, 3 Sender, 4 Preflight, 5 Confirm and
-send, 6 Results. Every decision is made in ``smskit`` (plan, compliance, pacing, exactly-once
-sending); this module turns widget values into arguments and renders the answers. The send runs in
-a background thread, so the page stays responsive; pause and cancel act on it at once. By default
-it sends through the built-in simulator (``smskit.simulator.shared()``).
+Two tabs. *New campaign*: five steps for non-technical staff, 1 Audience, 2 Compose, 3 Sender,
+4 Preflight, 5 Confirm and send. *Campaigns*: every campaign with its progress, results and
+controls (:mod:`smskit_widgets.campaign.campaigns`). Every decision is made in ``smskit`` (plan,
+compliance, pacing, exactly-once sending); this module turns widget values into arguments and
+renders the answers.
+
+The page never sends a campaign: *Send* confirms it in the store (:func:`smskit.sending.control.
+confirm`) and the sending worker (``smskit worker``, started by ``smskit serve``) sends it, so a
+closed tab or a restarted kernel never stops a send. A background ticker reads the progress from
+the store about once a second, and the Campaigns table every few seconds. A test message to
+yourself is still sent from the page, through the provider the worker uses
+(:func:`smskit.deployment.default_provider`: a Twilio account if set up, else the simulator).
 """
 
 from __future__ import annotations
@@ -16,11 +23,11 @@ from typing import Any
 import ipywidgets as W
 import traitlets
 from smskit_widgets.campaign import render as R
-from smskit_widgets.campaign.send import SendAndResults
+from smskit_widgets.campaign.campaigns import CampaignsView
+from smskit_widgets.campaign.send import SendAndWatch
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
 from smskit_widgets.common.status import StatusLine, shows_errors
-from smskit_widgets.consent.inspector import ConsentInspector
 
 from smskit.campaign.audience import (
     consent_rows,
@@ -31,15 +38,12 @@ from smskit.campaign.audience import (
 )
 from smskit.campaign.compose import compose_preview, sender_advice
 from smskit.campaign.planner import SENDER_KINDS, Campaign, Sender, plan
-from smskit.campaign.storage import (
-    save_plan,
-    unreachable_numbers,
-)
+from smskit.campaign.storage import save_plan, unreachable_numbers
 from smskit.consent.history import import_consent
 from smskit.consent.ledger import ConsentLedger
 from smskit.contacts.importer import import_contacts
 from smskit.senders.price_table import PriceTable
-from smskit.sending.runner import CampaignRunner
+from smskit.sending.control import delete_draft
 from smskit.sending.support import dry_run
 from smskit.store.database import Store
 
