@@ -240,12 +240,14 @@ def plain_error(error: BaseException) -> str:
     >>> plain_error(KeyError("secret-token"))
     'unexpected error (KeyError); nothing was lost: run the command again'
     """
-    from smskit.i18n.catalog import LocalizedError, default_language
+    from smskit.i18n.catalog import N_, LocalizedError, default_language, translate
 
     if isinstance(error, LocalizedError):
-        text = error.render(default_language())
+        lang = default_language()
+        text = error.render(lang)
         if getattr(error, "status", 0) is None:  # a provider that stayed unreachable
-            text += " The campaign is left as it was: run the same command again to resume."
+            resumable = N_("The campaign is left as it was: run the same command again to resume.")
+            text += " " + translate(resumable, lang)
         return text
     if type(error).__module__.startswith("sqlalchemy"):
         reason = str(getattr(error, "orig", "") or "").strip().splitlines()

@@ -81,6 +81,22 @@ class ConsentLedger(StoreBase):
             query = query.where(consent_events.c.scope == scope)
         return self._consent_query(query)
 
+    def consent_scopes(self) -> list[str]:
+        """Every scope (sender or brand) with consent events, the most recently used first.
+
+        >>> from smskit.store.database import Store
+        >>> Store.open("sqlite://").consent_scopes()
+        []
+        """
+        latest = sa.func.max(consent_events.c.id)
+        query = (
+            sa.select(consent_events.c.scope, latest)
+            .group_by(consent_events.c.scope)
+            .order_by(latest.desc())
+        )
+        with self._reading() as connection:
+            return [str(row[0]) for row in connection.execute(query)]
+
     def iter_consent_events(self, scope: str | None = None) -> Iterator[ConsentRecord]:
         """Every consent event (of one scope, or all), oldest first: for exports and bulk filters.
 

@@ -21,7 +21,7 @@ from smskit_widgets.consent.inspector import ConsentInspector
 
 from smskit.compliance.preflight import PlannedMessage, preflight, recipient
 from smskit.compliance.quiet_hours import who_may_be_texted
-from smskit.consent.events import ConsentState, fold
+from smskit.consent.events import ConsentAction, ConsentEvent, ConsentSource, ConsentState, fold
 from smskit.consent.keywords import classify_reply, default_keywords
 from smskit.consent.ledger import ConsentLedger
 from smskit.store.database import Store
@@ -168,13 +168,38 @@ def test_inspector_accepts_a_store() -> None:
 
 
 def test_the_dashboard_wires_demo_and_inspector_together() -> None:
-    w = ConsentExplainer()
+    real = Store.open("sqlite://")
+    w = ConsentExplainer(store=real)
     assert "Consent &amp; Compliance" in w.header.title.value
     w.demo.reply.value = "STOP"
     w.demo.send.click()
+    assert w.practice_inspector.consent is not None
+    assert w.practice_inspector.consent.state is ConsentState.OPTED_OUT
+    assert w.practice_inspector.phone.value == DEMO_PHONE
+    # Practice never reaches the real records.
+    assert real.consent_events(DEMO_PHONE) == []
+    assert "Practice mode" in w.practice_title.value
+
+
+def test_the_inspector_reads_the_real_store_that_campaigns_write() -> None:
+    real = Store.open("sqlite://")
+    # What a Campaign Sender import writes: an opt-in for the campaign's consent scope.
+    ConsentLedger(real).record(
+        ConsentEvent(
+            "+14155550100",
+            "Spring Sale",
+            ConsentAction.OPT_IN,
+            ConsentSource.IMPORT,
+            datetime(2026, 11, 2, tzinfo=UTC),
+            "row 2 of contacts.csv",
+        )
+    )
+    w = ConsentExplainer(store=real)
+    assert w.inspector.scope.value == "Spring Sale"  # the scope last used, offered first
+    w.inspector.inspect("+1 415 555 0100")
     assert w.inspector.consent is not None
-    assert w.inspector.consent.state is ConsentState.OPTED_OUT
-    assert w.inspector.phone.value == DEMO_PHONE
+    assert w.inspector.consent.state is ConsentState.OPTED_IN
+    assert "row 2 of contacts.csv" in w.inspector.timeline.value
 
 
 def test_language_switch_keeps_the_demo_choices(ledger: ConsentLedger) -> None:

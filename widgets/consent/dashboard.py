@@ -1,11 +1,11 @@
 """The Consent & Compliance explainer, for trainers: opt-in methods, double opt-in as a
 conversation, a keyword tester across languages, quiet hours around the world, a compliance
-preflight for one planned message, and the consent inspector.
+preflight for one planned message; and the consent inspector on the real records.
 
 Everything is decided by smskit (``smskit.consent.ledger``, ``smskit.consent.keywords``,
-``smskit.compliance.quiet_hours``);
-the demo keeps its ledger in a private in-memory SQLite store so that practice never touches the
-real consent log.
+``smskit.compliance.quiet_hours``). The inspector at the top reads the real store, the same ledger
+the Campaign Sender, the webhook app and the worker write; the practice section below keeps its
+own in-memory ledger, labelled as such, so that practice never touches the real consent log.
 """
 
 from __future__ import annotations
@@ -365,34 +365,76 @@ class PreflightChecker(W.VBox):
 
 
 class ConsentExplainer(W.VBox):
-    """The whole fifth dashboard."""
+    """The whole fifth dashboard: a practice sandbox, and the real consent records."""
 
-    def __init__(self, store: Store | None = None, **kwargs: object) -> None:
-        self.store = store or Store.open("sqlite://")
-        self.ledger = ConsentLedger(self.store, program=DEMO_PROGRAM)
+    def __init__(
+        self, store: Store | None = None, practice: Store | None = None, **kwargs: object
+    ) -> None:
+        # The real records: the same store (and ledger) the Campaign Sender and the worker use.
+        self.store = store or Store.open()
+        # Practice never touches them: its own in-memory ledger, clearly labelled.
+        self.practice_ledger = ConsentLedger(
+            practice or Store.open("sqlite://"), program=DEMO_PROGRAM
+        )
+        self.ledger = self.practice_ledger
         self.header = DashboardHeader("Consent & Compliance", t)
         self.lesson = Lesson("consent")
-        self.demo = DoubleOptInDemo(self.ledger)
+        self.practice_title = W.HTML()
+        self.practice_title.add_class("smskit-practice-title")
+        self.demo = DoubleOptInDemo(self.practice_ledger)
         self.keywords = KeywordTester()
         self.quiet_hours = QuietHoursPlanner()
-        self.preflight = PreflightChecker(self.ledger)
-        self.inspector = ConsentInspector(scope=DEMO_SCOPE, phone=DEMO_PHONE, ledger=self.ledger)
-        super().__init__(
+        self.preflight = PreflightChecker(self.practice_ledger)
+        self.practice_inspector = ConsentInspector(
+            scope=DEMO_SCOPE, phone=DEMO_PHONE, ledger=self.practice_ledger
+        )
+        self.practice = W.VBox(
             [
-                self.header,
-                self.lesson,
+                self.practice_title,
                 self.demo,
                 self.keywords,
                 self.quiet_hours,
                 self.preflight,
-                self.inspector,
-            ],
+                self.practice_inspector,
+            ]
+        )
+        self.practice.add_class("smskit-practice")
+        self.records_title = W.HTML()
+        self.records_title.add_class("smskit-records-title")
+        scopes = self.store.consent_scopes()
+        self.inspector = ConsentInspector(
+            scope=scopes[0] if scopes else "", ledger=ConsentLedger(self.store)
+        )
+        self.inspector.add_class("smskit-real-inspector")
+        super().__init__(
+            [self.header, self.lesson, self.records_title, self.inspector, self.practice],
             **kwargs,
         )
         self.add_class("smskit-consent-dashboard")
-        # The inspector follows the demo conversation.
+        # The practice inspector follows the practice conversation.
         self.demo.observe(self._on_demo_consent, names="consent")
+        self._refresh()
+        on_language_change(self._refresh)
 
     @shows_errors
     def _on_demo_consent(self, _change: dict) -> None:
-        self.inspector.inspect(DEMO_PHONE)
+        self.practice_inspector.inspect(DEMO_PHONE)
+
+    def _refresh(self) -> None:
+        self.records_title.value = heading(t("Your contacts' consent (the real records)"), 3) + (
+            "<p>"
+            + html.escape(
+                t(
+                    "Look up any number: every opt-in, opt-out and reply recorded by campaigns, "
+                    "imports and webhooks, in order."
+                )
+            )
+            + "</p>"
+        )
+        self.practice_title.value = heading(t("Practice mode"), 3) + (
+            "<p class='smskit-practice-note'>"
+            + html.escape(
+                t("A sandbox for learning: nothing you do here touches your real contacts.")
+            )
+            + "</p>"
+        )
