@@ -12,8 +12,8 @@ The subpackages, bottom to top (a package imports only from those below it, see
     senders, guide            sender types, prices, pacing; what the guide teaches
     providers                 the Provider protocol and the Twilio client
     store                     SQLite or PostgreSQL, migrations
-    consent, contacts         keywords and the ledger; contact files
-    compliance                preflight: quiet hours, caps, content
+    consent                   keywords in any language, the event-sourced ledger
+    contacts, compliance      contact files and saved contacts; preflight: quiet hours, caps
     campaign                  templates, audience, plan, results
     sending                   the runner, the exactly-once ledger, tracking
     webhooks, simulator, cli  the services and the command line

@@ -23,12 +23,13 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"encoding", "numbers"}),
     frozenset({"senders", "guide", "providers"}),
     frozenset({"store"}),
-    frozenset({"consent", "contacts"}),
-    frozenset({"compliance"}),
+    frozenset({"consent"}),
+    frozenset({"contacts", "compliance"}),
     frozenset({"campaign"}),
     frozenset({"sending"}),
     frozenset({"webhooks", "simulator"}),
-    frozenset({"cli", "deployment"}),
+    frozenset({"deployment"}),
+    frozenset({"cli"}),
 )
 RANK = {name: rank for rank, layer in enumerate(LAYERS) for name in layer}
 NEVER_IN_SMSKIT = ("smskit_widgets", "widgets", "ipywidgets", "IPython", "traitlets", "voila")

@@ -17,7 +17,7 @@ The store never holds secrets: no auth tokens or API keys, only message data.
 from __future__ import annotations
 
 import importlib.resources
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +226,59 @@ class Store(ConsentLedger, MessageLog):
         """
         with self._reading() as connection:
             return int(connection.scalar(sa.select(sa.func.count()).select_from(contacts)) or 0)
+
+    def replace_contact_fields(self, phone_e164: str, fields: Mapping[str, str]) -> bool:
+        """Replace a contact's personal fields (an edit); True if the contact exists.
+
+        Only ``fields`` change: the number, its status and its consent history never do.
+
+        >>> store = Store.open("sqlite://")
+        >>> uk = ContactRecord("+447400123456", "GB", "mobile", fields={"a": "1"})
+        >>> _ = store.upsert_contacts([uk])
+        >>> store.replace_contact_fields("+447400123456", {"b": "2"})
+        True
+        >>> dict(store.get_contact("+447400123456").fields)
+        {'b': '2'}
+        """
+        with self._writing() as connection:
+            result = connection.execute(
+                contacts.update()
+                .where(contacts.c.phone_e164 == phone_e164)
+                .values(fields=dict(fields), updated_at=_now())
+            )
+        return bool(result.rowcount)
+
+    def search_contacts(self, text: str, limit: int = 50) -> list[Contact]:
+        """Contacts whose number or any field contains ``text`` (case-insensitive), by number.
+
+        >>> store = Store.open("sqlite://")
+        >>> _ = store.upsert_contacts([ContactRecord("+447400123456", "GB", "mobile",
+        ...                                          fields={"name": "Zoë"})])
+        >>> [c.phone_e164 for c in store.search_contacts("zoË")]
+        ['+447400123456']
+        >>> store.search_contacts("7400")[0].region
+        'GB'
+        """
+        needle = text.strip().casefold()
+        # A number as people write it ("0812-3456", "(415) 555"): its digits, less a national
+        # trunk 0, are searched inside the E.164 form.
+        digits = "".join(ch for ch in needle if ch.isdigit())
+        number_like = bool(digits) and not any(ch.isalpha() for ch in needle)
+        if number_like:
+            digits = digits.lstrip("0") or digits
+        query = sa.select(contacts).order_by(contacts.c.phone_e164)
+        if number_like:
+            query = query.where(contacts.c.phone_e164.contains(digits))
+        found: list[Contact] = []
+        with self._reading() as connection:
+            for row in connection.execute(query):
+                contact = _contact(row)
+                haystack = " ".join([contact.phone_e164, *map(str, contact.fields.values())])
+                if number_like or needle in haystack.casefold():
+                    found.append(contact)
+                    if len(found) >= limit:
+                        break
+        return found
 
     def set_contact_status(self, phone_e164: str, status: str) -> bool:
         """Set a contact ok/invalid/landline/unreachable (e.g. on Twilio 30006); True if found.
