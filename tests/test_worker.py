@@ -35,7 +35,7 @@ from smskit.sending.tracking import InboundMessage, LedgerSink
 from smskit.sending.worker import Worker, live_workers
 from smskit.simulator import start
 from smskit.store.database import Store
-from smskit.store.schema import consent_events
+from smskit.store.schema import consent_events, messages
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -258,3 +258,34 @@ def _opt_out_times(store: Store, phones: list[str]) -> dict[str, datetime]:
     with store.engine.connect() as connection:
         rows = connection.execute(query).all()
     return {phone: at if at.tzinfo else at.replace(tzinfo=UTC) for phone, at in rows}
+
+
+def test_delivery_is_tracked_until_every_message_is_final(tmp_path: Path) -> None:
+    """No webhook: the worker polls statuses until the database says what the provider says."""
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    campaign_id, eligible = _campaign(store, 30, "Tracked")
+    # Each message spends a little while queued and sent before its final status.
+    with start(step_delay=0.3, rate_limits=False, seed=11) as handle:
+        provider = TwilioProvider.for_simulator(handle)
+        worker = Worker(store, provider, rate=None, tick=0.2)
+        thread = threading.Thread(target=worker.run_forever, daemon=True)
+        thread.start()
+        try:
+            _wait_finished(store, campaign_id, tmp_path / "none.log", timeout=60)
+            deadline = time.monotonic() + 60
+            while progress(store, campaign_id).count("submitted") and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            worker.stop()
+            thread.join(timeout=30)
+        at_provider = {m.sid: m.status for m in handle.messages(direction="outbound-api")}
+    with store.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(messages.c.sid, messages.c.status, messages.c.state).where(
+                messages.c.campaign_id == campaign_id
+            )
+        ).all()
+    assert len(at_provider) == len(eligible) == len(rows)
+    assert {r.state for r in rows} == {"final"}
+    assert {r.sid: r.status for r in rows} == at_provider
+    assert set(at_provider.values()) <= {"delivered", "undelivered", "failed"}
