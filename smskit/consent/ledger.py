@@ -50,6 +50,8 @@ _TWILIO_OPT_OUT_TYPES = {
     "START": KeywordKind.OPT_IN,
     "HELP": KeywordKind.HELP,
 }
+# The store keeps an event's kind in 32 characters: "keyword:" and at most 24 more.
+_MAX_KEYWORD = 24
 
 
 class RevocationPolicy(StrEnum):
@@ -265,6 +267,7 @@ class ConsentLedger:
         scope: str,
         text: str,
         at: datetime | None = None,
+        *,
         opt_out_type: str | None = None,
     ) -> InboundResult:
         """Classify an inbound message, record what it means and say which auto-reply to send.
@@ -272,19 +275,29 @@ class ConsentLedger:
         Only a change of state earns a confirmation: a second STOP gets no second reply
         (FCC 24-18 allows one confirmation; Spoke#2184 asks not to send more). When Twilio's
         webhook says what it did (``OptOutType`` STOP, START or HELP), that wins over our own
-        matching, because Twilio has already blocked or unblocked the number (mautic#11333).
+        matching, because Twilio has already blocked or unblocked the number (mautic#11333),
+        custom Advanced Opt-Out keywords included (facts B1); the event's evidence says so.
 
         >>> from smskit.store.database import Store
         >>> ledger = ConsentLedger(Store.open("sqlite://"))
         >>> ledger.handle_inbound("+14155550100", "Acme", "HELP").reply
         'Reply STOP to unsubscribe. Msg&Data Rates May Apply.'
+        >>> result = ledger.handle_inbound("+14155550100", "Acme", "REMOVE", opt_out_type="STOP")
+        >>> result.status.state.value, result.event.evidence
+        ('opted_out', 'REMOVE (Twilio OptOutType=STOP)')
         """
         when = _now(at)
         e164 = canonical_phone(phone)
         match = classify_reply(text, self.keywords, self.market)
-        twilio_kind = _TWILIO_OPT_OUT_TYPES.get((opt_out_type or "").strip().upper())
+        twilio_type = (opt_out_type or "").strip().upper()
+        twilio_kind = _TWILIO_OPT_OUT_TYPES.get(twilio_type)
+        evidence = text
+        if twilio_kind is not None:
+            evidence = f"{text} (Twilio OptOutType={twilio_type})"
         if twilio_kind is not None and twilio_kind is not match.kind:
-            keyword = match.normalized.upper() or (opt_out_type or "").upper()
+            keyword = match.normalized.upper()
+            if not keyword or len(keyword) > _MAX_KEYWORD:
+                keyword = twilio_type  # the event's kind ("keyword:...") is 32 characters at most
             match = dataclasses.replace(
                 match, kind=twilio_kind, keyword=keyword, possible_revocation=False
             )
@@ -324,7 +337,7 @@ class ConsentLedger:
                 if match.keyword
                 else f"revocation:{match.revocation_phrase}"
             )
-            event = ConsentEvent(e164, scope, action, source, when, text, "inbound sms", detail)
+            event = ConsentEvent(e164, scope, action, source, when, evidence, "inbound sms", detail)
             status = self.record(event)
             if reply_kind is not ReplyKind.HELP and status.state is before.state:
                 reply_kind = None  # nothing changed: no second confirmation

@@ -133,8 +133,8 @@ class LedgerSink:
 
     Status reports update the message log (never backwards). An inbound message is stored once per
     SID and passed to :meth:`smskit.consent.ledger.ConsentLedger.handle_inbound`, which records
-    STOP,
-    START, HELP, localised keywords and possible revocations (FCC 24-18). The consent event is
+    STOP, START, HELP, localised keywords and possible revocations (FCC 24-18), and follows Twilio's
+    ``OptOutType`` when Twilio recognised a keyword itself. The consent event is
     written before the inbound row, so a crash in between is repaired by Twilio's retry (an opt-out
     is never lost; a repeated STOP changes nothing). ``scope`` is the consent scope: by default the
     number that received the message, as Twilio scopes opt-outs to the From number.
@@ -178,12 +178,19 @@ class LedgerSink:
             return False
         reply = None
         try:
+            # Twilio's OptOutType says what its (Advanced) Opt-Out did, custom keywords included
+            # (facts B1; mautic#11333): the ledger follows it over its own matching.
             result = self.ledger.handle_inbound(
-                message.from_, self._scope(message), message.body, message.at
+                message.from_,
+                self._scope(message),
+                message.body,
+                message.at,
+                opt_out_type=message.opt_out_type,
             )
             reply = result.reply
         except ValueError as error:  # e.g. a sender that is not a phone number: log, keep the row
-            log.warning("inbound %s not applied to consent: %s", message.sid, error)
+            # The error's text may quote the sender's number: name its type only.
+            log.warning("inbound %s not applied to consent: %s", message.sid, type(error).__name__)
         new = self.store.record_inbound(message)
         if new and reply:
             with self._lock:

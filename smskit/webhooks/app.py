@@ -3,7 +3,26 @@
 :func:`create_app` is a Starlette app with two POST routes. Each request must carry a valid
 ``X-Twilio-Signature`` (HMAC-SHA1 of the URL and the sorted form parameters, keyed with the
 account's Auth Token; checked with ``twilio.request_validator.RequestValidator``), else it gets 403.
-Behind a proxy or tunnel the URL Twilio signed is the public one, so pass ``public_url``.
+
+Everything else that is not a Twilio callback gets 400 with a short fixed reason, before anything
+is stored: a body that is not ``application/x-www-form-urlencoded`` (Twilio posts forms; facts B5),
+over :data:`MAX_BODY_BYTES`, not UTF-8, with a repeated or empty key; and, once the signature holds,
+a field out of Twilio's shapes (SIDs are two letters and 32 hex digits, statuses are Twilio's
+documented ones, error codes have 5 digits, addresses fit the store, bodies at most 1,600
+characters, ``OptOutType`` is STOP, START or HELP). Responses and log lines never repeat what the
+request sent, beyond an accepted callback's checked SID and status.
+
+The URL whose signature is checked is never taken from the request's own ``Host``:
+
+- With ``public_url`` (the address Twilio calls, e.g. ``https://hooks.example.org``), only that URL
+  plus the route's path counts. :func:`app_from_env` refuses to start without
+  ``SMSKIT_PUBLIC_URL``.
+- Without it, the URL is the address the server itself listens on (ASGI ``server``), unless the
+  immediate peer is one of ``trusted_proxies`` (IP addresses or CIDR networks): only then do its
+  ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` (or the ``Host`` it passed on) name the URL.
+  uvicorn's own ``--proxy-headers`` rewrites the scheme and peer from ``--forwarded-allow-ips``
+  (127.0.0.1 by default) before the app sees them; run it with ``--no-proxy-headers`` to make
+  ``trusted_proxies`` the only list, or set the public URL.
 
 Each request is handed to a sink from :mod:`smskit.sending.tracking`, which applies it
 idempotently to the store and the consent ledger.
@@ -14,11 +33,15 @@ idempotently to the store and the consent ledger.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
+import re
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
 
 from smskit.sending.tracking import (
     InboundMessage,
@@ -35,13 +58,76 @@ if TYPE_CHECKING:
 
     from smskit.providers.credentials import Secret
 
-__all__ = ["app_from_env", "create_app", "inbound_message", "status_update", "twiml"]
+__all__ = [
+    "app_from_env",
+    "create_app",
+    "inbound_message",
+    "parse_form",
+    "status_update",
+    "trusted_networks",
+    "twiml",
+]
 
 log = logging.getLogger("smskit.webhooks")
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 EMPTY_TWIML = f"{XML_DECLARATION}<Response></Response>"
 STATUS_PATH = "/twilio/status"
 INBOUND_PATH = "/twilio/inbound"
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+# A Twilio callback is a few dozen short fields; a 1,600-character body percent-encoded as 4-byte
+# UTF-8 is under 20 kB, so 64 kB leaves room for media URLs and Twilio's optional geo fields.
+MAX_BODY_BYTES = 64 * 1024
+MAX_FIELDS = 100
+# Twilio's maximum message length, error 21617 (facts B2).
+MAX_TEXT_CHARS = 1600
+# The store keeps From and To in 32 characters (inbound_messages); E.164 needs at most 16.
+MAX_ADDRESS_CHARS = 32
+# A base64 HMAC-SHA1 is 28 characters; HMAC-SHA256 would be 44.
+MAX_SIGNATURE_CHARS = 64
+
+# Message and SMS SIDs: two letters and 32 hex digits ("SM" or "MM" + 32 hex, Twilio OpenAPI).
+_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
+# Twilio error codes have 5 digits (30003, 21610, ...; facts B4).
+_ERROR_CODE = re.compile(r"[0-9]{1,5}")
+_LENGTH = re.compile(r"[0-9]{1,9}")
+# Twilio's documented message statuses (MessageEnumStatus in the OpenAPI spec; facts B2).
+TWILIO_STATUSES = frozenset(
+    {
+        "queued",
+        "sending",
+        "sent",
+        "failed",
+        "delivered",
+        "undelivered",
+        "receiving",
+        "received",
+        "accepted",
+        "scheduled",
+        "read",
+        "partially_delivered",
+        "canceled",
+    }
+)
+# ``OptOutType`` of the inbound webhook: what Twilio's (Advanced) Opt-Out did (facts B1).
+OPT_OUT_TYPES = frozenset({"STOP", "START", "HELP"})
+# A forwarded host: a DNS name or an IP (IPv6 in brackets), and an optional port. Nothing else, so
+# that no "/", "@" or "?" can move the checked URL's path or host.
+_FORWARDED_HOST = re.compile(
+    r"(?P<host>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class _Refused(Exception):
+    """A request answered with ``status`` and a short fixed ``reason`` (never request content)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
 
 
 def twiml(reply: str | None) -> str:
@@ -55,35 +141,162 @@ def twiml(reply: str | None) -> str:
     return f"{XML_DECLARATION}<Response><Message>{escape(reply)}</Message></Response>"
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+def parse_form(body: bytes) -> dict[str, str]:
+    """The fields of a form-encoded body; ValueError if it is not one Twilio could have sent.
+
+    Twilio percent-encodes UTF-8 and sends each key once, so raw non-ASCII bytes, invalid UTF-8,
+    a pair without ``=``, an empty or repeated key, or more than :data:`MAX_FIELDS` fields are
+    refused (a repeated key would also be signed differently from how it is read).
+
+    >>> parse_form(b"MessageSid=SM1&Body=Hi+there%21&Empty=")
+    {'MessageSid': 'SM1', 'Body': 'Hi there!', 'Empty': ''}
+    >>> parse_form(b"Body=a&Body=b")
+    Traceback (most recent call last):
+    ValueError: repeated field
+    """
+    pairs = parse_qsl(
+        body.decode("ascii"),
+        keep_blank_values=True,
+        strict_parsing=True,
+        encoding="utf-8",
+        errors="strict",
+        max_num_fields=MAX_FIELDS,
+    )
+    form: dict[str, str] = {}
+    for key, value in pairs:
+        if not key:
+            raise ValueError("empty field name")
+        if key in form:
+            raise ValueError("repeated field")
+        form[key] = value
+    return form
 
 
-def status_update(form: dict[str, str]) -> StatusUpdate:
+def _one(form: Mapping[str, str], *names: str) -> str | None:
+    """The value of the first non-empty field of ``names``; ValueError if two of them differ."""
+    values = {form[name] for name in names if form.get(name)}
+    if len(values) > 1:
+        raise ValueError(f"{' and '.join(names)} differ")
+    return values.pop() if values else None
+
+
+def _sid(form: Mapping[str, str]) -> str:
+    sid = _one(form, "MessageSid", "SmsSid")
+    if sid is None:
+        raise ValueError("missing MessageSid")
+    if not _SID.fullmatch(sid):
+        raise ValueError("malformed MessageSid")
+    return sid
+
+
+def _address(form: Mapping[str, str], name: str, *, required: bool) -> str | None:
+    value = form.get(name) or None
+    if value is None:
+        if required:
+            raise ValueError(f"missing {name}")
+        return None
+    if len(value) > MAX_ADDRESS_CHARS or not value.isprintable() or value != value.strip():
+        raise ValueError(f"malformed {name}")
+    return value
+
+
+def _text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; other control characters are not SMS text either.
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError("Body too long")
+    if any((ord(char) < 32 and char not in "\t\n\r") or char == "\x7f" for char in value):
+        raise ValueError("malformed Body")
+    return value
+
+
+def status_update(form: Mapping[str, str]) -> StatusUpdate:
     """Read a status callback's form fields (``MessageSid``, ``MessageStatus``, ``ErrorCode``).
 
-    >>> status_update({"MessageSid": "SMx", "MessageStatus": "undelivered", "ErrorCode": "30003"})
-    StatusUpdate(sid='SMx', status='undelivered', error_code=30003, to=None, from_=None, at=None)
+    ValueError (with a short reason that repeats no value) if a field is missing or out of shape.
+
+    >>> form = {"MessageSid": "SM" + "f" * 32, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    >>> update = status_update(form)
+    >>> update.status, update.error_code
+    ('undelivered', 30003)
+    >>> status_update({**form, "ErrorCode": "9" * 30})
+    Traceback (most recent call last):
+    ValueError: malformed ErrorCode
     """
-    sid = form.get("MessageSid") or form.get("SmsSid") or ""
-    status = form.get("MessageStatus") or form.get("SmsStatus") or ""
-    if not sid or not status:
-        raise ValueError("status callback without MessageSid or MessageStatus")
-    return StatusUpdate(sid, status, _int(form.get("ErrorCode")), form.get("To"), form.get("From"))
+    sid = _sid(form)
+    status = _one(form, "MessageStatus", "SmsStatus")
+    if status is None:
+        raise ValueError("missing MessageStatus")
+    if status not in TWILIO_STATUSES:
+        raise ValueError("unknown MessageStatus")
+    code = form.get("ErrorCode") or None
+    if code is not None and not _ERROR_CODE.fullmatch(code):
+        raise ValueError("malformed ErrorCode")
+    to = _address(form, "To", required=False)
+    from_ = _address(form, "From", required=False)
+    return StatusUpdate(sid, status, int(code) if code else None, to, from_)
 
 
-def inbound_message(form: dict[str, str], at: datetime | None = None) -> InboundMessage:
+def inbound_message(form: Mapping[str, str], at: datetime | None = None) -> InboundMessage:
     """Read an inbound message's form fields (``MessageSid``, ``From``, ``To``, ``Body``).
 
-    >>> inbound_message({"MessageSid": "SMy", "From": "+1", "To": "+2", "Body": "STOP"}).body
-    'STOP'
+    ``OptOutType`` (STOP, START or HELP) is kept: Twilio sends it when its (Advanced) Opt-Out
+    recognised the message as a keyword, custom keywords included (facts B1).
+
+    >>> form = {"MessageSid": "SM" + "e" * 32, "From": "+1", "To": "+2", "Body": "REMOVE"}
+    >>> message = inbound_message({**form, "OptOutType": "STOP"})
+    >>> message.body, message.opt_out_type
+    ('REMOVE', 'STOP')
     """
-    sid = form.get("MessageSid") or form.get("SmsSid") or ""
-    if not sid or "From" not in form:
-        raise ValueError("inbound message without MessageSid or From")
-    return InboundMessage(
-        sid, form["From"], form.get("To", ""), form.get("Body", ""), form.get("OptOutType"), at
-    )
+    sid = _sid(form)
+    from_ = _address(form, "From", required=True)
+    to = _address(form, "To", required=True)
+    assert from_ is not None and to is not None  # required
+    body = _text(form.get("Body", ""))
+    opt_out_type = form.get("OptOutType") or None
+    if opt_out_type is not None and opt_out_type.upper() not in OPT_OUT_TYPES:
+        raise ValueError("unknown OptOutType")
+    return InboundMessage(sid, from_, to, body, opt_out_type.upper() if opt_out_type else None, at)
+
+
+def trusted_networks(proxies: str | Iterable[str] | None) -> tuple[Network, ...]:
+    """The networks of ``proxies``: IPs or CIDRs, in a list or comma-separated; ValueError if bad.
+
+    >>> trusted_networks("10.0.0.0/8, 192.0.2.7")
+    (IPv4Network('10.0.0.0/8'), IPv4Network('192.0.2.7/32'))
+    >>> trusted_networks(None)
+    ()
+    """
+    if proxies is None:
+        return ()
+    items = proxies.split(",") if isinstance(proxies, str) else list(proxies)
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in items if item.strip())
+
+
+def _public_base(url: str) -> str:
+    """``url`` without a trailing slash if it is an http(s) URL with a host, else ValueError."""
+    parts = urlsplit(url.strip())
+    _ = parts.port  # ValueError if the port is out of range
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError("public_url must be an http(s) URL without query or fragment")
+    return url.strip().rstrip("/")
+
+
+def _netloc(host: str, port: int | None, scheme: str) -> str:
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    default = 443 if scheme == "https" else 80
+    return host if port in (None, default) else f"{host}:{port}"
+
+
+def _last(value: str) -> str:
+    # A proxy appends to a list: the last item is what the immediate (trusted) one saw.
+    return value.rsplit(",", 1)[-1].strip()
 
 
 def create_app(
@@ -91,6 +304,7 @@ def create_app(
     sink: MessageSink,
     *,
     public_url: str | None = None,
+    trusted_proxies: str | Iterable[str] | None = None,
     status_path: str = STATUS_PATH,
     inbound_path: str = INBOUND_PATH,
 ) -> Starlette:
@@ -98,13 +312,17 @@ def create_app(
 
     ``auth_token`` (a str or :class:`smskit.providers.credentials.Secret`) is the account's Auth
     Token: Twilio signs webhooks with it even when the API is used with an API key.
+    ``public_url`` is the address Twilio calls; without it, the server's own address is checked,
+    or the forwarded one when the peer is in ``trusted_proxies`` (see the module's docstring).
 
     >>> from smskit.sending.tracking import MemoryLog
     >>> app = create_app("0" * 32, MemoryLog(), public_url="https://example.org/hooks")
     >>> sorted(route.path for route in app.routes)
     ['/twilio/inbound', '/twilio/status']
+    >>> _ = create_app("0" * 32, MemoryLog(), trusted_proxies="10.0.0.0/8")
     """
     from starlette.applications import Starlette
+    from starlette.requests import ClientDisconnect
     from starlette.responses import Response
     from starlette.routing import Route
     from twilio.request_validator import RequestValidator
@@ -112,29 +330,110 @@ def create_app(
     token = auth_token if isinstance(auth_token, str) else auth_token.reveal()
     validator = RequestValidator(token)
     del token
-    base = public_url.rstrip("/") if public_url else None
+    base = _public_base(public_url) if public_url is not None else None
+    proxies = trusted_networks(trusted_proxies)
 
-    async def verified_form(request: Request) -> dict[str, str] | None:
-        form = await request.form()
-        # Twilio signs the URL it called: behind a proxy that is the public one, not ours.
-        url = str(request.url)
+    def refuse(error: _Refused, path: str) -> Response:
+        log.warning("refused a webhook on %s (%d): %s", path, error.status, error.reason)
+        return Response(error.reason, status_code=error.status, media_type="text/plain")
+
+    def is_trusted(scope: Mapping[str, Any]) -> bool:
+        client = scope.get("client")
+        if not proxies or not client:
+            return False
+        try:
+            peer = ipaddress.ip_address(str(client[0]))
+        except ValueError:
+            return False
+        if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped is not None:
+            peer = peer.ipv4_mapped
+        return any(peer in network for network in proxies)
+
+    def checked_url(request: Request) -> str:
+        # Twilio signs the URL it called (facts B5). Never the request's own Host: a signature made
+        # for another app of the same account would pass with that app's Host.
+        scope = request.scope
+        try:
+            path = str(scope["path"])
+            query = bytes(scope.get("query_string", b"")).decode("ascii")
+        except UnicodeDecodeError:
+            raise _Refused(400, "malformed URL") from None
+        tail = f"{path}?{query}" if query else path
         if base is not None:
-            query = f"?{request.url.query}" if request.url.query else ""
-            url = f"{base}{request.url.path}{query}"
+            return base + tail
+        scheme = str(scope.get("scheme", "http"))
+        server = scope.get("server")
+        netloc = _netloc(str(server[0]), server[1], scheme) if server else None
+        if is_trusted(scope):
+            headers = request.headers
+            proto = _last(headers.get("x-forwarded-proto", "")).lower() or scheme
+            host = _last(headers.get("x-forwarded-host", "")) or headers.get("host", "")
+            named = _FORWARDED_HOST.fullmatch(host)
+            port = int(named["port"]) if named and named["port"] else None
+            if (
+                proto not in ("http", "https")
+                or not named
+                or (port is not None and not 0 < port < 65536)
+            ):
+                raise _Refused(400, "malformed forwarded headers")
+            scheme, netloc = proto, _netloc(named["host"], port, proto)
+        if netloc is None:
+            raise _Refused(403, "invalid signature")
+        return f"{scheme}://{netloc}{tail}"
+
+    async def read_body(request: Request) -> bytes:
+        media, _, parameters = request.headers.get("content-type", "").partition(";")
+        if media.strip().lower() != FORM_TYPE:
+            raise _Refused(400, f"expected {FORM_TYPE}")
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "charset" and value.strip(' "').lower() not in (
+                "utf-8",
+                "utf8",
+            ):
+                raise _Refused(400, "expected UTF-8")
+        length = request.headers.get("content-length")
+        # Checked as text first: int() of thousands of digits raises (Python's 4300-digit limit).
+        if length is not None and not (_LENGTH.fullmatch(length) and int(length) <= MAX_BODY_BYTES):
+            raise _Refused(400, "request body too large")
+        body = bytearray()
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    raise _Refused(400, "request body too large")
+        except ClientDisconnect:
+            raise _Refused(400, "incomplete request body") from None
+        return bytes(body)
+
+    async def verified_form(request: Request) -> dict[str, str]:
+        """The signed form fields, or :class:`_Refused` (403 bad signature, 400 malformed)."""
         signature = request.headers.get("X-Twilio-Signature", "")
-        if not signature or not validator.validate(url, form, signature):
-            log.warning("rejected a webhook with a bad signature on %s", request.url.path)
-            return None
-        return {key: str(value) for key, value in form.items()}
+        if not signature or len(signature) > MAX_SIGNATURE_CHARS or not signature.isascii():
+            raise _Refused(403, "invalid signature")
+        body = await read_body(request)
+        try:
+            form = parse_form(body)
+        except ValueError:  # UnicodeDecodeError included
+            raise _Refused(400, "malformed form body") from None
+        url = checked_url(request)
+        try:
+            valid = validator.validate(url, form, signature)
+        except ValueError:  # e.g. a port urllib cannot read
+            valid = False
+        if not valid:
+            raise _Refused(403, "invalid signature")
+        return form
 
     async def on_status(request: Request) -> Response:
-        form = await verified_form(request)
-        if form is None:
-            return Response("invalid signature", status_code=403)
         try:
-            update = status_update(form)
-        except ValueError:
-            return Response("missing MessageSid or MessageStatus", status_code=400)
+            form = await verified_form(request)
+            try:
+                update = status_update(form)
+            except ValueError as error:  # fixed reasons: they repeat no value
+                raise _Refused(400, str(error)) from None
+        except _Refused as error:
+            return refuse(error, status_path)
         changed = sink.apply_status(update)
         log.info(
             "status %s -> %s (%s)", update.sid, update.status, "applied" if changed else "kept"
@@ -142,13 +441,14 @@ def create_app(
         return Response(status_code=204)
 
     async def on_inbound(request: Request) -> Response:
-        form = await verified_form(request)
-        if form is None:
-            return Response("invalid signature", status_code=403)
         try:
-            message = inbound_message(form, datetime.now(UTC))
-        except ValueError:
-            return Response("missing MessageSid or From", status_code=400)
+            form = await verified_form(request)
+            try:
+                message = inbound_message(form, datetime.now(UTC))
+            except ValueError as error:
+                raise _Refused(400, str(error)) from None
+        except _Refused as error:
+            return refuse(error, inbound_path)
         sink.record_inbound(message)
         reply = sink.reply_for(message.sid) if isinstance(sink, RepliesInbound) else None
         if message.opt_out_type:
@@ -168,13 +468,16 @@ def create_app(
 def app_from_env() -> Starlette:
     """The webhook app of a deployment: ``uvicorn --factory smskit.webhooks.app:app_from_env``.
 
-    It signs-checks with ``TWILIO_AUTH_TOKEN`` (or the saved Auth Token), writes to the store of
-    ``SMSKIT_DATABASE_URL`` (default: SQLite under ``SMSKIT_HOME``), and takes the URL Twilio calls
-    from ``SMSKIT_PUBLIC_URL`` when it sits behind a proxy or tunnel.
+    It signs-checks with ``TWILIO_AUTH_TOKEN`` (or the saved Auth Token) against
+    ``SMSKIT_PUBLIC_URL``, the address Twilio calls, which it needs: a URL taken from the request's
+    headers would accept signatures made for another app. It writes to the store of
+    ``SMSKIT_DATABASE_URL`` (default: SQLite under ``SMSKIT_HOME``).
 
     >>> import tempfile; from unittest import mock
     >>> db = f"sqlite:///{tempfile.mkdtemp()}/smskit.db"
-    >>> with mock.patch.dict(os.environ, TWILIO_AUTH_TOKEN="0" * 32, SMSKIT_DATABASE_URL=db):
+    >>> env = dict(TWILIO_AUTH_TOKEN="0" * 32, SMSKIT_DATABASE_URL=db,
+    ...            SMSKIT_PUBLIC_URL="https://hooks.example.org")
+    >>> with mock.patch.dict(os.environ, env):
     ...     sorted(route.path for route in app_from_env().routes)
     ['/twilio/inbound', '/twilio/status']
     """
@@ -190,5 +493,12 @@ def app_from_env() -> Starlette:
         raise LocalizedError(
             "Webhooks need the account's Auth Token (TWILIO_AUTH_TOKEN): Twilio signs with it."
         )
+    try:
+        public_url = _public_base(os.environ.get("SMSKIT_PUBLIC_URL", ""))
+    except ValueError:
+        raise LocalizedError(
+            "Webhooks need SMSKIT_PUBLIC_URL, the http(s) address Twilio calls "
+            "(e.g. https://hooks.example.org): signatures are checked against it."
+        ) from None
     sink = LedgerSink(Store.open())
-    return create_app(token, sink, public_url=os.environ.get("SMSKIT_PUBLIC_URL") or None)
+    return create_app(token, sink, public_url=public_url)
