@@ -33,9 +33,43 @@ t = Translator("campaign")
 _REDRAW_EVERY = 5.0  # seconds between re-drawing the results of a campaign that keeps changing
 
 
+def apply_control(store: Store, action: str, campaign_id: str) -> str:
+    """Pause, resume, cancel or delete (a draft) one campaign through the store; what to tell the
+    person. A ValueError, shown in plain words, when the action does not apply to it now."""
+    closed: int | None = None
+    if action == "cancel":
+        closed = control.cancel(store, campaign_id)
+        done = closed is not None
+    elif action == "delete":
+        done = control.delete_draft(store, campaign_id)
+    elif action in ("pause", "resume"):
+        done = getattr(control, action)(store, campaign_id)
+    else:
+        raise ValueError(action)
+    if not done:
+        record = store.get_campaign(campaign_id)
+        now = CR.campaign_status_label(record.status) if record else t("deleted")
+        raise ValueError(t("That does not apply to this campaign now: it is {status}.", status=now))
+    if action == "pause":
+        return t("Paused. Messages already on their way finish; no more are sent.")
+    if action == "resume":
+        return t("Queued again: the sending worker sends the rest.")
+    if action == "delete":
+        return t("Draft deleted.")
+    return t(
+        "Campaign canceled: {n} messages not sent yet will not be sent. Messages Twilio holds "
+        "for later are canceled there by the sending worker.",
+        n=closed or 0,
+    )
+
+
 def _tag(css: str, widget: Any) -> Any:
     widget.add_class(f"smskit-campaigns-{css}")
     return widget
+
+
+def _auto() -> W.Layout:
+    return W.Layout(width="auto")  # one per widget: hiding one must not hide its neighbours
 
 
 def _show(widget: W.Widget, visible: bool) -> None:
@@ -77,18 +111,19 @@ class CampaignsView(W.VBox):
         )
         self.table = _tag("table-box", W.HTML())
         self.head = _tag("detail-head-box", W.HTML())
-        button = {"layout": W.Layout(width="auto")}
-        self.pause_button = _tag("pause-button", W.Button(icon="pause", **button))
+        self.pause_button = _tag("pause-button", W.Button(icon="pause", layout=_auto()))
         self.resume_button = _tag(
-            "resume-button", W.Button(icon="play", button_style="primary", **button)
+            "resume-button", W.Button(icon="play", button_style="primary", layout=_auto())
         )
-        self.cancel_button = _tag("cancel-button", W.Button(icon="stop", **button))
+        self.cancel_button = _tag("cancel-button", W.Button(icon="stop", layout=_auto()))
         self.delete_button = _tag(
-            "delete-button", W.Button(icon="trash", button_style="danger", **button)
+            "delete-button", W.Button(icon="trash", button_style="danger", layout=_auto())
         )
         self.progress_bar = _tag(
             "progress-bar",
-            W.IntProgress(value=0, min=0, max=100, layout=W.Layout(width="100%", max_width="640px")),
+            W.IntProgress(
+                value=0, min=0, max=100, layout=W.Layout(width="100%", max_width="640px")
+            ),
         )
         self.progress_html = _tag("progress", W.HTML())
         self.summary_html = W.HTML()
@@ -104,7 +139,12 @@ class CampaignsView(W.VBox):
                 [
                     self.head,
                     W.HBox(
-                        [self.pause_button, self.resume_button, self.cancel_button, self.delete_button],
+                        [
+                            self.pause_button,
+                            self.resume_button,
+                            self.cancel_button,
+                            self.delete_button,
+                        ],
                         layout=W.Layout(flex_flow="row wrap"),
                     ),
                     self.progress_bar,
@@ -145,15 +185,19 @@ class CampaignsView(W.VBox):
 
     # -- reading the store ---------------------------------------------------------------------
 
-    def reload(self, *, force: bool = False) -> None:
+    def reload(self, *, force: bool = False, detail: bool = True) -> None:
         """Read every campaign and the selected one's progress; re-draw what changed.
 
-        ``force`` re-draws the selected campaign's results even if its progress did not change.
+        ``force`` re-draws the selected campaign's results even if its progress did not change;
+        ``detail=False`` reads the table only (the page opening on another tab).
         """
         with self._lock:
             self.lines = campaign_lines(self.store)
             self._fill_selector()
-            self._show_selected(force=force)
+            if detail:
+                self._show_selected(force=force)
+            else:
+                self._render_table()
 
     def _fill_selector(self) -> None:
         options = [(CR.campaign_option(line), line.id) for line in self.lines]
@@ -170,7 +214,7 @@ class CampaignsView(W.VBox):
             self._filling = False
 
     def _default(self, ids: list[str]) -> str | None:
-        """The campaign to show when none is chosen: the newest one still in hand, else the newest."""
+        """The campaign shown when none is chosen: the newest one in hand, else the newest."""
         for line in self.lines:
             if line.status in (*control.RUNNABLE, "paused", "failed"):
                 return str(line.id)
@@ -193,7 +237,8 @@ class CampaignsView(W.VBox):
         self.head.value = CR.campaign_head_html(line)
         self.progress_bar.value = round(self.progress.fraction * 100)
         self.progress_html.value = R.progress_html(self.progress)
-        _show(self.progress_bar, line.status != "draft")
+        for widget in (self.progress_bar, self.progress_html):
+            _show(widget, line.status != "draft")  # a draft has no progress, only its plan
         changed = self._drawn != (line.id, self.progress)
         new = self._drawn is None or self._drawn[0] != line.id
         calm = time.monotonic() - self._drawn_at >= _REDRAW_EVERY
@@ -262,36 +307,14 @@ class CampaignsView(W.VBox):
 
     def _act(self, action: str) -> None:
         """Apply one control to the selected campaign, say what happened, and reload."""
-        campaign_id = self.selected
-        if not campaign_id:
+        if not self.selected:
             raise ValueError(t("Choose a campaign first"))
-        closed: int | None = None
-        if action == "cancel":
-            closed = control.cancel(self.store, campaign_id)
-            done = closed is not None
-        elif action == "delete":
-            done = control.delete_draft(self.store, campaign_id)
-        else:
-            done = getattr(control, action)(self.store, campaign_id)
-        record = self.store.get_campaign(campaign_id)
-        now = CR.campaign_status_label(record.status) if record else t("deleted")
-        if not done:
-            self.reload()
-            raise ValueError(t("That does not apply to this campaign now: it is {status}.", status=now))
-        said = {
-            "pause": t("Paused. Messages already on their way finish; no more are sent."),
-            "resume": t("Queued again: the worker sends the rest."),
-            "cancel": t(
-                "Campaign canceled: {n} messages not sent yet will not be sent. Messages Twilio "
-                "holds for later are canceled there by the worker.",
-                n=closed or 0,
-            ),
-            "delete": t("Draft deleted."),
-        }
-        self.status.show(said[action], "ok")
-        if action == "delete":
-            self.selected = ""
-        self.reload(force=True)
+        try:
+            self.status.show(apply_control(self.store, action, self.selected), "ok")
+        finally:
+            if action == "delete":
+                self.selected = ""
+            self.reload(force=True)
 
     @shows_errors
     def _on_pause_button_click(self, _button: W.Button) -> None:
@@ -312,9 +335,7 @@ class CampaignsView(W.VBox):
     # -- labels --------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        self.title.value = (
-            f"<h3 class='smskit-campaigns-title'>{R.e(t('Every campaign'))}</h3>"
-        )
+        self.title.value = f"<h3 class='smskit-campaigns-title'>{R.e(t('Every campaign'))}</h3>"
         self.refresh_button.description = t("Refresh")
         self.selector.description = t("Show campaign")
         self.pause_button.description = t("Pause")

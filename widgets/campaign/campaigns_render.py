@@ -98,7 +98,10 @@ def campaigns_html(
         weight = "font-weight:bold;" if line.id == selected else ""
         cells = [
             ("name", e(line.name)),
-            ("status", f"<span style='color:{colour}'>{e(campaign_status_label(line.status))}</span>"),
+            (
+                "status",
+                f"<span style='color:{colour}'>{e(campaign_status_label(line.status))}</span>",
+            ),
             ("sent", f"{line.handed_over:,} / {line.total:,}"),
             ("delivered", f"{line.delivered:,}"),
             ("failed", f"{line.failed:,}"),
@@ -172,13 +175,17 @@ def campaign_head_html(line: CampaignLine, now: datetime | None = None) -> str:
     )
 
 
-def send_notice_html() -> str:
-    """What the page says once a campaign is confirmed: the server sends it, the page may close."""
-    text = t(
-        "Sending continues on the server, not in this page: you may close it. Follow the campaign "
-        "under Campaigns."
+def send_notice_html(status: str, campaign_id: str = "") -> str:
+    """Step 5, once a campaign is confirmed: its status and what that means (the server sends it,
+    the page may close)."""
+    shown = display_status(status)
+    head = t("Campaign status: {status}", status=campaign_status_label(shown))
+    note = _status_note(shown)
+    return (
+        f"<div class='smskit-campaign-send-notice' data-status='{e(shown)}' "
+        f"data-campaign='{e(campaign_id)}' "
+        f"style='color:#1f4e79;padding:4px 0'><b>{e(head)}</b>. {e(note)}</div>"
     )
-    return f"<div class='smskit-campaign-send-notice' style='color:#1f4e79'>{e(text)}</div>"
 
 
 def worker_warning_html(live_workers: int) -> str:

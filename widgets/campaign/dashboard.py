@@ -22,6 +22,7 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
+from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.campaigns import CampaignsView
 from smskit_widgets.campaign.send import SendAndWatch
@@ -65,7 +66,7 @@ def _step(cls: str, title: W.HTML, *children: W.Widget) -> W.VBox:
     return box
 
 
-class CampaignSender(SendAndResults, W.VBox):
+class CampaignSender(SendAndWatch, W.VBox):
     """The Campaign Sender dashboard."""
 
     audience = traitlets.List(
@@ -74,8 +75,13 @@ class CampaignSender(SendAndResults, W.VBox):
     preview = traitlets.Any(None, allow_none=True, help="ComposePreview of the current template")
     plan = traitlets.Any(None, allow_none=True, help="The CampaignPlan from the last preflight")
     campaign_id = traitlets.Unicode("", help="Id of the stored plan being sent")
-    progress = traitlets.Any(None, allow_none=True, help="Latest smskit Progress of the send")
-    report = traitlets.Any(None, allow_none=True, help="RunReport of the last finished run")
+    progress = traitlets.Any(
+        None, allow_none=True, help="Latest smskit Progress of the campaign sent from this page"
+    )
+    workers = traitlets.List(help="Sending workers alive now (smskit.sending.worker.WorkerInfo)")
+    poll_seconds = traitlets.Float(
+        1.0, help="Seconds between reads of the store by the background ticker (0: no ticker)"
+    )
 
     def __init__(
         self,
@@ -90,14 +96,24 @@ class CampaignSender(SendAndResults, W.VBox):
         self._provider = provider
         self._path: Any = None
         self._imported: Any = None
-        self._runner: CampaignRunner | None = None
-        self._thread: threading.Thread | None = None
+        self._lock = threading.RLock()  # the ticker thread and button clicks
+        self._closed = threading.Event()
+        self._ticker: threading.Thread | None = None
+        self._watching = ""  # the campaign confirmed here, while its progress is followed
+        self._ended_at: float | None = None
+        self._checked = False  # workers read at least once
+        self._last_status = ""  # the watched campaign's status last announced
         self.header = DashboardHeader("Campaign Sender", t)
         self.lesson = Lesson("campaign")
         self.status = _tag("status", StatusLine())
-        titles = [W.HTML() for _ in range(6)]
+        self.worker_warning = _tag("worker", W.HTML())
+        titles = [W.HTML() for _ in range(5)]
         self._titles = titles
-        wide = {"layout": W.Layout(width="420px"), "style": {"description_width": "150px"}}
+        wide = {
+            "layout": W.Layout(width="420px", max_width="100%"),
+            "style": {"description_width": "150px"},
+        }
+        full = W.Layout(width="640px", max_width="100%")
         # 1 Audience
         self.upload = _tag("upload", W.FileUpload(accept=".csv,.xlsx", multiple=False))
         self.saved = _tag("saved", W.Button(icon="address-book", layout=W.Layout(width="auto")))
@@ -109,7 +125,9 @@ class CampaignSender(SendAndResults, W.VBox):
         )
         self.import_report = W.HTML()
         # 2 Compose
-        self.template = _tag("template", W.Textarea(layout=W.Layout(width="640px", height="90px")))
+        self.template = _tag(
+            "template", W.Textarea(layout=W.Layout(width="640px", max_width="100%", height="90px"))
+        )
         self.smart_encoding = _tag("smart", W.Checkbox(value=False, indent=False))
         self.preview_html = W.HTML()
         # 3 Sender
@@ -127,7 +145,7 @@ class CampaignSender(SendAndResults, W.VBox):
             "preflight-button", W.Button(button_style="primary", layout=W.Layout(width="auto"))
         )
         self.preflight_html = W.HTML()
-        # 5 Confirm and send
+        # 5 Confirm and send: Send confirms in the store; the worker sends; this page watches.
         self.confirm = _tag("confirm", W.HTML())
         self.dry_run_html = W.HTML()
         self.test_number = _tag("test-number", W.Text(value="", placeholder="+14155550100", **wide))
@@ -143,33 +161,29 @@ class CampaignSender(SendAndResults, W.VBox):
         self.pause_button = _tag(
             "pause-button", W.Button(icon="pause", disabled=True, layout=W.Layout(width="auto"))
         )
+        self.resume_button = _tag(
+            "resume-button", W.Button(icon="play", disabled=True, layout=W.Layout(width="auto"))
+        )
         self.cancel_button = _tag(
             "cancel-button", W.Button(icon="stop", disabled=True, layout=W.Layout(width="auto"))
         )
         self.progress_bar = _tag(
-            "progress-bar", W.IntProgress(value=0, min=0, max=100, layout=W.Layout(width="640px"))
+            "progress-bar", W.IntProgress(value=0, min=0, max=100, layout=full)
         )
         self.progress_html = W.HTML()
-        # 6 Results
-        self.refresh_button = _tag(
-            "refresh-button", W.Button(icon="refresh", layout=W.Layout(width="auto"))
+        self.send_notice = W.HTML()
+        self.results_button = _tag(
+            "results-button", W.Button(icon="table", disabled=True, layout=W.Layout(width="auto"))
         )
-        self.summary_html = W.HTML()
-        self.chart = W.HTML()
-        self.opt_outs = W.HTML()
-        self.csv_link = W.HTML()
-        self.results_html = W.HTML()
-        # the consent engineer's inspector: look up why a number was blocked or opted out
-        self.inspector = ConsentInspector(ledger=self.ledger, scope=TEST_SENDER)
-        super().__init__(
+        # Campaigns: every campaign, its progress, results and controls
+        self.campaigns = CampaignsView(self.store, self.status, ledger=self.ledger)
+        self.inspector = self.campaigns.inspector  # why was a number blocked or opted out?
+        self.new_campaign = W.VBox(
             [
-                self.header,
-                self.lesson,
-                self.status,
                 _step(
                     "smskit-campaign-step-audience",
                     titles[0],
-                    W.HBox([self.upload, self.saved]),
+                    W.HBox([self.upload, self.saved], layout=W.Layout(flex_flow="row wrap")),
                     self.region,
                     self.phone_column,
                     self.consent_column,
@@ -203,24 +217,28 @@ class CampaignSender(SendAndResults, W.VBox):
                     titles[4],
                     self.confirm,
                     self.dry_run_html,
-                    W.HBox([self.test_number, self.test_button]),
-                    W.HBox([self.send_button, self.pause_button, self.cancel_button]),
+                    W.HBox(
+                        [self.test_number, self.test_button], layout=W.Layout(flex_flow="row wrap")
+                    ),
+                    W.HBox(
+                        [
+                            self.send_button,
+                            self.pause_button,
+                            self.resume_button,
+                            self.cancel_button,
+                        ],
+                        layout=W.Layout(flex_flow="row wrap"),
+                    ),
                     self.progress_bar,
                     self.progress_html,
+                    self.send_notice,
+                    W.HBox([self.results_button]),
                 ),
-                _step(
-                    "smskit-campaign-step-results",
-                    titles[5],
-                    self.refresh_button,
-                    self.summary_html,
-                    self.chart,
-                    self.opt_outs,
-                    self.csv_link,
-                    self.results_html,
-                    self.inspector,
-                ),
-            ],
-            **kwargs,
+            ]
+        )
+        self.tabs = _tag("tabs", W.Tab(children=[self.new_campaign, self.campaigns]))
+        super().__init__(
+            [self.header, self.lesson, self.status, self.worker_warning, self.tabs], **kwargs
         )
         self.add_class("smskit-campaign")
         self.upload.observe(self._on_upload_change, names="value")
@@ -233,22 +251,24 @@ class CampaignSender(SendAndResults, W.VBox):
         self.test_button.on_click(self._on_test_button_click)
         self.send_button.on_click(self._on_send_button_click)
         self.pause_button.on_click(self._on_pause_button_click)
+        self.resume_button.on_click(self._on_resume_button_click)
         self.cancel_button.on_click(self._on_cancel_button_click)
-        self.refresh_button.on_click(self._on_refresh_button_click)
+        self.results_button.on_click(self._on_results_button_click)
+        self.tabs.observe(self._on_tabs_change, names="selected_index")
         self.observe(self._on_progress_change, names="progress")
         self._refresh()
         on_language_change(self._refresh)
+        self._open()
 
     # -- provider ------------------------------------------------------------------------------
 
     @property
     def provider(self) -> Any:
-        """The provider to send through: the one given, else the built-in simulator."""
+        """Where a test message goes: the provider given, else the one the worker sends through."""
         if self._provider is None:
-            from smskit import simulator
-            from smskit.providers.twilio import TwilioProvider
+            from smskit.deployment import default_provider
 
-            self._provider = TwilioProvider.for_simulator(simulator.shared())
+            self._provider = default_provider()
         return self._provider
 
     # -- 1 Audience ----------------------------------------------------------------------------
@@ -358,22 +378,30 @@ class CampaignSender(SendAndResults, W.VBox):
             prices=self.prices,
             history=self.store,  # earlier sends: frequency caps (2 broadcasts per 7 days)
         )
-        self.campaign_id = save_plan(self.store, self.plan)
+        previous, self.campaign_id = self.campaign_id, save_plan(self.store, self.plan)
+        if previous and previous != self.campaign_id:
+            delete_draft(self.store, previous)  # superseded here; a confirmed one is never deleted
         self.inspector.scope.value = campaign.consent_scope
         self.preflight_html.value = R.preflight_html(self.plan)
         self.confirm.value = f"<b>{R.confirm_text(self.plan.totals)}</b>"
         # A dry run comes first, every time a plan is made: nothing is sent.
-        runner = CampaignRunner(self.store, self.provider, self.campaign_id, ledger=self.ledger)
-        dry = dry_run(self.store, self.campaign_id, runner.rate, record_run=True)
-        self.dry_run_html.value = R.dry_run_html(dry)
+        rate = campaign.sender.throughput
+        self.dry_run_html.value = R.dry_run_html(
+            dry_run(self.store, self.campaign_id, rate, record_run=True)
+        )
+        with self._lock:  # not while the ticker reads the campaign watched until now
+            self._stop_watching()
+            self.progress = None
+        self.progress_bar.value = 0
+        self.progress_html.value = self.send_notice.value = ""
+        for control in (self.pause_button, self.resume_button, self.cancel_button):
+            control.disabled = True
+        self.results_button.disabled = True
         self.send_button.disabled = self.plan.totals.sendable == 0
+        self.campaigns.reload()
         self.status.show(t("Preflight done. Check the numbers, then send."), "ok")
 
     # -- labels --------------------------------------------------------------------------------
-
-    def _relabel_pause(self) -> None:
-        paused = self._runner is not None and self._runner.paused
-        self.pause_button.description = t("Resume") if paused else t("Pause")
 
     def _refresh(self) -> None:
         names = [
@@ -382,10 +410,10 @@ class CampaignSender(SendAndResults, W.VBox):
             t("3. Sender"),
             t("4. Preflight"),
             t("5. Confirm and send"),
-            t("6. Results"),
         ]
         for title, name in zip(self._titles, names, strict=True):
             title.value = f"<h3 class='smskit-campaign-step-title'>{R.e(name)}</h3>"
+        self.tabs.titles = (t("New campaign"), t("Campaigns"))
         self.upload.description = t("Upload CSV/XLSX")
         self.saved.description = t("Use saved contacts")
         self.region.description = t("Default country")
@@ -407,11 +435,21 @@ class CampaignSender(SendAndResults, W.VBox):
         self.test_number.description = t("My number")
         self.test_button.description = t("Send a test to myself")
         self.send_button.description = t("Send")
+        self.pause_button.description = t("Pause")
+        self.resume_button.description = t("Send the rest")
         self.cancel_button.description = t("Cancel")
-        self.refresh_button.description = t("Refresh results")
-        self._relabel_pause()
+        self.results_button.description = t("See the results under Campaigns")
+        self.worker_warning.value = (
+            CR.worker_warning_html(len(self.workers)) if self._checked else ""
+        )
         if self.plan is not None:
             self.preflight_html.value = R.preflight_html(self.plan)
             self.confirm.value = f"<b>{R.confirm_text(self.plan.totals)}</b>"
         if self.preview is not None:
             self.preview_html.value = R.preview_html(self.preview)
+        if self.progress is not None:
+            self.progress_html.value = R.progress_html(self.progress)
+        if self.progress is not None and self.send_notice.value:
+            self.send_notice.value = CR.send_notice_html(
+                self.progress.campaign_status, self.progress.campaign_id
+            )

@@ -1,9 +1,13 @@
-"""Steps 5 and 6 of the Campaign Sender: send in the background, watch, pause, cancel, results.
+"""Step 5 of the Campaign Sender: confirm, then watch; pause, send the rest, cancel.
 
 A mixin of :class:`smskit_widgets.campaign.dashboard.CampaignSender` (kept apart because the
-dashboard is long):
-the send runs in a thread of its own, not in the button's callback, so the page stays responsive;
-a second thread refreshes the progress and tracks deliveries by polling until they are final.
+dashboard is long). *Send* confirms the campaign in the store (:func:`smskit.sending.control.
+confirm`); the sending worker (``smskit worker``) sends it whether or not this page stays open.
+One background ticker per dashboard (a daemon thread, stopped by :meth:`close`) reads the store:
+the progress of the campaign confirmed here about once a second until it is done (and its delivery
+reports for a few minutes more), and every third tick whether a worker is alive and, while the
+Campaigns tab is shown, the Campaigns table. A failed read is shown in the status line and tried
+again on the next tick; the page never shows a traceback.
 """
 
 from __future__ import annotations
@@ -13,30 +17,43 @@ import time
 from typing import Any
 
 import ipywidgets as W
+from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
+from smskit_widgets.campaign.campaigns import apply_control
 from smskit_widgets.common.i18n import Translator
-from smskit_widgets.common.status import plain_error, shows_errors
+from smskit_widgets.common.status import shows_errors
 
-from smskit.campaign.results import campaign_opt_outs, results_csv, timeline
-from smskit.campaign.storage import delivery_summary, progress, results
-from smskit.sending.runner import CampaignRunner
-from smskit.sending.support import send_test, track
+from smskit.campaign.overview import display_status
+from smskit.campaign.storage import progress
+from smskit.sending import control
+from smskit.sending.support import send_test
+from smskit.sending.worker import live_workers
 
 t = Translator("campaign")
+_FOLLOW_DELIVERIES = 300.0  # seconds of following delivery reports once a campaign is done
+_DONE = ("finished", "canceled")
+_CAMPAIGNS_TAB = 1
 
 
-class SendAndResults:
-    """Handlers of the send and results steps (mixed into the dashboard, which owns the widgets)."""
+class SendAndWatch:
+    """Send-step handlers and the ticker (mixed into the dashboard, which owns the widgets)."""
 
     store: Any
-    ledger: Any
     provider: Any
     campaign_id: str
     progress: Any
-    report: Any
+    workers: list[Any]
+    poll_seconds: float
     status: Any
-    _runner: CampaignRunner | None
-    _thread: threading.Thread | None
+    campaigns: Any
+    tabs: Any
+    _lock: threading.RLock
+    _closed: threading.Event
+    _ticker: threading.Thread | None
+    _watching: str
+    _ended_at: float | None
+    _checked: bool
+    _last_status: str
 
     # -- 5 Confirm and send --------------------------------------------------------------------
 
@@ -53,100 +70,156 @@ class SendAndResults:
     def _on_send_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
             raise ValueError(t("Run the preflight first (step 4)"))
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._runner = CampaignRunner(
-            self.store, self.provider, self.campaign_id, ledger=self.ledger
-        )
-        self.report = None
-        self.send_button.disabled = True
-        self.pause_button.disabled = self.cancel_button.disabled = False
-        self._thread = threading.Thread(target=self._run, name="smskit-campaign", daemon=True)
-        self._thread.start()
-        threading.Thread(target=self._watch, name="smskit-campaign-watch", daemon=True).start()
-        self.status.show(t("Sending..."))
-
-    def _run(self) -> None:
-        """The background send (not in the widget callback, so the page stays responsive)."""
-        runner = self._runner
-        assert runner is not None
-        try:
-            self.report = runner.run(dry=False)
-        except Exception as error:  # shown in plain words, never as a traceback
-            self.status.show(plain_error(error), "error")
-
-    def _watch(self) -> None:
-        """Refresh the progress while the send runs, then track deliveries for a while."""
-        deadline = None
-        while True:
-            alive = self._thread is not None and self._thread.is_alive()
-            try:
-                if not alive or int(time.monotonic()) % 2 == 0:
-                    track(self.store, self.provider, self.campaign_id, self.ledger)
-                self.progress = progress(self.store, self.campaign_id)
-            except Exception:  # a failed poll is retried on the next tick
-                pass
-            if not alive:
-                deadline = deadline or time.monotonic() + 20
-                finals = self.progress is not None and self.progress.count("submitted") == 0
-                if finals or time.monotonic() > deadline:
-                    break
-            time.sleep(0.5)
-        self._after_run()
-
-    def _on_progress_change(self, _change: dict[str, Any]) -> None:
-        if self.progress is not None:
-            self.progress_bar.value = round(self.progress.fraction * 100)
-            self.progress_html.value = R.progress_html(self.progress, self.report)
-
-    @shows_errors
-    def _after_run(self) -> None:
-        self.pause_button.disabled = self.cancel_button.disabled = True
-        self.send_button.disabled = False
-        self.progress = progress(self.store, self.campaign_id)
-        self._show_results()
-        report = self.report
-        if report is not None and report.status == "canceled":
-            self.status.show(
-                t("Campaign canceled. {n} scheduled messages canceled.", n=report.unscheduled),
-                "ok",
+        with self._lock:
+            if not control.confirm(self.store, self.campaign_id):
+                record = self.store.get_campaign(self.campaign_id)
+                now = CR.campaign_status_label(record.status) if record else t("deleted")
+                raise ValueError(t("This campaign cannot be sent now: it is {status}.", status=now))
+            self.send_button.disabled = True
+            self._watch(self.campaign_id)
+        self._check_workers()
+        if self.workers:
+            said = t(
+                "Confirmed. The sending worker on the server sends it: you may close this page, "
+                "sending goes on."
             )
-            return
-        self.status.show(t("The send has ended. See the results below."), "ok")
+        else:
+            said = t(
+                "Confirmed. No sending worker is running yet: sending starts as soon as one runs."
+            )
+        self.status.show(said, "ok")
+        self.campaigns.selected = self.campaign_id
 
     @shows_errors
     def _on_pause_button_click(self, _button: W.Button) -> None:
-        if self._runner is None:
-            return
-        if self._runner.paused:
-            self._runner.resume()
-        else:
-            self._runner.pause()
-        self._relabel_pause()
+        self._control("pause")
+
+    @shows_errors
+    def _on_resume_button_click(self, _button: W.Button) -> None:
+        self._control("resume")
 
     @shows_errors
     def _on_cancel_button_click(self, _button: W.Button) -> None:
-        if self._runner is not None:
-            self._runner.cancel()
-            self.status.show(t("Canceling: messages not yet sent will not be sent."))
-            if self._thread is None or not self._thread.is_alive():
-                # The run has ended but Twilio may still hold messages (SendAt): the runner
-                # cancels those, in the background like a send.
-                self._thread = threading.Thread(target=self._run, name="smskit-cancel", daemon=True)
-                self._thread.start()
+        self._control("cancel")
 
-    # -- 6 Results -----------------------------------------------------------------------------
+    def _control(self, action: str) -> None:
+        campaign_id = self._watching or self.campaign_id
+        if not campaign_id:
+            raise ValueError(t("Run the preflight first (step 4)"))
+        with self._lock:
+            said = apply_control(self.store, action, campaign_id)
+            if not self._watching:
+                self._watch(campaign_id)
+            else:
+                self.progress = progress(self.store, campaign_id)
+        self.status.show(said, "ok")
 
     @shows_errors
-    def _on_refresh_button_click(self, _button: W.Button) -> None:
-        if self.campaign_id:
-            track(self.store, self.provider, self.campaign_id, self.ledger)
-            self._show_results()
+    def _on_results_button_click(self, _button: W.Button) -> None:
+        self.campaigns.selected = self.campaign_id
+        self.tabs.selected_index = _CAMPAIGNS_TAB
 
-    def _show_results(self) -> None:
-        rows = results(self.store, self.campaign_id)
-        self.summary_html.value = R.summary_html(delivery_summary(self.store, self.campaign_id))
-        self.chart.value = R.status_chart_svg(timeline(self.store, self.campaign_id))
-        self.opt_outs.value = R.opt_outs_html(campaign_opt_outs(self.store, self.campaign_id))
-        self.csv_link.value = R.csv_link_html(results_csv(rows), f"{self.campaign_id}.csv")
-        self.results_html.value = R.results_html(rows)
+    @shows_errors
+    def _on_tabs_change(self, change: dict[str, Any]) -> None:
+        if change["new"] == _CAMPAIGNS_TAB:
+            self.campaigns.reload()
+
+    # -- watching ------------------------------------------------------------------------------
+
+    def _watch(self, campaign_id: str) -> None:
+        """Follow ``campaign_id``'s progress (the ticker reads it about once a second)."""
+        self._watching = campaign_id
+        self._ended_at = None
+        self._last_status = ""
+        self.progress = progress(self.store, campaign_id)
+        self._check_ended(self.progress)
+
+    def _stop_watching(self) -> None:
+        self._watching = ""
+        self._ended_at = None
+
+    def _on_progress_change(self, _change: dict[str, Any]) -> None:
+        p = self.progress
+        if p is None:
+            return
+        status = display_status(p.campaign_status)
+        self.progress_bar.value = round(p.fraction * 100)
+        self.progress_html.value = R.progress_html(p)
+        self.send_notice.value = CR.send_notice_html(status, p.campaign_id)
+        actions = CR.actions_for(status)
+        self.pause_button.disabled = "pause" not in actions
+        self.resume_button.disabled = "resume" not in actions
+        self.cancel_button.disabled = "cancel" not in actions
+        self.results_button.disabled = False
+        if status != self._last_status:
+            self._last_status = status
+            if status == "failed":
+                self.status.show(
+                    t(
+                        "Sending stopped after an error from the provider (the worker's log has "
+                        "the details). Fix the cause, then press Send the rest."
+                    ),
+                    "error",
+                )
+            elif status == "finished":
+                self.status.show(t("The send has ended. See the results under Campaigns."), "ok")
+
+    def _check_ended(self, p: Any) -> None:
+        """Stop following once the campaign is done and its delivery reports are in (or late)."""
+        if display_status(p.campaign_status) not in _DONE:
+            self._ended_at = None
+            return
+        if self._ended_at is None:
+            self._ended_at = time.monotonic()
+        in_flight = p.count("submitted") + p.count("submitting")
+        if not in_flight or time.monotonic() - self._ended_at > _FOLLOW_DELIVERIES:
+            self._stop_watching()
+
+    def _check_workers(self) -> None:
+        self.workers = live_workers(self.store)
+        self._checked = True
+        self.worker_warning.value = CR.worker_warning_html(len(self.workers))
+
+    @shows_errors
+    def poll(self, full: bool = True) -> None:
+        """Read the store once, as the ticker does: the progress of the campaign confirmed here;
+        with ``full``, also whether a worker is alive and, if its tab is shown, the Campaigns view.
+        """
+        with self._lock:
+            if self._watching:
+                p = progress(self.store, self._watching)
+                if p != self.progress:
+                    self.progress = p
+                self._check_ended(p)
+        if full:
+            self._check_workers()
+            if self.tabs.selected_index == _CAMPAIGNS_TAB:
+                self.campaigns.reload()
+
+    @shows_errors
+    def _first_look(self) -> None:
+        """On opening: is a worker alive, and is a campaign in hand? Then open on Campaigns."""
+        self._check_workers()
+        self.campaigns.reload(detail=False)  # the detail when its tab is shown
+        busy = (*control.RUNNABLE, "paused", "failed")
+        if any(line.status in busy for line in self.campaigns.lines):
+            self.tabs.selected_index = _CAMPAIGNS_TAB
+
+    def _open(self) -> None:
+        self._first_look()
+        if self.poll_seconds > 0:
+            self._ticker = threading.Thread(
+                target=self._tick_forever, name="smskit-campaign-ticker", daemon=True
+            )
+            self._ticker.start()
+
+    def _tick_forever(self) -> None:
+        beat = 0
+        while not self._closed.wait(max(self.poll_seconds, 0.1)):
+            beat += 1
+            self.poll(full=beat % 3 == 0)
+
+    def close(self) -> None:
+        """Stop the ticker, then close the widget."""
+        self._closed.set()
+        super().close()  # type: ignore[misc]
