@@ -43,6 +43,7 @@ class CampaignLine:
     failed: int  # failed or undelivered
     opted_out: int
     canceled: int
+    held: int  # handed over with SendAt: Twilio holds them until their time (status "scheduled")
     cost: Decimal
     currency: str
     next_send_at: datetime | None
@@ -109,6 +110,7 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
         t.failed += n if row.status in _FAILED else 0
         t.opted_out += n if row.status == "opted_out" else 0
         t.canceled += n if row.status == "canceled" else 0
+        t.held += n if row.status == "scheduled" else 0
         t.cost += Decimal(str(row.cost or 0))
         t.currency = t.currency or row.unit or ""
     lines = []
@@ -130,6 +132,7 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
                 t.failed,
                 t.opted_out,
                 t.canceled,
+                t.held,
                 t.cost,
                 t.currency,
                 when if isinstance(when, datetime) else None,
@@ -147,5 +150,6 @@ class _Tally:
     failed: int = 0
     opted_out: int = 0
     canceled: int = 0
+    held: int = 0
     cost: Decimal = Decimal(0)
     currency: str = ""

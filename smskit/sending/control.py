@@ -27,13 +27,44 @@ from smskit.sending.ledger import MessageLedger
 from smskit.store.database import Store
 from smskit.store.schema import campaign_recipients, campaigns, message_events, messages
 
-__all__ = ["CONFIRMABLE", "RUNNABLE", "cancel", "confirm", "delete_draft", "pause", "resume"]
+__all__ = [
+    "CONFIRMABLE",
+    "RUNNABLE",
+    "allowed_actions",
+    "cancel",
+    "confirm",
+    "delete_draft",
+    "pause",
+    "resume",
+]
 
 #: Statuses a worker sends for.
 RUNNABLE = ("queued", "sending", "waiting")
 #: Statuses "confirm and send" starts from.
 CONFIRMABLE = ("planned", "paused", "failed")
 _CANCELABLE = ("planned", "queued", "sending", "waiting", "paused", "failed")
+
+
+def allowed_actions(status: str, *, held: int = 0) -> frozenset[str]:
+    """What a person may do to a campaign in ``status``; ``held``: messages Twilio still holds
+    (SendAt), which a finished campaign may still cancel. A draft may be shown as ``draft``.
+
+    >>> sorted(allowed_actions("draft")), sorted(allowed_actions("sending"))
+    (['confirm', 'delete'], ['cancel', 'pause'])
+    >>> sorted(allowed_actions("finished")), sorted(allowed_actions("finished", held=3))
+    ([], ['cancel'])
+    """
+    status = "planned" if status == "draft" else status
+    actions: set[str] = set()
+    if status in CONFIRMABLE:
+        actions.add("confirm" if status == "planned" else "resume")
+    if status == "planned":
+        actions.add("delete")
+    if status in RUNNABLE:
+        actions.add("pause")
+    if status in _CANCELABLE[1:] or (status == "finished" and held > 0):
+        actions.add("cancel")  # a draft is deleted instead: it never sent anything
+    return frozenset(actions)
 
 
 def confirm(store: Store, campaign_id: str) -> bool:
@@ -70,17 +101,20 @@ def resume(store: Store, campaign_id: str) -> bool:
 def cancel(store: Store, campaign_id: str) -> int | None:
     """Cancel for good: every message not yet handed over is closed as ``canceled``.
 
-    Returns how many were closed, or None if the campaign could not be canceled (finished or
-    unknown). Messages Twilio holds with SendAt are canceled there by the next worker pass.
+    Returns how many were closed, or None if the campaign could not be canceled (finished with
+    nothing held, or unknown). Messages Twilio holds with SendAt are canceled there by the next
+    worker pass, also when every message had been handed over (a "finished" campaign).
 
     >>> from smskit.campaign.storage import _example
     >>> store, campaign_id = _example()
     >>> cancel(store, campaign_id), cancel(store, campaign_id)
     (1, None)
     """
-    if not store.transition_campaign(campaign_id, "canceled", only_from=_CANCELABLE):
+    ledger = MessageLedger(store, campaign_id)
+    cancelable = (*_CANCELABLE, "finished") if ledger.scheduled() else _CANCELABLE
+    if not store.transition_campaign(campaign_id, "canceled", only_from=cancelable):
         return None
-    return MessageLedger(store, campaign_id).finish_planned("canceled")
+    return ledger.finish_planned("canceled")
 
 
 def delete_draft(store: Store, campaign_id: str) -> bool:

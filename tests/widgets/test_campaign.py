@@ -238,14 +238,6 @@ def test_pause_send_the_rest_and_cancel_write_to_the_store(
     assert "smskit-status-error" in w.status.value and "canceled" in w.status.value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "smskit.sending.control.cancel refuses a 'finished' campaign, and a campaign whose "
-        "messages Twilio holds with SendAt is finished once all are handed over; when control "
-        "allows cancel while messages are held, offer Cancel for it (campaigns_render.actions_for)"
-    ),
-)
 def test_cancel_reaches_messages_twilio_holds_with_send_at(
     dashboard: CampaignSender, store: Store, provider: TwilioProvider, sim: object, fixtures: Path
 ) -> None:
@@ -476,6 +468,7 @@ def _line(status: str, **changes: object) -> CampaignLine:
         "failed": 1,
         "opted_out": 0,
         "canceled": 0,
+        "held": 0,
         "cost": Decimal("0.0474"),
         "currency": "USD",
         "next_send_at": NOON_NY + timedelta(hours=2),

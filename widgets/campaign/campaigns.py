@@ -231,7 +231,7 @@ class CampaignsView(W.VBox):
             self.progress = None
             return
         self.progress = progress(self.store, line.id)
-        actions = CR.actions_for(line.status)
+        actions = CR.actions_for(line.status, held=line.held)
         for name in ("pause", "resume", "cancel", "delete"):
             _show(getattr(self, f"{name}_button"), name in actions)
         self.head.value = CR.campaign_head_html(line)

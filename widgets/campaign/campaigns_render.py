@@ -16,7 +16,7 @@ from smskit_widgets.common.html import CELL_STYLE
 from smskit_widgets.common.i18n import Translator
 
 from smskit.campaign.overview import CampaignLine, display_status
-from smskit.sending.control import RUNNABLE
+from smskit.sending.control import RUNNABLE, allowed_actions
 
 t = Translator("campaign")
 _COLOURS = {
@@ -49,20 +49,13 @@ def campaign_status_label(status: str) -> str:
     return labels.get(shown, shown)
 
 
-def actions_for(status: str) -> frozenset[str]:
+def actions_for(status: str, held: int = 0) -> frozenset[str]:
     """The buttons that apply to a campaign in ``status``: pause, resume, cancel, delete.
 
-    Mirrors :mod:`smskit.sending.control`: a draft can only be deleted (it is never sent from
-    here); a running campaign paused or canceled; a paused or failed one resumed or canceled.
+    smskit decides (:func:`smskit.sending.control.allowed_actions`); a draft is confirmed with
+    Send in step 5, never from the Campaigns view. ``held``: messages Twilio still holds.
     """
-    shown = display_status(status)
-    if shown == "draft":
-        return frozenset({"delete"})
-    if shown in RUNNABLE:
-        return frozenset({"pause", "cancel"})
-    if shown in ("paused", "failed"):
-        return frozenset({"resume", "cancel"})
-    return frozenset()
+    return allowed_actions(status, held=held) - {"confirm"}
 
 
 def _next_send(line: CampaignLine, now: datetime) -> str:

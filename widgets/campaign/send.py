@@ -146,7 +146,7 @@ class SendAndWatch:
         self.progress_bar.value = round(p.fraction * 100)
         self.progress_html.value = R.progress_html(p)
         self.send_notice.value = CR.send_notice_html(status, p.campaign_id)
-        actions = CR.actions_for(status)
+        actions = CR.actions_for(status, held=dict(p.by_status).get("scheduled", 0))
         self.pause_button.disabled = "pause" not in actions
         self.resume_button.disabled = "resume" not in actions
         self.cancel_button.disabled = "cancel" not in actions
