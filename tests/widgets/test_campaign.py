@@ -511,3 +511,21 @@ def test_worker_warning_and_status_words() -> None:
     assert "stopped by an error" in CR.campaign_head_html(_line("failed"))
     assert "Send the rest" in CR.campaign_head_html(_line("paused"))
     assert "data-status='waiting'" in CR.send_notice_html("waiting")
+
+
+def test_an_import_is_saved_and_the_accounts_numbers_are_offered_as_senders(
+    dashboard: CampaignSender, store: Store, provider: TwilioProvider, sim: object, fixtures: Path
+) -> None:
+    w = dashboard
+    _upload(w, fixtures / "campaign_contacts.csv")
+    w.import_button.click()
+    loaded = len(w.audience)
+    assert "contacts saved for later" in w.status.value
+    w.audience = []
+    w.saved.click()  # the same people come back from the store
+    assert len(w.audience) == loaded > 0
+    # A number bought in Provider Setup is on the account: the Campaign Sender offers it.
+    bought = sim.add_number("+14155550188")  # type: ignore[attr-defined]
+    w.load_senders()
+    assert bought.phone_number in w.sender_address.options
+    assert w.sender_address.value == bought.phone_number

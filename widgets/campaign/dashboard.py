@@ -43,6 +43,7 @@ from smskit.campaign.storage import save_plan, unreachable_numbers
 from smskit.consent.history import import_consent
 from smskit.consent.ledger import ConsentLedger
 from smskit.contacts.importer import import_contacts
+from smskit.contacts.saved import save_imported
 from smskit.senders.price_table import PriceTable
 from smskit.sending.control import delete_draft
 from smskit.sending.support import dry_run
@@ -134,7 +135,11 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.sender_kind = _tag(
             "sender-kind", W.Dropdown(options=list(SENDER_KINDS), value="long_code", **wide)
         )
-        self.sender_address = _tag("sender-address", W.Text(value=TEST_SENDER, **wide))
+        # Free text, with the account's own numbers (bought in Provider Setup) offered as options.
+        self.sender_address = _tag(
+            "sender-address",
+            W.Combobox(value=TEST_SENDER, options=[TEST_SENDER], ensure_option=False, **wide),
+        )
         self.purpose = _tag(
             "purpose", W.ToggleButtons(options=[("", "marketing"), ("", "transactional")])
         )
@@ -310,8 +315,23 @@ class CampaignSender(SendAndWatch, W.VBox):
             consent_columns=[consent] if consent and consent != NONE else [],
         )
         self.audience = recipients_from_import(self._imported)
+        saved = save_imported(self.store, self._imported)  # "Use saved contacts" finds them again
         self.import_report.value = R.import_report_html(self._imported.report, len(self.audience))
-        self.status.show(t("{n} recipients loaded.", n=len(self.audience)), "ok")
+        self.status.show(
+            t(
+                "{n} recipients loaded; {saved} contacts saved for later.",
+                n=len(self.audience),
+                saved=saved,
+            ),
+            "ok",
+        )
+
+    def load_senders(self) -> None:
+        """Offer the account's SMS numbers (e.g. bought in Provider Setup) as senders."""
+        numbers = [n.phone_number for n in self.provider.my_numbers() if n.sms]
+        self.sender_address.options = list(dict.fromkeys([*numbers, TEST_SENDER]))
+        if self.sender_address.value == TEST_SENDER and numbers:
+            self.sender_address.value = numbers[0]
 
     @shows_errors
     def _on_saved_click(self, _button: W.Button) -> None:

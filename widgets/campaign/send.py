@@ -12,6 +12,7 @@ again on the next tick; the page never shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
@@ -208,10 +209,17 @@ class SendAndWatch:
     def _open(self) -> None:
         self._first_look()
         if self.poll_seconds > 0:
+            # The provider may be slow to answer (or a real account offline): never block the page.
+            threading.Thread(target=self._load_senders_quietly, daemon=True).start()
             self._ticker = threading.Thread(
                 target=self._tick_forever, name="smskit-campaign-ticker", daemon=True
             )
             self._ticker.start()
+
+    def _load_senders_quietly(self) -> None:
+        # Offline or not set up: the test number stays offered.
+        with contextlib.suppress(Exception):
+            self.load_senders()  # type: ignore[attr-defined]
 
     def _tick_forever(self) -> None:
         beat = 0
