@@ -5,7 +5,8 @@
 account's Auth Token; checked with ``twilio.request_validator.RequestValidator``), else it gets 403.
 
 Everything else that is not a Twilio callback gets 400 with a short fixed reason, before anything
-is stored: a body that is not ``application/x-www-form-urlencoded`` (Twilio posts forms; facts B5),
+is stored (the shapes are in :mod:`smskit.webhooks.fields`): a body that is not
+``application/x-www-form-urlencoded`` (Twilio posts forms; facts B5),
 over :data:`MAX_BODY_BYTES`, not UTF-8, with a repeated or empty key; and, once the signature holds,
 a field out of Twilio's shapes (SIDs are two letters and 32 hex digits, statuses are Twilio's
 documented ones, error codes have 5 digits, addresses fit the store, bodies at most 1,600
@@ -41,14 +42,20 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from smskit.sending.tracking import (
-    InboundMessage,
     LedgerSink,
     MessageSink,
     RepliesInbound,
-    StatusUpdate,
+)
+from smskit.webhooks.fields import (
+    FORM_TYPE,
+    MAX_BODY_BYTES,
+    Refused,
+    inbound_message,
+    parse_form,
+    status_update,
 )
 
 if TYPE_CHECKING:
@@ -61,9 +68,6 @@ if TYPE_CHECKING:
 __all__ = [
     "app_from_env",
     "create_app",
-    "inbound_message",
-    "parse_form",
-    "status_update",
     "trusted_networks",
     "twiml",
 ]
@@ -73,44 +77,11 @@ XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 EMPTY_TWIML = f"{XML_DECLARATION}<Response></Response>"
 STATUS_PATH = "/twilio/status"
 INBOUND_PATH = "/twilio/inbound"
-FORM_TYPE = "application/x-www-form-urlencoded"
 
-# A Twilio callback is a few dozen short fields; a 1,600-character body percent-encoded as 4-byte
-# UTF-8 is under 20 kB, so 64 kB leaves room for media URLs and Twilio's optional geo fields.
-MAX_BODY_BYTES = 64 * 1024
-MAX_FIELDS = 100
-# Twilio's maximum message length, error 21617 (facts B2).
-MAX_TEXT_CHARS = 1600
-# The store keeps From and To in 32 characters (inbound_messages); E.164 needs at most 16.
-MAX_ADDRESS_CHARS = 32
 # A base64 HMAC-SHA1 is 28 characters; HMAC-SHA256 would be 44.
 MAX_SIGNATURE_CHARS = 64
 
-# Message and SMS SIDs: two letters and 32 hex digits ("SM" or "MM" + 32 hex, Twilio OpenAPI).
-_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
-# Twilio error codes have 5 digits (30003, 21610, ...; facts B4).
-_ERROR_CODE = re.compile(r"[0-9]{1,5}")
 _LENGTH = re.compile(r"[0-9]{1,9}")
-# Twilio's documented message statuses (MessageEnumStatus in the OpenAPI spec; facts B2).
-TWILIO_STATUSES = frozenset(
-    {
-        "queued",
-        "sending",
-        "sent",
-        "failed",
-        "delivered",
-        "undelivered",
-        "receiving",
-        "received",
-        "accepted",
-        "scheduled",
-        "read",
-        "partially_delivered",
-        "canceled",
-    }
-)
-# ``OptOutType`` of the inbound webhook: what Twilio's (Advanced) Opt-Out did (facts B1).
-OPT_OUT_TYPES = frozenset({"STOP", "START", "HELP"})
 # A forwarded host: a DNS name or an IP (IPv6 in brackets), and an optional port. Nothing else, so
 # that no "/", "@" or "?" can move the checked URL's path or host.
 _FORWARDED_HOST = re.compile(
@@ -119,15 +90,6 @@ _FORWARDED_HOST = re.compile(
 )
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-class _Refused(Exception):
-    """A request answered with ``status`` and a short fixed ``reason`` (never request content)."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
 
 
 def twiml(reply: str | None) -> str:
@@ -139,123 +101,6 @@ def twiml(reply: str | None) -> str:
     if not reply:
         return EMPTY_TWIML
     return f"{XML_DECLARATION}<Response><Message>{escape(reply)}</Message></Response>"
-
-
-def parse_form(body: bytes) -> dict[str, str]:
-    """The fields of a form-encoded body; ValueError if it is not one Twilio could have sent.
-
-    Twilio percent-encodes UTF-8 and sends each key once, so raw non-ASCII bytes, invalid UTF-8,
-    a pair without ``=``, an empty or repeated key, or more than :data:`MAX_FIELDS` fields are
-    refused (a repeated key would also be signed differently from how it is read).
-
-    >>> parse_form(b"MessageSid=SM1&Body=Hi+there%21&Empty=")
-    {'MessageSid': 'SM1', 'Body': 'Hi there!', 'Empty': ''}
-    >>> parse_form(b"Body=a&Body=b")
-    Traceback (most recent call last):
-    ValueError: repeated field
-    """
-    pairs = parse_qsl(
-        body.decode("ascii"),
-        keep_blank_values=True,
-        strict_parsing=True,
-        encoding="utf-8",
-        errors="strict",
-        max_num_fields=MAX_FIELDS,
-    )
-    form: dict[str, str] = {}
-    for key, value in pairs:
-        if not key:
-            raise ValueError("empty field name")
-        if key in form:
-            raise ValueError("repeated field")
-        form[key] = value
-    return form
-
-
-def _one(form: Mapping[str, str], *names: str) -> str | None:
-    """The value of the first non-empty field of ``names``; ValueError if two of them differ."""
-    values = {form[name] for name in names if form.get(name)}
-    if len(values) > 1:
-        raise ValueError(f"{' and '.join(names)} differ")
-    return values.pop() if values else None
-
-
-def _sid(form: Mapping[str, str]) -> str:
-    sid = _one(form, "MessageSid", "SmsSid")
-    if sid is None:
-        raise ValueError("missing MessageSid")
-    if not _SID.fullmatch(sid):
-        raise ValueError("malformed MessageSid")
-    return sid
-
-
-def _address(form: Mapping[str, str], name: str, *, required: bool) -> str | None:
-    value = form.get(name) or None
-    if value is None:
-        if required:
-            raise ValueError(f"missing {name}")
-        return None
-    if len(value) > MAX_ADDRESS_CHARS or not value.isprintable() or value != value.strip():
-        raise ValueError(f"malformed {name}")
-    return value
-
-
-def _text(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; other control characters are not SMS text either.
-    if len(value) > MAX_TEXT_CHARS:
-        raise ValueError("Body too long")
-    if any((ord(char) < 32 and char not in "\t\n\r") or char == "\x7f" for char in value):
-        raise ValueError("malformed Body")
-    return value
-
-
-def status_update(form: Mapping[str, str]) -> StatusUpdate:
-    """Read a status callback's form fields (``MessageSid``, ``MessageStatus``, ``ErrorCode``).
-
-    ValueError (with a short reason that repeats no value) if a field is missing or out of shape.
-
-    >>> form = {"MessageSid": "SM" + "f" * 32, "MessageStatus": "undelivered", "ErrorCode": "30003"}
-    >>> update = status_update(form)
-    >>> update.status, update.error_code
-    ('undelivered', 30003)
-    >>> status_update({**form, "ErrorCode": "9" * 30})
-    Traceback (most recent call last):
-    ValueError: malformed ErrorCode
-    """
-    sid = _sid(form)
-    status = _one(form, "MessageStatus", "SmsStatus")
-    if status is None:
-        raise ValueError("missing MessageStatus")
-    if status not in TWILIO_STATUSES:
-        raise ValueError("unknown MessageStatus")
-    code = form.get("ErrorCode") or None
-    if code is not None and not _ERROR_CODE.fullmatch(code):
-        raise ValueError("malformed ErrorCode")
-    to = _address(form, "To", required=False)
-    from_ = _address(form, "From", required=False)
-    return StatusUpdate(sid, status, int(code) if code else None, to, from_)
-
-
-def inbound_message(form: Mapping[str, str], at: datetime | None = None) -> InboundMessage:
-    """Read an inbound message's form fields (``MessageSid``, ``From``, ``To``, ``Body``).
-
-    ``OptOutType`` (STOP, START or HELP) is kept: Twilio sends it when its (Advanced) Opt-Out
-    recognised the message as a keyword, custom keywords included (facts B1).
-
-    >>> form = {"MessageSid": "SM" + "e" * 32, "From": "+1", "To": "+2", "Body": "REMOVE"}
-    >>> message = inbound_message({**form, "OptOutType": "STOP"})
-    >>> message.body, message.opt_out_type
-    ('REMOVE', 'STOP')
-    """
-    sid = _sid(form)
-    from_ = _address(form, "From", required=True)
-    to = _address(form, "To", required=True)
-    assert from_ is not None and to is not None  # required
-    body = _text(form.get("Body", ""))
-    opt_out_type = form.get("OptOutType") or None
-    if opt_out_type is not None and opt_out_type.upper() not in OPT_OUT_TYPES:
-        raise ValueError("unknown OptOutType")
-    return InboundMessage(sid, from_, to, body, opt_out_type.upper() if opt_out_type else None, at)
 
 
 def trusted_networks(proxies: str | Iterable[str] | None) -> tuple[Network, ...]:
@@ -333,7 +178,7 @@ def create_app(
     base = _public_base(public_url) if public_url is not None else None
     proxies = trusted_networks(trusted_proxies)
 
-    def refuse(error: _Refused, path: str) -> Response:
+    def refuse(error: Refused, path: str) -> Response:
         log.warning("refused a webhook on %s (%d): %s", path, error.status, error.reason)
         return Response(error.reason, status_code=error.status, media_type="text/plain")
 
@@ -357,7 +202,7 @@ def create_app(
             path = str(scope["path"])
             query = bytes(scope.get("query_string", b"")).decode("ascii")
         except UnicodeDecodeError:
-            raise _Refused(400, "malformed URL") from None
+            raise Refused(400, "malformed URL") from None
         tail = f"{path}?{query}" if query else path
         if base is not None:
             return base + tail
@@ -375,54 +220,54 @@ def create_app(
                 or not named
                 or (port is not None and not 0 < port < 65536)
             ):
-                raise _Refused(400, "malformed forwarded headers")
+                raise Refused(400, "malformed forwarded headers")
             scheme, netloc = proto, _netloc(named["host"], port, proto)
         if netloc is None:
-            raise _Refused(403, "invalid signature")
+            raise Refused(403, "invalid signature")
         return f"{scheme}://{netloc}{tail}"
 
     async def read_body(request: Request) -> bytes:
         media, _, parameters = request.headers.get("content-type", "").partition(";")
         if media.strip().lower() != FORM_TYPE:
-            raise _Refused(400, f"expected {FORM_TYPE}")
+            raise Refused(400, f"expected {FORM_TYPE}")
         for parameter in parameters.split(";"):
             name, _, value = parameter.partition("=")
             if name.strip().lower() == "charset" and value.strip(' "').lower() not in (
                 "utf-8",
                 "utf8",
             ):
-                raise _Refused(400, "expected UTF-8")
+                raise Refused(400, "expected UTF-8")
         length = request.headers.get("content-length")
         # Checked as text first: int() of thousands of digits raises (Python's 4300-digit limit).
         if length is not None and not (_LENGTH.fullmatch(length) and int(length) <= MAX_BODY_BYTES):
-            raise _Refused(400, "request body too large")
+            raise Refused(400, "request body too large")
         body = bytearray()
         try:
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > MAX_BODY_BYTES:
-                    raise _Refused(400, "request body too large")
+                    raise Refused(400, "request body too large")
         except ClientDisconnect:
-            raise _Refused(400, "incomplete request body") from None
+            raise Refused(400, "incomplete request body") from None
         return bytes(body)
 
     async def verified_form(request: Request) -> dict[str, str]:
-        """The signed form fields, or :class:`_Refused` (403 bad signature, 400 malformed)."""
+        """The signed form fields, or :class:`Refused` (403 bad signature, 400 malformed)."""
         signature = request.headers.get("X-Twilio-Signature", "")
         if not signature or len(signature) > MAX_SIGNATURE_CHARS or not signature.isascii():
-            raise _Refused(403, "invalid signature")
+            raise Refused(403, "invalid signature")
         body = await read_body(request)
         try:
             form = parse_form(body)
         except ValueError:  # UnicodeDecodeError included
-            raise _Refused(400, "malformed form body") from None
+            raise Refused(400, "malformed form body") from None
         url = checked_url(request)
         try:
             valid = validator.validate(url, form, signature)
         except ValueError:  # e.g. a port urllib cannot read
             valid = False
         if not valid:
-            raise _Refused(403, "invalid signature")
+            raise Refused(403, "invalid signature")
         return form
 
     async def on_status(request: Request) -> Response:
@@ -431,8 +276,8 @@ def create_app(
             try:
                 update = status_update(form)
             except ValueError as error:  # fixed reasons: they repeat no value
-                raise _Refused(400, str(error)) from None
-        except _Refused as error:
+                raise Refused(400, str(error)) from None
+        except Refused as error:
             return refuse(error, status_path)
         changed = sink.apply_status(update)
         log.info(
@@ -446,8 +291,8 @@ def create_app(
             try:
                 message = inbound_message(form, datetime.now(UTC))
             except ValueError as error:
-                raise _Refused(400, str(error)) from None
-        except _Refused as error:
+                raise Refused(400, str(error)) from None
+        except Refused as error:
             return refuse(error, inbound_path)
         sink.record_inbound(message)
         reply = sink.reply_for(message.sid) if isinstance(sink, RepliesInbound) else None
