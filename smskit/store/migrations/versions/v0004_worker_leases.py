@@ -4,7 +4,8 @@ A worker that claims a message (``planned -> submitting``) writes its id and an 
 renews the expiry while the worker lives. Reconcile touches only messages whose lease has expired
 (the worker died, or was killed with -9), so a second worker never requeues messages that the
 first is still pacing. ``workers`` holds one row per worker process and its last heartbeat, so
-the dashboards can say whether anyone is sending. Reconcile finds a campaign's expired leases
+the dashboards can say whether anyone is sending. It also widens ``messages.status`` to 24 characters:
+Twilio's ``partially_delivered`` has 19. Reconcile finds a campaign's expired leases
 through the existing ``ix_messages_campaign_state`` index: no new index is needed.
 
 Revision ID: 0004
@@ -27,6 +28,8 @@ def upgrade() -> None:
     with op.batch_alter_table("messages") as batch:
         batch.add_column(sa.Column("lease_owner", sa.String(64), nullable=True))
         batch.add_column(sa.Column("lease_expires", sa.DateTime(timezone=True), nullable=True))
+        # Twilio's longest status, "partially_delivered", has 19 characters.
+        batch.alter_column("status", type_=sa.String(24), existing_type=sa.String(16))
     op.create_table(
         "workers",
         sa.Column("id", sa.String(64), primary_key=True),
@@ -41,5 +44,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("workers")
     with op.batch_alter_table("messages") as batch:
+        batch.alter_column("status", type_=sa.String(16), existing_type=sa.String(24))
         batch.drop_column("lease_expires")
         batch.drop_column("lease_owner")
