@@ -4,9 +4,10 @@ A worker that claims a message (``planned -> submitting``) writes its id and an 
 renews the expiry while the worker lives. Reconcile touches only messages whose lease has expired
 (the worker died, or was killed with -9), so a second worker never requeues messages that the
 first is still pacing. ``workers`` holds one row per worker process and its last heartbeat, so
-the dashboards can say whether anyone is sending. It also widens ``messages.status`` to 24 characters:
-Twilio's ``partially_delivered`` has 19. Reconcile finds a campaign's expired leases
+the dashboards can say whether anyone is sending. Reconcile finds a campaign's expired leases
 through the existing ``ix_messages_campaign_state`` index: no new index is needed.
+
+It also widens ``messages.status`` to 24 characters: Twilio's ``partially_delivered`` has 19.
 
 Revision ID: 0004
 Revises: 0003
