@@ -7,17 +7,21 @@ per-segment price in data/countries.csv (US $0.0083), TCPA quiet hours 08:00-21:
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.campaign.storage import results, save_plan
 from smskit.consent.events import ConsentAction, ConsentEvent, ConsentSource, fold
 from smskit.i18n.catalog import LocalizedError
 from smskit.numbers.phone import parse_number
 from smskit.senders.price_table import PriceTable, default_prices
+from smskit.store.database import Store
 
 NOON_NY = datetime(2026, 1, 5, 17, 0, tzinfo=UTC)  # Monday, 12:00 in New York
 SCOPE = "Acme"
@@ -48,19 +52,24 @@ def test_each_recipient_gets_text_encoding_segments_and_cost() -> None:
         Recipient.of("a", "+12122010001", first_name="Ana"),
         Recipient.of(
             "b", "+12122010002", first_name="Zoé" + "x" * 70
-        ),  # é is GSM-7: still 1 segment
+        ),  # é is GSM-7: still 1 segment (99 characters)
         Recipient.of(
             "c", "+12122010003", first_name="ж" * 68
-        ),  # Cyrillic: UCS-2, 71 units = 2 segments
+        ),  # Cyrillic: UCS-2, 94 units = 2 segments
     ]
     p = plan(
-        _marketing("Hi {first_name}"),
+        _marketing("Hi {first_name}. Reply STOP to opt out"),
         people,
         now=NOON_NY,
         consent=_opted_in(*(r.phone for r in people)),
     )  # type: ignore[arg-type]
     a, b, c = p.messages
-    assert (a.text, a.encoding, a.segments, a.cost) == ("Hi Ana", "GSM-7", 1, Decimal("0.0083"))
+    assert (a.text, a.encoding, a.segments, a.cost) == (
+        "Hi Ana. Reply STOP to opt out",
+        "GSM-7",
+        1,
+        Decimal("0.0083"),
+    )
     assert (b.encoding, b.segments) == ("GSM-7", 1)
     assert (c.encoding, c.segments, c.cost) == ("UCS-2", 2, Decimal("0.0166"))
     assert p.totals.segments == 4 and p.totals.cost == Decimal("0.0332")
@@ -71,7 +80,7 @@ def test_each_recipient_gets_text_encoding_segments_and_cost() -> None:
 def test_missing_placeholder_is_a_row_finding_and_never_sent() -> None:
     people = [Recipient.of("a", "+12122010001"), Recipient.of("b", "+12122010002", name="Bo")]
     p = plan(
-        _marketing("Hi {name}"),
+        _marketing("Hi {name}. Reply STOP to opt out"),
         people,
         now=NOON_NY,
         consent=_opted_in("+12122010001", "+12122010002"),
@@ -96,7 +105,8 @@ def test_marketing_needs_consent_and_opt_outs_always_block() -> None:
         Recipient.of(k, p, name="X")
         for k, p in (("in", "+12122010001"), ("out", "+12122010002"), ("none", "+12122010003"))
     ]
-    marketing = plan(_marketing("Hi {name}"), people, now=NOON_NY, consent=statuses)  # type: ignore[arg-type]
+    promo = _marketing("Hi {name}. Reply STOP to opt out")
+    marketing = plan(promo, people, now=NOON_NY, consent=statuses)  # type: ignore[arg-type]
     assert [m.status for m in marketing.messages] == ["eligible", "blocked", "blocked"]
     order = Campaign(
         "Order", "Hi {name}", Sender("short_code", "12345"), purpose="transactional", scope=SCOPE
@@ -112,7 +122,10 @@ def test_quiet_hours_give_the_earliest_send_time_in_the_recipients_zone() -> Non
         Recipient.of("la", "+14152010001", name="L"),
     ]
     p = plan(
-        _marketing("Hi {name}"), people, now=late, consent=_opted_in("+12122010001", "+14152010001")
+        _marketing("Hi {name}. Reply STOP to opt out"),
+        people,
+        now=late,
+        consent=_opted_in("+12122010001", "+14152010001"),
     )  # type: ignore[arg-type]
     ny, la = p.messages
     assert ny.send_at == datetime(2026, 1, 6, 13, 0, tzinfo=UTC)  # 08:00 EST next morning
@@ -240,3 +253,115 @@ def test_prices_in_two_currencies_are_refused() -> None:
         plan(ORDER_UPDATE, GB_AND_US, now=NOON_NY, prices=default_prices().merged(euro))
     only_euro = plan(ORDER_UPDATE, GB_AND_US[1:], now=NOON_NY, prices=euro)
     assert only_euro.totals.currency == "EUR" and only_euro.totals.cost == Decimal("0.05")
+
+
+# --- independent testing: templates that must be refused or flagged before anything is saved ----
+
+
+def test_a_lone_surrogate_in_the_template_is_refused_before_anything_is_saved(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    camp = Campaign(
+        "Order", "Hi \ud800 {name|there}", Sender("short_code", "12345"), purpose="transactional"
+    )
+    with pytest.raises(LocalizedError, match=r"character 4 is U\+D800"):
+        save_plan(store, plan(camp, [Recipient.of("a", "+12122010001")], now=NOON_NY))
+    assert store.list_campaigns() == []
+
+
+def test_a_lone_surrogate_in_a_value_blocks_that_recipient_and_the_rest_is_saved(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    camp = Campaign("Order", "Hi {name}", Sender("short_code", "12345"), purpose="transactional")
+    people = [
+        Recipient.of("bad", "+12122010001", name="A\udc80na"),
+        Recipient.of("ok", "+12122010002", name="Bo"),
+    ]
+    p = plan(camp, people, now=NOON_NY)
+    bad, ok = p.messages
+    assert bad.status == "blocked" and [f.code for f in bad.findings] == ["invalid_text"]
+    assert "U+DC80" in str(bad.findings[0].reason) and ok.status == "eligible"
+    campaign_id = save_plan(store, p)
+    assert [m.body for m in store.list_messages(campaign_id)] == ["Hi Bo"]
+
+
+def test_a_plan_with_unstorable_text_is_refused_whole(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    camp = Campaign("Order", "Hi {name}", Sender("short_code", "12345"), purpose="transactional")
+    good = plan(camp, [Recipient.of("a", "+12122010001", name="Ana")], now=NOON_NY)
+    broken = dataclasses.replace(
+        good, messages=(dataclasses.replace(good.messages[0], text="Hi \ud800"),)
+    )
+    with pytest.raises(LocalizedError, match=r"U\+D800"):
+        save_plan(store, broken)
+    assert store.list_campaigns() == []
+
+
+def test_a_long_fallback_blocks_only_the_recipients_whose_message_uses_it() -> None:
+    filler = "x" * 1590  # within a fallback's bound, but "Hi " + it + the rest is over 1,600
+    camp = Campaign(
+        "Order",
+        "Hi {name|" + filler + "}, your order shipped",
+        Sender("short_code", "12345"),
+        purpose="transactional",
+    )
+    people = [Recipient.of("ana", "+12122010001", name="Ana"), Recipient.of("bo", "+12122010002")]
+    ana, bo = plan(camp, people, now=NOON_NY).messages
+    assert (ana.text, ana.status) == ("Hi Ana, your order shipped", "eligible")
+    assert bo.status == "blocked" and [f.code for f in bo.findings] == ["too_long"]
+    with pytest.raises(LocalizedError, match="21617"):
+        plan(dataclasses.replace(camp, template="Hi {name|" + "x" * 10_000 + "}"), people)
+
+
+def test_a_field_that_matches_no_column_warns_and_suggests_the_closest(tmp_path: Path) -> None:
+    from widgets.campaign.render import preflight_html
+
+    people = [
+        Recipient.of("a", "+12122010001", first_name="Ana", city="Salem"),
+        Recipient.of("b", "+12122010002", first_name="Bo"),
+    ]
+    camp = Campaign(
+        "Order",
+        "Hi {firstname|there}, shipped",
+        Sender("short_code", "12345"),
+        purpose="transactional",
+    )
+    p = plan(camp, people, now=NOON_NY)
+    assert [m.text for m in p.messages] == ["Hi there, shipped"] * 2
+    assert all(m.status == "warned" and m.sendable for m in p.messages)
+    (reason,) = [r for r in p.totals.by_reason if r.code.startswith("unknown_field")]
+    assert reason.code == "unknown_field.firstname"
+    assert (reason.severity, reason.count, reason.keys) == ("warn", 2, ("a", "b"))
+    words = str(reason.reason)
+    assert "{firstname}" in words and "{first_name}" in words, words
+    assert "{first_name}" in reason.reason.render("id")
+    assert p.totals.warned == 2
+    # The Campaign Sender's preflight lists it ...
+    assert "{first_name}" in preflight_html(p)
+    # ... and the stored plan (what `smskit send` and the results read) keeps it.
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    campaign_id = save_plan(store, p)
+    spec = store.get_campaign(campaign_id).spec  # type: ignore[union-attr]
+    assert spec["totals"]["warned"] == 2  # type: ignore[index]
+    assert [(w["code"], w["count"]) for w in spec["totals"]["by_reason"]] == [  # type: ignore[index]
+        ("unknown_field.firstname", 2)
+    ]
+    assert all("{first_name}" in row.reason for row in results(store, campaign_id))
+
+
+def test_known_fields_and_an_audience_without_columns_raise_no_field_warning() -> None:
+    camp = Campaign(
+        "Order", "Hi {First_Name|there}", Sender("short_code", "12345"), purpose="transactional"
+    )
+    named = plan(camp, [Recipient.of("a", "+12122010001", first_name="Ana")], now=NOON_NY)
+    phones_only = plan(camp, [Recipient.of("a", "+12122010001")], now=NOON_NY)
+    assert named.messages[0].findings == () and phones_only.messages[0].findings == ()
+    far = plan(
+        dataclasses.replace(camp, template="Hi {zzz|there}"),
+        [Recipient.of("a", "+12122010001", first_name="Ana")],
+        now=NOON_NY,
+    )
+    (finding,) = far.messages[0].findings
+    assert finding.code == "unknown_field.zzz" and "first_name" in str(finding.reason)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -314,15 +315,16 @@ def test_two_way_is_not_guaranteed_in_india() -> None:
 # --- content -----------------------------------------------------------
 
 
-def test_a_first_message_must_carry_opt_out_instructions() -> None:
+def test_a_first_or_marketing_message_must_carry_opt_out_instructions() -> None:
+    receipt = PlannedMessage("Your order shipped.", purpose=Purpose.TRANSACTIONAL)
     assert "content.no_opt_out" in [
-        f.code for f in content_findings(PlannedMessage("Welcome!", first_message=True))
+        f.code for f in content_findings(dataclasses.replace(receipt, first_message=True))
     ]
     ok = PlannedMessage("Welcome! Reply STOP to opt out.", first_message=True)
     assert "content.no_opt_out" not in [f.code for f in content_findings(ok)]
-    assert "content.no_opt_out" not in [
-        f.code for f in content_findings(PlannedMessage("Welcome!"))
-    ]
+    # Every marketing message says how to opt out, first or not; a later receipt need not.
+    assert "content.no_opt_out" in [f.code for f in content_findings(PlannedMessage("Welcome!"))]
+    assert "content.no_opt_out" not in [f.code for f in content_findings(receipt)]
 
 
 @pytest.mark.parametrize(
@@ -341,12 +343,14 @@ def test_shaft_categories_are_flagged(body: str, category: str) -> None:
 
 
 def test_shaft_terms_match_whole_words_only() -> None:
-    assert content_findings(PlannedMessage("Our gunnery alphabet beta")) == []
+    words = PlannedMessage("Our gunnery alphabet beta", purpose=Purpose.TRANSACTIONAL)
+    assert content_findings(words) == []
 
 
 def test_over_1600_characters_is_blocked() -> None:
-    assert content_findings(PlannedMessage("a" * MAX_BODY_CHARACTERS)) == []
-    findings = content_findings(PlannedMessage("a" * (MAX_BODY_CHARACTERS + 1)))
+    receipt = PlannedMessage("a" * MAX_BODY_CHARACTERS, purpose=Purpose.TRANSACTIONAL)
+    assert content_findings(receipt) == []
+    findings = content_findings(dataclasses.replace(receipt, body="a" * (MAX_BODY_CHARACTERS + 1)))
     assert [(f.code, f.severity) for f in findings] == [("content.too_long", Severity.BLOCK)]
     assert "1601 characters (11 segments)" in str(findings[0].reason)
 

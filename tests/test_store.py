@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -453,3 +454,74 @@ def test_two_processes_writing_the_same_sqlite_file_lose_nothing(tmp_path: Path)
         assert store.count_contacts() == 300
         assert len(list(store.iter_consent_events("Acme"))) == 300
         assert len(store.list_inbound(limit=1000)) == 300
+
+
+# --- file permissions: contacts and message bodies are private to their user ---------------------
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture
+def shared_umask() -> Iterator[None]:
+    """A typical shared machine's umask (0022: new files 0644, new folders 0755)."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def _write_something(store: Store) -> None:
+    store.save_campaign("c1", "Spring sale", {"body": "Hi"})  # a write: the WAL files appear
+
+
+def test_a_new_home_is_0700_and_the_database_and_its_wal_files_are_0600(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_umask: None
+) -> None:
+    home = tmp_path / "new" / "home"
+    monkeypatch.setenv("SMSKIT_HOME", str(home))
+    monkeypatch.delenv("SMSKIT_DATABASE_URL", raising=False)
+    with Store.open() as store:
+        _write_something(store)
+        assert _mode(home) == 0o700 and _mode(home.parent) == 0o700
+        for name in ("smskit.db", "smskit.db-wal", "smskit.db-shm"):
+            assert (home / name).exists(), name
+            assert _mode(home / name) == 0o600, (name, oct(_mode(home / name)))
+
+
+def test_a_folder_the_user_chose_keeps_its_permissions_but_the_database_is_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_umask: None
+) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o750)  # the user's choice: the group may enter
+    monkeypatch.setenv("SMSKIT_HOME", str(team))
+    monkeypatch.delenv("SMSKIT_DATABASE_URL", raising=False)
+    with Store.open() as store:
+        _write_something(store)
+    assert _mode(team) == 0o750
+    assert _mode(team / "smskit.db") == 0o600
+    with Store.open(f"sqlite:///{team / 'other.db'}") as store:  # an explicit URL: the same
+        _write_something(store)
+    assert _mode(team) == 0o750 and _mode(team / "other.db") == 0o600
+
+
+def test_an_existing_default_home_and_its_database_are_made_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_umask: None
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # ~/.smskit, the home smskit itself creates
+    monkeypatch.delenv("SMSKIT_HOME", raising=False)
+    monkeypatch.delenv("SMSKIT_DATABASE_URL", raising=False)
+    home = tmp_path / ".smskit"
+    home.mkdir(mode=0o755)
+    with Store.open() as store:  # as an older smskit left it: 0755 and 0644
+        _write_something(store)
+    home.chmod(0o755)
+    for name in ("smskit.db", "smskit.db-wal", "smskit.db-shm"):
+        if (home / name).exists():
+            (home / name).chmod(0o644)
+    with Store.open() as store:
+        _write_something(store)
+        assert _mode(home) == 0o700
+        for name in ("smskit.db", "smskit.db-wal", "smskit.db-shm"):
+            assert _mode(home / name) == 0o600, name

@@ -84,3 +84,54 @@ def test_text_without_braces_renders_unchanged(text: str) -> None:
 )
 def test_value_is_inserted_verbatim_after_trimming(value: str) -> None:
     assert render("<{v}>", {"v": value}).text == f"<{value.strip()}>"
+
+
+# --- refused up front: lone surrogates, braces in a fallback, oversized fallbacks ----------------
+
+
+@pytest.mark.parametrize(
+    ("source", "position", "code"),
+    [
+        ("Hi \ud800 {name|there}", 4, "U+D800"),
+        ("{name|x\udfff}", 8, "U+DFFF"),
+        ("\udbff", 1, "U+DBFF"),
+        ("Smile \ud83d\ude00", 7, "U+D83D"),  # an unjoined surrogate pair is refused too
+    ],
+)
+def test_a_lone_surrogate_is_refused_naming_the_code_point_and_position(
+    source: str, position: int, code: str
+) -> None:
+    with pytest.raises(LocalizedError) as caught:
+        parse_template(source)
+    message = str(caught.value)
+    assert code in message and f"character {position}" in message, message
+    assert code in caught.value.render("id") and "karakter" in caught.value.render("id")
+
+
+@pytest.mark.parametrize(
+    ("source", "start", "brace"),
+    [("Hi {name|fallback {x}}", 4, 19), ("{a|b{c}", 1, 5), ("x {a|{{b}}", 3, 6)],
+)
+def test_a_brace_inside_a_fallback_is_named_with_its_position(
+    source: str, start: int, brace: int
+) -> None:
+    with pytest.raises(LocalizedError) as caught:
+        parse_template(source)
+    message = str(caught.value)
+    assert "never closed" not in message, message
+    assert "fallback" in message and f"character {brace}" in message, message
+    assert f"character {start}" in message, message
+    assert "karakter" in caught.value.render("id")
+
+
+def test_a_fallback_longer_than_a_whole_message_is_a_template_error() -> None:
+    from smskit.campaign.templates import MAX_FALLBACK
+
+    assert MAX_FALLBACK == 1600  # Twilio error 21617: no body may be longer
+    parse_template("Hi {name|" + "x" * MAX_FALLBACK + "}")  # at the limit: allowed
+    with pytest.raises(LocalizedError) as caught:
+        parse_template("Hi {name|" + "x" * 10_000 + "}")
+    message = str(caught.value)
+    assert "{name}" in message and "character 4" in message, message
+    assert "10000" in message and "1600" in message and "21617" in message, message
+    assert "karakter" in caught.value.render("id")

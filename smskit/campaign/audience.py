@@ -20,6 +20,7 @@ nothing, because having a number is not consent (CTIA; the guide).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,15 +77,23 @@ def file_columns(path: str | Path) -> FileColumns:
 def save_upload(name: str, content: bytes, folder: Path | None = None) -> Path:
     """Keep an uploaded file under ``$SMSKIT_HOME/uploads`` (the name stripped of any folders).
 
-    >>> import tempfile
-    >>> save_upload("../../x.csv", b"phone\\n", Path(tempfile.mkdtemp())).name
-    'x.csv'
-    """
-    from smskit.store.database import smskit_home
+    A contact file is personal data: the file is written 0600 and a folder made for it 0700
+    (:func:`smskit.store.connection.private_folder`), as the database is.
 
-    target = (folder or smskit_home() / "uploads") / Path(name).name
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
+    >>> import tempfile
+    >>> saved = save_upload("../../x.csv", b"phone\\n", Path(tempfile.mkdtemp()))
+    >>> saved.name, oct(saved.stat().st_mode & 0o777)
+    ('x.csv', '0o600')
+    """
+    from smskit.store.connection import PRIVATE_FILE, private_folder, smskit_home
+
+    target = private_folder(folder or smskit_home() / "uploads") / Path(name).name
+    # Created no wider than 0600 (no moment where another user could read it), made exactly 0600
+    # before any content is written, in case the file existed with wider permissions.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    with os.fdopen(fd, "wb") as out:
+        os.chmod(target, PRIVATE_FILE)
+        out.write(content)
     return target
 
 

@@ -13,13 +13,14 @@ or prices fetched from the provider) and checked by :mod:`smskit.campaign.plan_c
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
 from smskit.campaign.model import (
     BLOCK,
     MAX_BODY,
+    WARN,
     Campaign,
     CountryTotal,
     Finding,
@@ -29,7 +30,7 @@ from smskit.campaign.model import (
     Recipient,
     Sender,
 )
-from smskit.campaign.templates import Template
+from smskit.campaign.templates import Template, lone_surrogate
 from smskit.encoding.bulk import count_segments
 from smskit.encoding.gsm7 import GSM_CHARS
 from smskit.encoding.segments import GSM7, UCS2
@@ -47,6 +48,7 @@ from smskit.senders.pacing import sending_seconds
 from smskit.senders.price_table import PriceTable, default_prices
 
 __all__ = [
+    "field_findings",
     "parse_numbers",
     "parse_recipient_number",
     "row_findings",
@@ -112,6 +114,7 @@ _LABELS: dict[str, str] = {
     "duplicate": N_("Same phone number as another recipient"),
     "missing_field": N_("Missing a value for a placeholder"),
     "too_long": N_("Message over 1,600 characters (Twilio error 21617)"),
+    "invalid_text": N_("A value holds half of a character (a lone surrogate)"),
     "no_price": N_("No price known for this country"),
 }
 
@@ -179,7 +182,26 @@ def row_findings(
             )
     rendering = template.render_normalised(r.values)
     text = rendering.text
-    if text is None:
+    surrogate = lone_surrogate(text) if text is not None else None
+    if surrogate is not None:
+        # A value (the template itself is refused when parsed) holds a code point that no
+        # encoding can store or send (Unicode chapter 3, D76): this recipient is not sent a
+        # message, and the plan never carries the text, so saving it cannot fail half way.
+        text = None
+        findings.append(
+            Finding(
+                "invalid_text",
+                BLOCK,
+                Text(
+                    "Character {pos} of the message is {code}, half of a character (a lone "
+                    "surrogate): correct this recipient's values",
+                    pos=surrogate[0],
+                    code=surrogate[1],
+                ),
+                "The Unicode Standard, chapter 3 (D76: surrogates are not characters)",
+            )
+        )
+    elif text is None:
         findings.append(
             Finding(
                 "missing_field",
@@ -198,6 +220,53 @@ def row_findings(
             )
         )
     return number, text, findings
+
+
+def field_findings(template: Template, audience: Sequence[Recipient]) -> tuple[Finding, ...]:
+    """A warning for each template field that no column of the audience has, naming the closest.
+
+    ``{firstname|there}`` against a ``first_name`` column would send "there" to everyone (and
+    ``{firstname}`` would block everyone): almost always a typo, so the plan warns every recipient
+    and suggests the closest column (:meth:`smskit.campaign.templates.Template.unmatched_fields`).
+    An audience without any columns (phone numbers only) has nothing to compare, so no warning.
+
+    >>> from smskit.campaign.templates import parse_template
+    >>> people = [Recipient.of("a", "+14155550100", first_name="Ana")]
+    >>> [str(f.reason) for f in field_findings(parse_template("Hi {firstname|there}"), people)]
+    ['{firstname} matches no column of the audience: did you mean {first_name}?']
+    """
+    unseen = set(template.fields)
+    for r in audience:  # usually settled by the first row
+        if not unseen:
+            return ()
+        unseen = {name for name in unseen if name not in r.values}
+    columns = {key for r in audience for key in r.values} if unseen else set()
+    if not columns:
+        return ()
+    findings = []
+    for name, closest in template.unmatched_fields(columns):
+        if closest is not None:
+            reason = Text(
+                "{field} matches no column of the audience: did you mean {column}?",
+                field="{" + name + "}",
+                column="{" + closest + "}",
+            )
+        else:
+            shown = sorted(columns)
+            reason = Text(
+                "{field} matches no column of the audience (its columns: {columns})",
+                field="{" + name + "}",
+                columns=", ".join(shown[:10]) + (", ..." if len(shown) > 10 else ""),
+            )
+        findings.append(
+            Finding(
+                f"unknown_field.{name}",
+                WARN,
+                reason,
+                "smskit.campaign.templates (closest column by difflib)",
+            )
+        )
+    return tuple(findings)
 
 
 def segment_counts(texts: list[str], smart_encoding: bool = False) -> list[tuple[str, int]]:

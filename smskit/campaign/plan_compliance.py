@@ -20,7 +20,7 @@ from smskit.campaign.templates import Template
 from smskit.compliance.frequency import Purpose, SentMessage, exceeded_caps
 from smskit.compliance.preflight import PlannedMessage as CheckedMessage
 from smskit.compliance.preflight import Recipient as CheckedRecipient
-from smskit.compliance.preflight import preflight
+from smskit.compliance.preflight import content_findings, preflight
 from smskit.compliance.quiet_hours import us_state
 from smskit.consent.events import ConsentStatus
 from smskit.i18n.catalog import Text
@@ -39,14 +39,16 @@ def compliance_checks(
 ) -> list[tuple[tuple[Finding, ...], datetime | None]]:
     """Compliance findings and the earliest allowed send time (UTC) for each recipient.
 
-    Rules come from :func:`smskit.compliance.preflight.preflight`. Content rules (opt-out wording,
-    SHAFT
-    terms) are checked on the template's own words, once; the rest depends only on where the
-    recipient is and their consent, so results are shared between recipients in the same
-    situation. A quiet-hours finding is not a refusal: the message waits for its window (``warn``);
-    nor is a frequency cap (:mod:`smskit.compliance.frequency`) broken by the messages ``history``
-    says the
-    recipient was already sent: the message waits until the rolling window has room again.
+    Rules come from :func:`smskit.compliance.preflight.preflight`, the Consent dashboard's own
+    check, so both give one verdict on one text (:mod:`smskit.compliance.content`: a marketing
+    message must say how to opt out). Content rules (opt-out wording, SHAFT terms) are checked on
+    the template's own words and fallbacks, once; the body's length is not: it is judged on each
+    recipient's rendered text (:func:`smskit.campaign.checks.row_findings`), so a long fallback
+    blocks only the recipients who get it. The rest depends only on where the recipient is and
+    their consent, so results are shared between recipients in the same situation. A quiet-hours
+    finding is not a refusal: the message waits for its window (``warn``); nor is a frequency cap
+    (:mod:`smskit.compliance.frequency`) broken by the messages ``history`` says the recipient was
+    already sent: the message waits until the rolling window has room again.
 
     >>> from datetime import UTC
     >>> from smskit.campaign.model import Sender
@@ -61,6 +63,9 @@ def compliance_checks(
         sender_type="long_code" if campaign.sender.is_service else campaign.sender.kind,
         sender_country=_sender_country(campaign),
     )
+    # The same content rules as the Consent dashboard's preflight, judged once on the template's
+    # words and fallbacks; the length is left to each rendered text (checks.row_findings).
+    words = tuple(f for f in content_findings(neutral) if f.code != "content.too_long")
     cache: dict[tuple[object, ...], tuple[tuple[Finding, ...], datetime | None]] = {}
     out: list[tuple[tuple[Finding, ...], datetime | None]] = []
     for number in numbers:
@@ -74,7 +79,7 @@ def compliance_checks(
         if found is None:
             state = us_state(number.e164) if area else ""
             to = CheckedRecipient(number.e164, number.region, number.time_zones, state)
-            result = preflight(neutral, to, status, (), start)
+            result = preflight(neutral, to, status, (), start, content=words)
             found = cache[key] = (
                 _waits(result.findings, result.next_allowed_at),
                 result.next_allowed_at,
@@ -84,7 +89,7 @@ def compliance_checks(
         if sent and found[1] is not None and _capped(neutral, number, sent, start):
             state = us_state(number.e164) if area else ""
             to = CheckedRecipient(number.e164, number.region, number.time_zones, state)
-            result = preflight(neutral, to, status, sent, start)
+            result = preflight(neutral, to, status, sent, start, content=words)
             found = (_waits(result.findings, result.next_allowed_at), result.next_allowed_at)
         out.append(found)
     return out

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from smskit.campaign.checks import (
+    field_findings,
     parse_numbers,
     row_findings,
     segment_counts,
@@ -132,7 +133,9 @@ def fingerprint(campaign: Campaign, template: Template, audience: list[Recipient
     digest.update(repr(head + tail + (campaign.purpose,)).encode())
     for r in audience:  # unit and record separators cannot occur in a CSV cell by accident
         items = "\x1f".join(f"{k}\x1f{v}" for k, v in sorted(r.values.items()))
-        digest.update(f"{r.key}\x1f{r.phone}\x1f{items}\x1e".encode())
+        # surrogatepass: a value with a lone surrogate is blocked by its row, not a crash here
+        # (any other text encodes to the same bytes as before, so fingerprints do not change).
+        digest.update(f"{r.key}\x1f{r.phone}\x1f{items}\x1e".encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:32]
 
 
@@ -163,6 +166,7 @@ def _build(
     sent = _sent_before(history, start, rows, identity)
     checks = compliance_checks(campaign, [n for n, _, _ in rows], template, start, statuses, sent)
     del sent
+    unmatched = field_findings(template, audience)
     price_of, currency = segment_prices((n.region for n, _, _ in rows if n is not None), prices)
     del numbers
     # A million recipients share a handful of distinct costs, finding lists and send times:
@@ -174,6 +178,7 @@ def _build(
         audience, rows, counted, checks, strict=True
     ):
         findings.extend(extra)
+        findings.extend(unmatched)
         country = number.region if number else ""
         price = price_of.get(country) if number else None
         if number is not None and price is None:

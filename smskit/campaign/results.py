@@ -1,8 +1,14 @@
 """A campaign's results for people: CSV export, statuses over time, opt-outs during the run.
 
-The CSV is safe to open in a spreadsheet: a cell that starts with ``=``, ``+``, ``-``, ``@``, tab or
-carriage return is prefixed with ``'`` (OWASP "CSV Injection"), using the consent module's
-:func:`smskit.consent.audit.safe_cell`, so a recipient's name can never run as a formula.
+The CSV is safe to open in a spreadsheet:
+
+- a cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return (OWASP "CSV
+  Injection"), or with a line feed, is prefixed with ``'`` (:func:`spreadsheet_cell`), so a
+  recipient's name can never run as a formula;
+- rows end in CRLF and every value holding a CR or LF is quoted (RFC 4180 section 2, rules 1
+  and 6), so no value can end its row early and start the next line with a formula. Python's
+  ``csv`` module (3.11) quotes a value for the delimiter, the quote character and the characters
+  of its line terminator only, so a bare CR was written unquoted when rows ended in LF alone.
 
 >>> rows = [ResultRow(2, "c1", "+14155550100", "eligible", "final", "delivered", None, "SM1", "")]
 >>> print(results_csv(rows).splitlines()[1])
@@ -21,7 +27,6 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from smskit.campaign.storage import ResultRow
-from smskit.consent.audit import safe_cell
 from smskit.providers import error_meaning
 from smskit.store.database import Store
 from smskit.store.schema import message_events, messages
@@ -30,9 +35,15 @@ __all__ = [
     "OptOut",
     "campaign_opt_outs",
     "results_csv",
+    "spreadsheet_cell",
     "status_counts_over_time",
     "timeline",
 ]
+
+# OWASP "CSV Injection": a spreadsheet runs a cell starting with = + - @ (or tab, CR) as a formula.
+# A leading LF is neutralised too: some importers drop leading line breaks before judging a cell.
+# (smskit.consent.audit.safe_cell lists the OWASP six; this module keeps its own, stricter, list.)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 CSV_COLUMNS = (
     "row",
@@ -48,15 +59,27 @@ CSV_COLUMNS = (
 )
 
 
+def spreadsheet_cell(value: str) -> str:
+    """``value`` with a leading ``'`` when a spreadsheet could read it as a formula.
+
+    >>> spreadsheet_cell("=1+1"), spreadsheet_cell("\\r=1"), spreadsheet_cell("Ana")
+    ("'=1+1", "'\\r=1", 'Ana')
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def results_csv(rows: Iterable[ResultRow]) -> str:
     """The results table as CSV text, every cell made safe from formula injection.
 
-    >>> row = ResultRow(3, "=HYPERLINK(1)", "+1", "blocked", "", "", None, "", "")
-    >>> results_csv([row]).splitlines()[1]
-    "3,'=HYPERLINK(1),'+1,blocked,,,,,,"
+    >>> row = ResultRow(3, "=HYPERLINK(1)", "+1", "blocked", "", "", None, "", "Ana\\r=1")
+    >>> line = results_csv([row]).split("\\r\\n")[1]
+    >>> line.startswith("3,'=HYPERLINK(1),'+1,blocked,"), line.endswith(',"Ana\\r=1",')
+    (True, True)
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF (RFC 4180): the csv module then quotes any value holding a CR or an LF, on every
+    # Python version, since both are characters of the line terminator.
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         meaning = str(error_meaning(r.error_code)) if r.error_code else ""
@@ -72,7 +95,7 @@ def results_csv(rows: Iterable[ResultRow]) -> str:
             r.reason,
             meaning,
         )
-        writer.writerow([safe_cell(str(c)) for c in cells])
+        writer.writerow([spreadsheet_cell(str(c)) for c in cells])
     return out.getvalue()
 
 

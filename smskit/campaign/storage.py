@@ -28,6 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from smskit.campaign.planner import Campaign, CampaignPlan, Sender
+from smskit.campaign.templates import lone_surrogate
 from smskit.i18n.catalog import LocalizedError, Text
 from smskit.providers import error_meaning
 from smskit.store.database import Store
@@ -86,15 +87,68 @@ def _spec(plan: CampaignPlan) -> dict[str, Any]:
             "segments": t.segments,
             "cost": str(t.cost),
             "currency": t.currency,
+            # The preflight's findings by reason (warnings included, e.g. a template field that
+            # matches no column), so whatever reads the stored plan can show them too.
+            "by_reason": [
+                {
+                    "code": r.code,
+                    "severity": str(r.severity),
+                    "reason": r.reason.template,
+                    "params": _jsonable(r.reason.params),
+                    "text": str(r.reason),
+                    "count": r.count,
+                }
+                for r in t.by_reason
+            ],
         },
         "dry_runs": 0,
     }
 
 
+def _unstorable(plan: CampaignPlan) -> LocalizedError | None:
+    """Why the plan cannot be stored, checked before anything is written: a lone surrogate.
+
+    UTF-8 (SQLite's text, PostgreSQL's) cannot encode one (Unicode chapter 3, D76). plan() never
+    makes such a plan (the template is refused, such a row is blocked without a text); this
+    guards plans built by hand.
+    """
+    c = plan.campaign
+    for part, value in (
+        ("name", c.name),
+        ("template", c.template),
+        ("sender", c.sender.address),
+        ("scope", c.scope or ""),
+    ):
+        found = lone_surrogate(value)
+        if found is not None:
+            return LocalizedError(
+                "Cannot save the plan: the campaign's {part} holds {code} at character {pos}, "
+                "half of a character (a lone surrogate); nothing was saved",
+                part=part,
+                code=found[1],
+                pos=found[0],
+            )
+    for n, m in enumerate(plan.messages, start=1):
+        for value in (m.key, m.to, m.text or ""):
+            found = lone_surrogate(value)
+            if found is not None:
+                return LocalizedError(
+                    "Cannot save the plan: recipient {n} (row {row}) holds {code} at character "
+                    "{pos}, half of a character (a lone surrogate); nothing was saved",
+                    n=n,
+                    row=m.row,
+                    code=found[1],
+                    pos=found[0],
+                )
+    return None
+
+
 def save_plan(store: Store, plan: CampaignPlan) -> str:
     """Store a plan (campaign, recipients, planned messages) once; return the campaign id.
 
-    All rows are written in one transaction, so a crash leaves either the whole plan or none.
+    All rows are written in one transaction, so a crash leaves either the whole plan or none; a
+    plan holding text that cannot be stored (a lone surrogate) is refused before anything is
+    written.
 
     >>> store, campaign_id = _example()
     >>> campaign_id.startswith("cmp_"), len(store.list_messages(campaign_id))
@@ -103,6 +157,9 @@ def save_plan(store: Store, plan: CampaignPlan) -> str:
     campaign_id = campaign_id_for(plan)
     if store.get_campaign(campaign_id) is not None:
         return campaign_id
+    refused = _unstorable(plan)
+    if refused is not None:
+        raise refused
     now = datetime.now(UTC)
     c = plan.campaign
     sender_from = "" if c.sender.is_service else c.sender.address

@@ -8,10 +8,23 @@ Syntax (a deliberately small subset of Python's ``str.format``, so staff can lea
 - ``{field|fallback}`` inserts ``fallback`` when the value is missing or blank
   (``{first_name|there}``).
   An empty fallback (``{title|}``) means "leave it out".
-- ``{{`` and ``}}`` are literal braces.
+- ``{{`` and ``}}`` are literal braces. A fallback is plain text: a brace inside one is a syntax
+  error that names its position (``{name|dear {title}}`` cannot nest placeholders).
+- A fallback may be at most :data:`MAX_FALLBACK` (1,600) characters: that is the most a whole
+  message body may have (Twilio error 21617), so a longer fallback could never be sent. A message
+  that only goes over the limit when a fallback is used is a per-row finding for the recipients
+  who get the fallback (:mod:`smskit.campaign.checks`), never for the others.
+- A lone surrogate (a code point U+D800..U+DFFF, typically half of an emoji cut by a broken copy
+  and paste) is refused with its code point and position, not replaced: it is not a character
+  (The Unicode Standard, chapter 3, D76: UTF-8 and UTF-16 encode Unicode scalar values, which
+  exclude surrogates), so it can be neither stored nor sent, and replacing it with U+FFFD would
+  send every recipient a replacement-character box. Refusing it when the template is parsed
+  means a plan with one is never made, so nothing is half saved.
 
 Field names are letters, digits and underscores and are matched case-insensitively, because column
 headers in spreadsheets are typed by people (``First_Name`` and ``first_name`` are the same column).
+A field that matches no column of the audience is almost always a typo (``{firstname}`` for
+``first_name``): :meth:`Template.unmatched_fields` names the closest column.
 
 >>> tpl = parse_template("Hi {first_name|there}, {{VIP}} code {code}")
 >>> tpl.render({"first_name": "Ana", "code": "42"}).text
@@ -22,14 +35,44 @@ headers in spreadsheets are typed by people (``First_Name`` and ``first_name`` a
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from smskit.compliance.content import MAX_BODY_CHARACTERS
 from smskit.i18n.catalog import LocalizedError, Text
 
+__all__ = [
+    "MAX_FALLBACK",
+    "Placeholder",
+    "Rendering",
+    "Template",
+    "lone_surrogate",
+    "parse_template",
+    "render",
+]
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# Surrogate code points are not scalar values (Unicode chapter 3, D76): no UTF encodes one alone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# No body may be longer (Twilio error 21617), so neither may a fallback that would be part of one.
+MAX_FALLBACK = MAX_BODY_CHARACTERS
+
+
+def lone_surrogate(text: str) -> tuple[int, str] | None:
+    """The 1-based position and code point (``U+D800``) of the first surrogate in ``text``, if any.
+
+    >>> lone_surrogate("Hi \\ud83d!"), lone_surrogate("Hi 😀")
+    ((4, 'U+D83D'), None)
+    """
+    if text.isascii():  # the common case, checked in C without a regex
+        return None
+    found = _SURROGATE.search(text)
+    if found is None:
+        return None
+    return found.start() + 1, f"U+{ord(found.group()):04X}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +168,23 @@ class Template:
             dict.fromkeys(p.field for p in self.placeholders if p.required and p.field not in have)
         )
 
+    def unmatched_fields(self, columns: Iterable[str]) -> tuple[tuple[str, str | None], ...]:
+        """Each field no column provides, with the closest column name (None when none is close).
+
+        Fallbacks included: ``{firstname|there}`` with a ``first_name`` column silently sends
+        "there" to everyone. The closest name is :func:`difflib.get_close_matches`'s (ratio 0.6).
+
+        >>> parse_template("Hi {firstname|there} {code}").unmatched_fields(["First_Name", "code"])
+        (('firstname', 'first_name'),)
+        """
+        have = sorted({c.strip().lower() for c in columns})
+        known = set(have)
+        return tuple(
+            (name, next(iter(difflib.get_close_matches(name, have, n=1)), None))
+            for name in self.fields
+            if name not in known
+        )
+
     def render(self, values: Mapping[str, str]) -> Rendering:
         """Fill in one recipient's values (keys match case-insensitively; blank counts as missing).
 
@@ -190,7 +250,20 @@ def parse_template(source: str) -> Template:
     Traceback (most recent call last):
     ...
     smskit.i18n.LocalizedError: Template: the '{' at character 4 is never closed
+    >>> parse_template("Hi {name|dear {title}}").parts
+    Traceback (most recent call last):
+    ...
+    smskit.i18n.LocalizedError: Template: a fallback cannot contain '{': the fallback of {name} \
+(character 4) has one at character 15
     """
+    surrogate = lone_surrogate(source)
+    if surrogate is not None:
+        raise LocalizedError(
+            "Template: character {pos} is {code}, half of a character (a lone surrogate, often "
+            "from an emoji cut in two by copy and paste): delete it or type the character again",
+            pos=surrogate[0],
+            code=surrogate[1],
+        )
     parts: list[str | Placeholder] = []
     literal: list[str] = []
     i, n = 0, len(source)
@@ -207,12 +280,29 @@ def parse_template(source: str) -> Template:
                     "Template: the '{{' at character {pos} is never closed", pos=i + 1
                 )
             parts_inner = source[i + 1 : end]
+            name, bar, fallback = parts_inner.partition("|")
+            name = name.strip()
+            if "{" in fallback:
+                raise LocalizedError(
+                    "Template: a fallback cannot contain '{{': the fallback of {{{field}}} "
+                    "(character {start}) has one at character {pos}",
+                    field=name,
+                    start=i + 1,
+                    pos=i + 1 + len(parts_inner) - len(fallback) + fallback.index("{") + 1,
+                )
             if "{" in parts_inner:
                 raise LocalizedError(
                     "Template: the '{{' at character {pos} is never closed", pos=i + 1
                 )
-            name, bar, fallback = parts_inner.partition("|")
-            name = name.strip()
+            if len(fallback) > MAX_FALLBACK:
+                raise LocalizedError(
+                    "Template: the fallback of {{{field}}} at character {pos} has {count} "
+                    "characters; a whole message may have at most {limit} (Twilio error 21617)",
+                    field=name,
+                    pos=i + 1,
+                    count=len(fallback),
+                    limit=MAX_FALLBACK,
+                )
             if not _NAME.match(name):
                 raise LocalizedError(
                     "Template: '{{{inner}}}' at character {pos} is not a field name "

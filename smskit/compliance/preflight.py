@@ -13,8 +13,9 @@ may be sent:
 - geography: a short code only reaches its own country, alphanumeric IDs are unsupported or need
   registration in some countries, two-way is not guaranteed in India
   (:mod:`smskit.senders.countries`);
-- content: a first message carries opt-out instructions, SHAFT categories are flagged, a body over
-  1,600 characters is blocked (Twilio error 21617).
+- content (:mod:`smskit.compliance.content`, the one place for these rules): every marketing
+  message and any first message carries opt-out instructions, SHAFT categories are flagged, a body
+  over 1,600 characters is blocked (Twilio error 21617).
 
 >>> r = recipient("+14155550100")
 >>> msg = PlannedMessage("Acme: 20% off today. Reply STOP to opt out.")
@@ -243,12 +244,16 @@ def _geography_findings(message: PlannedMessage, to: Recipient) -> list[Finding]
 
 
 def content_findings(message: PlannedMessage) -> list[Finding]:
-    """Content rules: opt-out instructions in a first message, SHAFT categories, length.
+    """Content rules (:func:`smskit.compliance.content.check_content`) for this message.
+
+    Opt-out wording is required of every marketing message and of any first message.
 
     >>> [f.code for f in content_findings(PlannedMessage("Casino night!", first_message=True))]
     ['content.no_opt_out', 'content.shaft.gambling']
+    >>> content_findings(PlannedMessage("Order shipped.", purpose=Purpose.TRANSACTIONAL))
+    []
     """
-    return check_content(message.body, message.first_message)
+    return check_content(message.body, message.first_message, message.purpose)
 
 
 def preflight(
@@ -258,8 +263,14 @@ def preflight(
     history: Sequence[SentMessage] = (),
     at: datetime | None = None,
     policy: CompliancePolicy = CompliancePolicy(),
+    *,
+    content: Sequence[Finding] | None = None,
 ) -> Preflight:
     """Check one planned message for one recipient; say when it may be sent.
+
+    ``content`` is :func:`content_findings` already worked out by the caller: a campaign judges its
+    template's words once for all recipients, and each rendered text's length on its own
+    (:mod:`smskit.campaign.plan_compliance`); None judges ``message.body`` here.
 
     >>> late = datetime(2026, 1, 6, 2, 30, tzinfo=UTC)  # 21:30 in New York
     >>> msg = PlannedMessage("Your order shipped.", purpose=Purpose.TRANSACTIONAL)
@@ -272,7 +283,7 @@ def preflight(
         raise LocalizedError("The time {time} has no time zone", time=now)
     findings = _consent_findings(consent, message, policy)
     findings += _geography_findings(message, to)
-    findings += check_content(message.body, message.first_message)
+    findings += content_findings(message) if content is None else content
     permanent = any(f.severity is Severity.BLOCK for f in findings)
 
     hours_apply = message.purpose is Purpose.MARKETING or policy.quiet_hours_for_transactional

@@ -3,6 +3,15 @@
 SQLite (the default) runs in WAL mode with a busy timeout, and every write transaction starts with
 ``BEGIN IMMEDIATE``, so a dashboard and a webhook process writing at once queue instead of failing.
 
+The database holds contacts and message bodies, so on a shared machine it is private to its user:
+a folder smskit creates for it is 0700 (:func:`private_folder`) and a database file it creates is
+0600 (SQLite gives the ``-wal``, ``-shm`` and ``-journal`` files the database file's mode). A folder
+or database file that already exists keeps the permissions its user chose, except smskit's own
+default home ``~/.smskit`` (older versions created it 0755 and the database 0644), which is made
+private. Modes are set with ``chmod`` on the paths we create, not with ``os.umask``: the umask is
+process-wide, so changing it would also change files that other threads of a dashboard or webhook
+server create meanwhile, and a umask can only remove permission bits, never give the exact mode.
+
 >>> database_url().startswith(("sqlite:///", "postgresql"))
 True
 """
@@ -10,6 +19,7 @@ True
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -21,10 +31,23 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
-__all__ = ["BUSY_TIMEOUT_S", "StoreBase", "database_url", "smskit_home"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "PRIVATE_FILE",
+    "PRIVATE_FOLDER",
+    "StoreBase",
+    "database_url",
+    "private_folder",
+    "smskit_home",
+]
 
 # How long a writer waits for another process's write lock before giving up (SQLite busy_timeout).
 BUSY_TIMEOUT_S = 30.0
+PRIVATE_FOLDER = 0o700  # rwx for the owner only: other users cannot list or open what is inside
+PRIVATE_FILE = 0o600  # rw for the owner only
+_DEFAULT_HOME = "~/.smskit"
+# SQLite's companion files (https://www.sqlite.org/tempfiles.html): WAL, shared memory, journal.
+_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def smskit_home() -> Path:
@@ -33,7 +56,70 @@ def smskit_home() -> Path:
     >>> smskit_home().is_absolute()
     True
     """
-    return Path(os.environ.get("SMSKIT_HOME") or "~/.smskit").expanduser().resolve()
+    return Path(os.environ.get("SMSKIT_HOME") or _DEFAULT_HOME).expanduser().resolve()
+
+
+def _is_default_home(folder: Path) -> bool:
+    return folder.resolve() == Path(_DEFAULT_HOME).expanduser().resolve()
+
+
+def _make_private(path: Path, mode: int) -> None:
+    """Tighten an existing path we own to ``mode`` (never widen, never touch another's)."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return
+    owner = os.getuid() if hasattr(os, "getuid") else info.st_uid  # no owners on Windows
+    if info.st_uid == owner and stat.S_IMODE(info.st_mode) & ~mode:
+        os.chmod(path, mode)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create ``folder`` and any missing parents as 0700; return it.
+
+    A folder that already exists keeps its permissions (the user chose them), except the default
+    home ``~/.smskit``, which is smskit's own and is made 0700.
+
+    >>> import tempfile
+    >>> made = private_folder(Path(tempfile.mkdtemp()) / "a" / "b")
+    >>> oct(made.stat().st_mode & 0o777), oct(made.parent.stat().st_mode & 0o777)
+    ('0o700', '0o700')
+    """
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:  # made meanwhile by another process: its mode stands
+            continue
+        os.chmod(path, PRIVATE_FOLDER)  # mkdir's mode is filtered by the umask; make it exact
+    if not missing and _is_default_home(folder):
+        _make_private(folder, PRIVATE_FOLDER)
+    return folder
+
+
+def _private_database(path: Path) -> None:
+    """Create the SQLite file as 0600 before SQLite opens it (an empty file is an empty database).
+
+    SQLite creates its -wal, -shm and -journal files with the database file's permissions, so
+    they are 0600 too. An existing file keeps its mode unless it lives in the default home.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        if _is_default_home(path.parent):
+            for name in ("", *_COMPANIONS):
+                _make_private(Path(f"{path}{name}"), PRIVATE_FILE)
+        return
+    except PermissionError:  # a read-only place: SQLite says so itself when it connects
+        return
+    os.close(fd)
+    # Created no wider than 0600 (the umask only removes bits); now exactly 0600, whatever the
+    # umask, so SQLite can write it and copies the mode to the -wal and -shm files.
+    os.chmod(path, PRIVATE_FILE)
 
 
 def database_url() -> str:
@@ -51,8 +137,10 @@ def _create_engine(url: str) -> sa.Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3 is our dependency
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+        path = Path(parsed.database).expanduser()
+        private_folder(path.parent)
+        _private_database(path)
     engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
 
     @sa.event.listens_for(engine, "connect")
