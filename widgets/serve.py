@@ -65,10 +65,9 @@ def start_shared_simulator() -> object | None:
 
 def start_worker(home: Path | None = None) -> subprocess.Popen[bytes]:
     """Start ``smskit worker`` in its own process group, logging to ``$SMSKIT_HOME/worker.log``."""
-    from smskit.store.connection import smskit_home
+    from smskit.store.connection import private_folder, smskit_home
 
-    folder = home or smskit_home()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(home or smskit_home())
     with (folder / "worker.log").open("ab") as log_file:
         return subprocess.Popen(
             [sys.executable, "-m", "smskit.cli", "worker"],

@@ -3,8 +3,8 @@
 The CSV is safe to open in a spreadsheet:
 
 - a cell that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return (OWASP "CSV
-  Injection"), or with a line feed, is prefixed with ``'`` (:func:`spreadsheet_cell`), so a
-  recipient's name can never run as a formula;
+  Injection"), or with a line feed, is prefixed with ``'``
+  (:func:`smskit.consent.audit.safe_cell`), so a recipient's name can never run as a formula;
 - rows end in CRLF and every value holding a CR or LF is quoted (RFC 4180 section 2, rules 1
   and 6), so no value can end its row early and start the next line with a formula. Python's
   ``csv`` module (3.11) quotes a value for the delimiter, the quote character and the characters
@@ -27,6 +27,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from smskit.campaign.storage import ResultRow
+from smskit.consent.audit import safe_cell
 from smskit.providers import error_meaning
 from smskit.store.database import Store
 from smskit.store.schema import message_events, messages
@@ -35,15 +36,12 @@ __all__ = [
     "OptOut",
     "campaign_opt_outs",
     "results_csv",
-    "spreadsheet_cell",
     "status_counts_over_time",
     "timeline",
 ]
 
 # OWASP "CSV Injection": a spreadsheet runs a cell starting with = + - @ (or tab, CR) as a formula.
 # A leading LF is neutralised too: some importers drop leading line breaks before judging a cell.
-# (smskit.consent.audit.safe_cell lists the OWASP six; this module keeps its own, stricter, list.)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 CSV_COLUMNS = (
     "row",
@@ -57,15 +55,6 @@ CSV_COLUMNS = (
     "reason",
     "meaning",
 )
-
-
-def spreadsheet_cell(value: str) -> str:
-    """``value`` with a leading ``'`` when a spreadsheet could read it as a formula.
-
-    >>> spreadsheet_cell("=1+1"), spreadsheet_cell("\\r=1"), spreadsheet_cell("Ana")
-    ("'=1+1", "'\\r=1", 'Ana')
-    """
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def results_csv(rows: Iterable[ResultRow]) -> str:
@@ -95,7 +84,7 @@ def results_csv(rows: Iterable[ResultRow]) -> str:
             r.reason,
             meaning,
         )
-        writer.writerow([spreadsheet_cell(str(c)) for c in cells])
+        writer.writerow([safe_cell(str(c)) for c in cells])
     return out.getvalue()
 
 

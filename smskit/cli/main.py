@@ -111,7 +111,7 @@ def write_private_json(path: Path, data: dict[str, object]) -> None:
     >>> oct(p.stat().st_mode & 0o777), json.loads(p.read_text())
     ('0o600', {'a': 1})
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -21,8 +21,9 @@ from typing import IO
 
 from smskit.consent.events import ConsentStatus
 
-# OWASP "CSV injection": a spreadsheet runs a cell starting with = + - @ (or tab, CR) as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP "CSV injection": a spreadsheet runs a cell starting with = + - @ (or tab, CR) as a formula;
+# a leading LF is refused too, as some importers drop it and read what follows as the cell.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 AUDIT_COLUMNS = (
     "event_id",
     "phone",
@@ -40,8 +41,10 @@ AUDIT_COLUMNS = (
 
 
 def safe_cell(value: str) -> str:
-    """Neutralise a spreadsheet formula by prefixing a single quote.
+    """Neutralise a spreadsheet formula by prefixing a single quote (every CSV export uses it).
 
+    >>> safe_cell("\\r=1"), safe_cell("\\n=1")
+    ("'\\r=1", "'\\n=1")
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("+14155550100"), safe_cell("STOP")
     ('\\'=HYPERLINK("http://x")', "'+14155550100", 'STOP')
     """

@@ -64,7 +64,7 @@ def export_contacts_csv(store: Store, out: TextIO) -> int:
     """
     contacts = list(store.iter_contacts())
     names = sorted({name for c in contacts for name in c.fields})
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; quotes every CR/LF value
     writer.writerow(["phone", "country", "line_type", "status", *names])
     for c in contacts:
         row = [c.phone_e164, c.region or "", c.line_type or "", c.status]

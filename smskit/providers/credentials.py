@@ -246,7 +246,7 @@ def save(creds: Credentials, where: str = "keyring", *, home: Path | None = None
     if where != "file":
         raise LocalizedError("Unknown place '{where}': use keyring or file.", where=where)
     path = _file(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as SMSKIT_HOME: private
     # Create with 0600 from the start (no window where another user could read it), then enforce
     # the mode in case the file existed with wider permissions.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
