@@ -233,6 +233,26 @@ def test_possible_revocation_can_be_applied_automatically(store: Store) -> None:
     assert result.event is not None and result.event.source is ConsentSource.SMS_REPLY
 
 
+@pytest.mark.parametrize(
+    "text", ["Stop by the store tomorrow?", "Cancel my order", "End of the month works"]
+)
+def test_ordinary_replies_do_not_opt_out_under_the_apply_policy(store: Store, text: str) -> None:
+    # The issue: fixed-phrase matching opted these customers out and texted a confirmation.
+    ledger = ConsentLedger(store, revocation_policy=RevocationPolicy.APPLY)
+    ledger.record(event(A.OPT_IN, source=ConsentSource.WEB_FORM))
+    result = ledger.handle_inbound(PHONE, "Acme", text, at=T0)
+    assert result.status.state is S.OPTED_IN and result.event is None and result.reply is None
+
+
+def test_a_revocation_in_other_words_is_applied_and_confirmed_in_its_language(store: Store) -> None:
+    ledger = ConsentLedger(store, revocation_policy=RevocationPolicy.APPLY)
+    ledger.record(event(A.OPT_IN, source=ConsentSource.WEB_FORM))
+    result = ledger.handle_inbound(PHONE, "Acme", "tolong jangan kirim sms lagi", at=T0)
+    assert result.status.state is S.OPTED_OUT
+    assert result.event is not None and result.event.kind == "revocation:jangan kirim"
+    assert result.reply_language == "id" and result.reply is not None and "MULAI" in result.reply
+
+
 def test_a_review_is_closed_by_dismissal_or_opt_out(ledger: ConsentLedger) -> None:
     ledger.record(event(A.OPT_IN, source=ConsentSource.WEB_FORM))
     ledger.handle_inbound(PHONE, "Acme", "STOP PLEASE", at=T0)

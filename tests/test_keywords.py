@@ -150,6 +150,33 @@ def test_ordinary_replies_are_not_possible_revocations(text: str) -> None:
     assert not classify_reply(text).possible_revocation
 
 
+# The issue: fixed phrases flagged these (each opted a customer out under the "apply" policy) ...
+@pytest.mark.parametrize(
+    "text", ["Stop by the store tomorrow?", "Cancel my order", "End of the month works"]
+)
+def test_replies_that_only_start_with_an_opt_out_word_are_not_revocations(text: str) -> None:
+    match = classify_reply(text)
+    assert match.kind is KeywordKind.NONE and not match.possible_revocation
+    assert match.intent is not None and not match.intent.revokes  # and it says why
+
+
+# ... and missed these.
+@pytest.mark.parametrize(
+    "text", ["Please unsubscribe", "I want to unsubscribe", "I don't want these messages anymore"]
+)
+def test_revocations_without_a_fixed_phrase_are_flagged(text: str) -> None:
+    match = classify_reply(text)
+    assert match.possible_revocation and match.revocation_phrase
+    assert match.intent is not None and match.revocation_phrase == match.intent.phrase
+
+
+def test_a_custom_opt_out_keyword_counts_in_a_longer_reply() -> None:
+    custom = default_keywords().with_changes(add=[Keyword("FERMA", KeywordKind.OPT_OUT, "it")])
+    match = classify_reply("FERMA please", custom)
+    assert match.possible_revocation and match.languages == ("it",)
+    assert not classify_reply("FERMA please").possible_revocation
+
+
 def test_an_exact_keyword_is_not_also_a_possible_revocation() -> None:
     assert not classify_reply("STOP").possible_revocation
 

@@ -5,12 +5,14 @@ and punctuation around it, so ``"STOP."`` and ``" stop "`` opt out but ``"STOP P
 (Twilio support article 223134027; Spoke#1016: "We have got to STOP this bill" must not count).
 Accents are ignored too, so ``ARRÊT`` and ``ARRET`` are the same word.
 
-Beyond keywords, the FCC's revocation rule (FCC 24-18, 47 CFR 64.1200(a)(10), in force 11 Apr 2025)
-requires honouring a revocation made "by any reasonable means". A reply that says opt-me-out in
-other words ("please stop texting me", "STOP PLEASE") is flagged as a *possible revocation*; the
-consent ledger applies it or queues it for review, as configured.
+Beyond keywords, the FCC's revocation rule (FCC 24-24, 47 CFR 64.1200(a)(10), in force 11 Apr 2025)
+requires honouring a revocation made "by any reasonable means". Every reply that is not a keyword
+is read by :func:`smskit.consent.intent.detect_revocation`; one that asks to stop in other words
+("please stop texting me", "STOP PLEASE", "no me envíen más mensajes") is flagged as a *possible
+revocation*, with the rule and words that matched; the consent ledger applies it or queues it for
+review, as configured.
 
-Keywords and phrases live in ``data/keywords.csv`` and ``data/revocation_phrases.csv``.
+Keywords live in ``data/keywords.csv``; the detector's words in ``data/revocation_lexicon.csv``.
 
 >>> classify_reply(" Stop. ").kind
 <KeywordKind.OPT_OUT: 'opt_out'>
@@ -27,6 +29,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from smskit._data import DataFileError, read_table
+from smskit.consent.intent import RevocationIntent, detect_revocation
+from smskit.consent.lexicon import fold
 from smskit.i18n.catalog import LocalizedError
 
 ALL_MARKETS = "*"
@@ -64,21 +68,10 @@ class Keyword:
 
 
 @dataclass(frozen=True, slots=True)
-class RevocationPhrase:
-    """Words that revoke consent in other words, e.g. "stop texting me" (FCC 24-18)."""
-
-    phrase: str
-    language: str
-    source: str = ""
-    as_of: str = ""
-
-
-@dataclass(frozen=True, slots=True)
 class KeywordSet:
-    """The keywords and revocation phrases in force, e.g. for one market."""
+    """The keywords in force, e.g. for one market."""
 
     keywords: tuple[Keyword, ...]
-    revocation_phrases: tuple[RevocationPhrase, ...] = ()
 
     def for_market(self, market: str) -> KeywordSet:
         """Only the keywords active in ``market`` (Twilio's per-country overrides).
@@ -134,7 +127,8 @@ class KeywordMatch:
     keyword: str | None
     languages: tuple[str, ...]
     possible_revocation: bool
-    revocation_phrase: str | None
+    revocation_phrase: str | None  # the words that made it a possible revocation
+    intent: RevocationIntent | None = None  # how a non-keyword reply was read, and why
 
     @property
     def is_keyword(self) -> bool:
@@ -144,12 +138,6 @@ class KeywordMatch:
         True
         """
         return self.kind is not KeywordKind.NONE
-
-
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form: NFKD, drop combining marks, casefold."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _is_edge(char: str) -> bool:
@@ -168,7 +156,7 @@ def normalize_reply(text: str) -> str:
     >>> normalize_reply("  ¡Arrêt!! ")
     'arret'
     """
-    folded = _fold(text)
+    folded = fold(text)
     start, end = 0, len(folded)
     while start < end and _is_edge(folded[start]):
         start += 1
@@ -192,7 +180,7 @@ def reply_words(text: str) -> list[str]:
     >>> reply_words("Don't text me, ARRÊT!")
     ['dont', 'text', 'me', 'arret']
     """
-    folded = _fold(text).replace("'", "").replace("’", "")
+    folded = fold(text).replace("'", "").replace("’", "")
     return "".join(c if c.isalnum() else " " for c in folded).split()
 
 
@@ -220,9 +208,7 @@ def _index(keyword_set: KeywordSet) -> Mapping[str, tuple[KeywordKind, tuple[str
     return index
 
 
-def load_keywords(
-    keyword_rows: Iterable[Mapping[str, str]], phrase_rows: Iterable[Mapping[str, str]] = ()
-) -> KeywordSet:
+def load_keywords(keyword_rows: Iterable[Mapping[str, str]]) -> KeywordSet:
     """Build a keyword set from CSV rows (the defaults, or a user's own file); errors name the row.
 
     >>> load_keywords([{"keyword": "BASTA", "kind": "opt_out", "language": "it", "markets": "IT",
@@ -251,35 +237,42 @@ def load_keywords(
                 row.get("as_of", ""),
             )
         )
-    phrases = tuple(
-        RevocationPhrase(r["phrase"], r["language"], r.get("source", ""), r.get("as_of", ""))
-        for r in phrase_rows
-    )
-    result = KeywordSet(tuple(keywords), phrases)
+    result = KeywordSet(tuple(keywords))
     _index(result)
     return result
 
 
 @functools.cache
 def default_keywords() -> KeywordSet:
-    """Every keyword and revocation phrase in ``data/`` (all languages, all markets).
+    """Every keyword in ``data/keywords.csv`` (all languages, all markets).
 
     >>> "BERHENTI" in default_keywords().words(KeywordKind.OPT_OUT)
     True
     """
-    return load_keywords(read_table("keywords"), read_table("revocation_phrases"))
+    return load_keywords(read_table("keywords"))
+
+
+@functools.cache
+def _stop_words(keyword_set: KeywordSet) -> Mapping[str, tuple[str, ...]]:
+    """The set's opt-out keywords, folded, with their languages: the detector's extra stop words."""
+    index = _index(keyword_set)
+    return {w: langs for w, (kind, langs) in index.items() if kind is KeywordKind.OPT_OUT}
 
 
 def classify_reply(
     text: str, keywords: KeywordSet | None = None, market: str | None = None
 ) -> KeywordMatch:
-    """Classify an inbound reply: the whole message must be one keyword (Twilio's rule).
+    """Classify an inbound reply: a keyword when the whole message is one (Twilio's rule), else
+    read for a revocation in other words (FCC 24-24).
 
     >>> m = classify_reply("YA")
     >>> m.kind.value, m.languages
     ('opt_in', ('id',))
     >>> classify_reply("We have got to STOP this bill").possible_revocation
     False
+    >>> m = classify_reply("tolong jangan kirim sms lagi")
+    >>> m.possible_revocation, m.languages, m.intent.rule.value if m.intent else None
+    (True, ('id',), 'dont_send')
     """
     keyword_set = keywords if keywords is not None else default_keywords()
     if market is not None:
@@ -290,29 +283,11 @@ def classify_reply(
     if hit is not None:
         kind, languages = hit
         return KeywordMatch(text, normalized, kind, normalized.upper(), languages, False, None)
-    phrase = _revocation_phrase(text, keyword_set, index)
-    return KeywordMatch(text, normalized, KeywordKind.NONE, None, (), phrase is not None, phrase)
-
-
-def _revocation_phrase(
-    text: str,
-    keyword_set: KeywordSet,
-    index: Mapping[str, tuple[KeywordKind, tuple[str, ...]]],
-) -> str | None:
-    """The phrase that makes ``text`` a possible revocation (FCC 24-18), or None."""
-    words = reply_words(text)
-    if not words:
-        return None
-    padded = f" {' '.join(words)} "
-    for phrase in keyword_set.revocation_phrases:
-        if f" {' '.join(reply_words(phrase.phrase))} " in padded:
-            return phrase.phrase
-    opt_outs = {w for w, (kind, _) in index.items() if kind is KeywordKind.OPT_OUT}
-    # "opt-out", "STOP ALL": an opt-out keyword split by spaces or hyphens.
-    if "".join(words) in opt_outs:
-        return "".join(words).upper()
-    # "STOP PLEASE", "Stop it now": starts with an opt-out keyword but says more. Twilio does not
-    # opt this out, but under FCC 24-18 it is plausibly a revocation, so a person should look.
-    if len(words) > 1 and words[0] in opt_outs:
-        return words[0].upper()
-    return None
+    intent = detect_revocation(text, stop_words=_stop_words(keyword_set))
+    if not intent.revokes:
+        return KeywordMatch(text, normalized, KeywordKind.NONE, None, (), False, None, intent)
+    # The reply's language lets an applied revocation be confirmed in that language.
+    languages = (intent.language,) if intent.language else ()
+    return KeywordMatch(
+        text, normalized, KeywordKind.NONE, None, languages, True, intent.phrase, intent
+    )
