@@ -221,7 +221,7 @@ def test_possible_revocation_is_queued_for_review_by_default(ledger: ConsentLedg
     result = ledger.handle_inbound(PHONE, "Acme", "please stop texting me", at=T0)
     assert result.status.state is S.OPTED_IN
     assert result.status.needs_review and not result.status.can_send
-    # FCC 24-18: honour within 10 business days (Mon 2 Mar 2026 -> Mon 16 Mar 2026).
+    # FCC 24-24: honour within 10 business days (Mon 2 Mar 2026 -> Mon 16 Mar 2026).
     assert str(result.status.review_due) == "2026-03-16"
     assert result.reply is None
 

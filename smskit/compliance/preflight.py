@@ -143,7 +143,7 @@ def _consent_findings(
                     "A reply may have revoked consent; review it by {due}",
                     due=str(status.review_due),
                 ),
-                "FCC 24-18 (47 CFR 64.1200(a)(10)): honour revocation within 10 business days",
+                "FCC 24-24 (47 CFR 64.1200(a)(10)): honour revocation within 10 business days",
             )
         ]
     if status is not None and status.can_send:

@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from smskit.i18n.catalog import LocalizedError
 
-# FCC 24-18 (47 CFR 64.1200(a)(10)): honour a revocation within 10 business days.
+# FCC 24-24 (47 CFR 64.1200(a)(10)): honour a revocation within 10 business days.
 REVOCATION_BUSINESS_DAYS = 10
 
 

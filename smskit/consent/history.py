@@ -5,7 +5,7 @@ Columns: ``phone`` and ``action`` (``opt_in``, ``opt_out`` or ``request``) are r
 ``evidence`` and ``actor`` are optional. Every row ends up recorded, skipped as an exact
 duplicate, or rejected with its row number and reason. Rows for the same number and time that
 disagree (one opts in, one opts out) are a *conflict*: both are kept as evidence, and the opt-out
-is recorded last so that it wins, because a revocation must be honoured (FCC 24-18) while consent
+is recorded last so that it wins, because a revocation must be honoured (FCC 24-24) while consent
 must be proven (CTIA).
 
 >>> from smskit.store.database import Store

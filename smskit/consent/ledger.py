@@ -6,7 +6,7 @@ The ledger never stores a state: it appends :class:`ConsentEvent` values to the 
 - Double opt-in: :meth:`ConsentLedger.request_confirmation` records the request (pending); a YES
   reply confirms it (CTIA: opt-in confirmation for recurring programmes).
 - Opt-outs are honoured immediately, whether by keyword or recorded from email, phone or a form.
-- A reply that may revoke consent in other words (FCC 24-18) is applied or queued for review,
+- A reply that may revoke consent in other words (FCC 24-24) is applied or queued for review,
   according to :class:`RevocationPolicy`.
 - Auto-replies (:mod:`smskit.consent.auto_replies`) carry the CTIA disclosures: brand, frequency,
   "Msg&Data Rates May Apply", HELP and STOP; without programme details, Twilio's default texts.
@@ -55,7 +55,7 @@ _MAX_KEYWORD = 24
 
 
 class RevocationPolicy(StrEnum):
-    """What to do with a reply that revokes consent in other words (FCC 24-18)."""
+    """What to do with a reply that revokes consent in other words (FCC 24-24)."""
 
     APPLY = "apply"  # record the opt-out at once
     REVIEW = "review"  # flag it; a person decides within 10 business days
@@ -273,7 +273,7 @@ class ConsentLedger:
         """Classify an inbound message, record what it means and say which auto-reply to send.
 
         Only a change of state earns a confirmation: a second STOP gets no second reply
-        (FCC 24-18 allows one confirmation; Spoke#2184 asks not to send more). When Twilio's
+        (FCC 24-24 allows one confirmation; Spoke#2184 asks not to send more). When Twilio's
         webhook says what it did (``OptOutType`` STOP, START or HELP), that wins over our own
         matching, because Twilio has already blocked or unblocked the number (mautic#11333),
         custom Advanced Opt-Out keywords included (facts B1); the event's evidence says so.

@@ -133,7 +133,7 @@ class LedgerSink:
 
     Status reports update the message log (never backwards). An inbound message is stored once per
     SID and passed to :meth:`smskit.consent.ledger.ConsentLedger.handle_inbound`, which records
-    STOP, START, HELP, localised keywords and possible revocations (FCC 24-18), and follows Twilio's
+    STOP, START, HELP, localised keywords and possible revocations (FCC 24-24), and follows Twilio's
     ``OptOutType`` when Twilio recognised a keyword itself. The consent event is
     written before the inbound row, so a crash in between is repaired by Twilio's retry (an opt-out
     is never lost; a repeated STOP changes nothing). ``scope`` is the consent scope: by default the

@@ -1,6 +1,6 @@
 """The consent ledger half of the store: append and read, never change or delete.
 
-Consent events are evidence (TCPA 47 CFR 64.1200; FCC 24-18 on revocation), so this class has no
+Consent events are evidence (TCPA 47 CFR 64.1200; FCC 24-24 on revocation), so this class has no
 update or delete method and migration 0001 adds database triggers that refuse both. The current
 consent state is derived from the events by ``smskit.consent.ledger``, never stored apart from them.
 

@@ -4,7 +4,7 @@ By default a SQLite file ``$SMSKIT_HOME/smskit.db`` (``SMSKIT_HOME`` defaults to
 WAL mode, so a dashboard and a webhook process can write at once; ``SMSKIT_DATABASE_URL`` points it
 at PostgreSQL for a team. :meth:`Store.open` upgrades the schema to the newest Alembic migration.
 Consent events can only be appended: there is no update or delete method, and the database refuses
-both (a trigger), because the log is the evidence of consent (TCPA 47 CFR 64.1200, FCC 24-18).
+both (a trigger), because the log is the evidence of consent (TCPA 47 CFR 64.1200, FCC 24-24).
 The store never holds secrets: no auth tokens or API keys, only message data.
 
 >>> store = Store.open("sqlite://")

@@ -298,7 +298,7 @@ def create_app(
         reply = sink.reply_for(message.sid) if isinstance(sink, RepliesInbound) else None
         if message.opt_out_type:
             # Twilio's own keyword handling already answered STOP/START/HELP: one confirmation
-            # only (FCC 24-18; Spoke#2184 asks for no second one).
+            # only (FCC 24-24; Spoke#2184 asks for no second one).
             reply = None
         return Response(twiml(reply), media_type="text/xml")
 

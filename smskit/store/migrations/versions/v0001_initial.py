@@ -19,7 +19,7 @@ depends_on = None
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 WHEN = sa.DateTime(timezone=True)
 
-# Consent events are legal evidence (TCPA 47 CFR 64.1200; FCC 24-18 revocation records), so the
+# Consent events are legal evidence (TCPA 47 CFR 64.1200; FCC 24-24 revocation records), so the
 # database itself refuses to change or remove one, whatever client writes to it.
 SQLITE_GUARDS = [
     """CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
