@@ -1,43 +1,51 @@
-"""Worker throughput on PostgreSQL: 3 ``smskit worker`` processes against 1, and the cost of the
-pre-send consent check (issue: worker scaling).
+"""Worker throughput on PostgreSQL: 3 worker processes against 1, and the consent check's cost.
 
 Run: ``.venv/bin/python benchmarks/worker_throughput.py [--messages N] [--workers W]
-[--database URL] [--repeats R]``
+[--repeats R] [--database URL]``
 
 Every configuration sends the same campaign of N messages (default 3,000, one segment each, to N
-distinct valid numbers) against the simulator in its own process (``smskit simulator
---no-rate-limits --step-delay 0``), with the sender unpaced (``Worker(rate=0)``: 16 concurrent API
-calls per worker). Each configuration gets a fresh copy of one prepared database (campaign planned,
-consent ledger filled) and a fresh simulator, so none inherits another's rows or messages. The
-workers are started and idle first; the clock runs from :func:`smskit.sending.control.confirm`
-until no message of the campaign is ``planned`` or ``submitting`` (as a user watching the
-dashboard sees it; a worker notices the confirm within its 0.1 s tick).
+distinct valid numbers) through the simulator in its own process (``smskit simulator
+--no-rate-limits --step-delay 0``), the sender unpaced (``Worker(rate=None)``: 16 concurrent API
+calls per worker, where a long code would otherwise be paced at 1 segment/s). Each run gets a fresh
+copy of one prepared database (campaign planned, consent ledger filled) and a fresh
+simulator, so none inherits another's rows, messages or status polls. The workers are started and
+idle first; the clock runs from :func:`smskit.sending.control.confirm` until no message of the
+campaign is ``planned`` or ``submitting`` (what a user watching the dashboard sees; a worker
+notices the confirm within its 0.1 s tick).
 
 1. Scaling: W worker processes (default 3) sharing the campaign through ``FOR UPDATE SKIP LOCKED``
-   claims, against 1 worker process, in the same run: messages per second of each and the ratio.
-   Exactly once is checked where it matters, in the simulator's Messages list (not in our
-   database): every recipient got exactly one message, none twice, none lost, none to a stranger.
-   Any duplicate or lost message (or a campaign that does not finish) exits 1.
+   claims, against 1 worker process (the peer): messages per second of each and the ratio, with
+   the consent check (the default) and without it. Exactly once is checked where it matters, in
+   the simulator's Messages list (not in our database): every recipient got exactly one message,
+   none twice, none lost, none to a stranger. Any duplicate or lost message, or a campaign that
+   does not finish, exits 1.
 2. Consent check: 1 worker reading each recipient's consent from the store just before the API
-   call (``CampaignRunner._consent_blocks``; the default) against the same worker with
-   ``check_consent=False`` (this benchmark's peer only). 60% of recipients have an opt-in in the
-   ledger (a third of those a double opt-in: request, then opt-in) and 10% an event under another
-   scope, so the check reads real rows. The overhead is the extra time per message, in percent:
-   ``rate without / rate with - 1``. Aim: at most 10%. With ``--repeats R`` the two are run R times
-   each, alternating (with, without, without, with, ...), and the medians are compared.
+   call (``CampaignRunner._consent_blocks``, the default) against the same worker with
+   ``check_consent=False`` (the peer; only benchmarks turn it off). 60% of recipients have an
+   opt-in in the ledger (a third of those a double opt-in: request, then opt-in) and 10% an event
+   under another scope, so the check reads real rows. The overhead is the extra time per message:
+   ``rate without / rate with - 1``. Aim: at most 10% (printed as met or NOT met; only exactly-once
+   failures change the exit status).
 
-The peers are in the same run: 1 worker for scaling, the unchecked worker for the consent check.
-The worker processes are this script in ``--child-worker`` mode: ``smskit worker`` has no option
-for the rate or the consent check, otherwise it is the same :class:`smskit.sending.worker.Worker`.
-The database defaults to ``$SMSKIT_TEST_POSTGRES_URL`` (else the CI's local server); the role must
-be allowed to create databases (``smskit_bench_*``, dropped at the end). Without a reachable
-PostgreSQL the benchmark says so and is skipped (exit 0), so ``make bench`` still runs elsewhere.
+All four configurations run in the same run, ``--repeats`` rounds (default 2), odd rounds in
+reverse order (A B C D, D C B A) so a drift in the machine's load weighs on all alike; medians are
+compared. The table also shows the PostgreSQL connections each run opened
+(``pg_stat_database.sessions``), the worker processes' CPU time per message while sending (less
+sensitive than wall time to other load on the machine; ``(sim)`` is the simulator's) and how many
+messages each worker sent. The worker processes are this script in ``--child-worker`` mode,
+because ``smskit worker`` has no option to turn the consent check off (and its tick is 1 s);
+otherwise they are the production :class:`smskit.sending.worker.Worker`. The
+database defaults to ``$SMSKIT_TEST_POSTGRES_URL`` (else the CI's local server); its role must be
+allowed to create databases (``smskit_bench_template`` and ``smskit_bench_run``, dropped at the
+end). Without a reachable PostgreSQL the benchmark says so and is skipped (exit 0), so
+``make bench`` still runs elsewhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import re
@@ -52,8 +60,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
@@ -65,6 +72,7 @@ from smskit.store.database import Store
 from smskit.store.records import NewConsentEvent
 from smskit.store.schema import messages, workers
 
+ROOT = Path(__file__).resolve().parent.parent
 SENDER = "+15005550006"
 DEFAULT_URL = "postgresql+psycopg://smskit:smskit-ci@127.0.0.1:5432/smskit_test"
 TEMPLATE_DB = "smskit_bench_template"
@@ -75,7 +83,7 @@ TICK = 0.1  # seconds between a worker's passes (the CLI's default is 1 s)
 FINISH_TIMEOUT = 120.0
 
 
-# -- the worker process ---------------------------------------------------------------------------
+# -- the worker process ----------------------------------------------------------------------------
 
 
 def child_worker(args: argparse.Namespace) -> int:
@@ -86,7 +94,7 @@ def child_worker(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("smskit.worker").setLevel(logging.INFO)  # "campaign ...: finished (sent N"
-    info = json.loads(Path(args.simulator_file).read_text(encoding="utf-8"))
+    info = simulator_info(Path(args.simulator_file))  # started at the same time as we were
     provider = TwilioProvider.for_url(info["url"], info["account_sid"], info["auth_token"])
     store = Store.open(args.database)
     worker = Worker(
@@ -94,7 +102,7 @@ def child_worker(args: argparse.Namespace) -> int:
         provider,
         worker_id=args.worker_id,
         check_consent=not args.no_consent_check,
-        rate=0,  # 0: unpaced. None would mean the sender's own rate (a long code: 1 segment/s)
+        rate=None,  # unpaced (the default, SENDER_RATE, paces a long code at 1 segment/s)
         tick=TICK,
     )
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
@@ -102,7 +110,7 @@ def child_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- processes --------------------------------------------------------------------------------------
+# -- processes -------------------------------------------------------------------------------------
 
 
 def spawn(command: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -117,24 +125,22 @@ def spawn(command: list[str], log: Path) -> subprocess.Popen[bytes]:
         )
 
 
-def stop(process: subprocess.Popen[bytes], grace: float = 20.0) -> None:
-    if process.poll() is None:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
-    try:  # anything left in the group (or a process that ignored SIGTERM)
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait(timeout=10)
+def stop(*processes: subprocess.Popen[bytes], grace: float = 20.0) -> None:
+    """SIGTERM every process group at once, wait for them, then SIGKILL whatever is left."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError):  # left in the group, or ignored SIGTERM
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
-def start_simulator(folder: Path) -> tuple[subprocess.Popen[bytes], dict[str, Any], Path]:
+def start_simulator(folder: Path) -> tuple[subprocess.Popen[bytes], Path]:
     info_file = folder / "simulator.json"
     info_file.unlink(missing_ok=True)
     command = [
@@ -149,17 +155,20 @@ def start_simulator(folder: Path) -> tuple[subprocess.Popen[bytes], dict[str, An
         "--credentials-file",
         str(info_file),
     ]
-    process = spawn(command, folder / "simulator.log")
+    return spawn(command, folder / "simulator.log"), info_file
+
+
+def simulator_info(info_file: Path, process: subprocess.Popen[bytes] | None = None) -> Any:
+    """The simulator's URL and credentials, once it has written them (it starts in ~1 s)."""
     deadline = time.monotonic() + 60
     while not info_file.exists():
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop(process)
-            raise SystemExit(f"the simulator did not start; see {folder / 'simulator.log'}")
+        if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+            raise SystemExit(f"the simulator did not start; see {info_file.parent}")
         time.sleep(0.05)
-    return process, json.loads(info_file.read_text(encoding="utf-8")), info_file
+    return json.loads(info_file.read_text(encoding="utf-8"))
 
 
-# -- databases --------------------------------------------------------------------------------------
+# -- databases -------------------------------------------------------------------------------------
 
 
 def with_database(url: str, name: str) -> str:
@@ -225,7 +234,7 @@ def prepare(url: str, n: int) -> tuple[str, int]:
     return campaign_id, len(events)
 
 
-# -- one configuration ------------------------------------------------------------------------------
+# -- one configuration -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -238,7 +247,11 @@ class Result:
     duplicates: int
     lost: int
     strangers: int
+    finished: bool  # nothing left planned or submitting in the store
+    sessions: int  # PostgreSQL connections opened to the run's database
     per_worker: list[int]
+    worker_cpu: float  # CPU seconds of the worker processes while sending (all of them)
+    simulator_cpu: float
 
     @property
     def rate(self) -> float:
@@ -246,7 +259,7 @@ class Result:
 
     @property
     def exact(self) -> bool:
-        return self.duplicates == 0 and self.lost == 0 and self.strangers == 0
+        return self.finished and (self.duplicates, self.lost, self.strangers) == (0, 0, 0)
 
 
 def state_counts(engine: sa.Engine, campaign_id: str) -> dict[str, int]:
@@ -268,11 +281,11 @@ def run_config(
         f"CREATE DATABASE {RUN_DB} TEMPLATE {TEMPLATE_DB}",
     )
     db_url = with_database(url, RUN_DB)
-    simulator, info, info_file = start_simulator(folder)
+    simulator, info_file = start_simulator(folder)
     procs: list[subprocess.Popen[bytes]] = []
     logs: list[Path] = []
     try:
-        for k in range(n_workers):
+        for k in range(n_workers):  # they wait for the simulator's file themselves
             log = folder / f"{label.replace(' ', '_')}-worker{k}.log"
             command = [
                 sys.executable,
@@ -289,9 +302,12 @@ def run_config(
                 command.append("--no-consent-check")
             procs.append(spawn(command, log))
             logs.append(log)
+        info = simulator_info(info_file, simulator)
         store = Store.open(db_url, upgrade=False)
         engine = store.engine
-        alive = sa.select(sa.func.count()).select_from(workers).where(workers.c.stopped_at.is_(None))
+        alive = (
+            sa.select(sa.func.count()).select_from(workers).where(workers.c.stopped_at.is_(None))
+        )
         deadline = time.monotonic() + 60
         while True:  # every worker has made its first pass: it is idle, waiting for work
             with engine.connect() as connection:
@@ -301,18 +317,21 @@ def run_config(
                 raise SystemExit(f"the workers did not start; see {folder}")
             time.sleep(0.05)
 
+        cpu_before = [cpu_seconds(p.pid) for p in (*procs, simulator)]
         started = time.perf_counter()
         confirm(store, campaign_id)
         deadline = time.monotonic() + FINISH_TIMEOUT
         while True:
             counts = state_counts(engine, campaign_id)
-            if not counts.get("planned") and not counts.get("submitting"):
+            finished = not counts.get("planned") and not counts.get("submitting")
+            if finished:
                 break
             if time.monotonic() > deadline:
                 print(f"  {label}: not finished after {FINISH_TIMEOUT:.0f} s: {counts}")
                 break
             time.sleep(0.02)
         seconds = time.perf_counter() - started
+        cpu = [cpu_seconds(p.pid) - c for p, c in zip((*procs, simulator), cpu_before, strict=True)]
 
         provider = TwilioProvider.for_url(info["url"], info["account_sid"], info["auth_token"])
         listed = provider.list_messages(from_=SENDER, limit=None)
@@ -321,9 +340,9 @@ def run_config(
         store.close()
         engine.dispose()
     finally:
-        for process in procs:
-            stop(process)
-        stop(simulator)
+        # A worker may be in the middle of a delivery-status pass (seconds for 3,000 messages);
+        # nothing it would still write is measured, and the database is dropped: 1 s, then SIGKILL.
+        stop(*procs, simulator, grace=1.0)
     return Result(
         label=label,
         workers=n_workers,
@@ -333,8 +352,34 @@ def run_config(
         duplicates=sum(c - 1 for p, c in received.items() if p in expected and c > 1),
         lost=sum(1 for p in expected if received[p] == 0),
         strangers=sum(c for p, c in received.items() if p not in expected),
+        finished=finished,
+        sessions=sessions(url),
         per_worker=[_sent_in(log) for log in logs],
+        worker_cpu=sum(cpu[:-1]),
+        simulator_cpu=cpu[-1],
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``; NaN elsewhere)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def sessions(url: str) -> int:
+    """Connections ever opened to the run's database (``pg_stat_database.sessions``, PG 14+)."""
+    engine = sa.create_engine(url)
+    query = "SELECT sessions FROM pg_stat_database WHERE datname = %(name)s"
+    try:
+        with engine.connect() as connection:
+            return int(connection.exec_driver_sql(query, {"name": RUN_DB}).scalar() or 0)
+    except sa.exc.DBAPIError:
+        return -1
+    finally:
+        engine.dispose()
 
 
 def _sent_in(log: Path) -> int:
@@ -343,7 +388,7 @@ def _sent_in(log: Path) -> int:
     return sum(int(m) for m in re.findall(r"campaign \S+: \w+ \(sent (\d+),", text))
 
 
-# -- the benchmark ----------------------------------------------------------------------------------
+# -- the benchmark ---------------------------------------------------------------------------------
 
 
 def main() -> int:
@@ -356,7 +401,7 @@ def main() -> int:
         help="a PostgreSQL URL whose role may CREATE DATABASE (smskit_bench_* are used)",
     )
     parser.add_argument(
-        "--repeats", type=int, default=2, help="runs of each consent configuration (default 2)"
+        "--repeats", type=int, default=2, help="runs of each configuration (default 2)"
     )
     parser.add_argument("--child-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--simulator-file", help=argparse.SUPPRESS)
@@ -369,7 +414,7 @@ def main() -> int:
     url = args.database
     try:
         admin(url, "SELECT 1")
-    except Exception as error:  # noqa: BLE001  # no server here: say so, do not fail make bench
+    except Exception as error:  # no server here: say so, do not fail make bench
         print(f"skipped: no PostgreSQL at {sa.make_url(url)!r} ({type(error).__name__})")
         return 0
 
@@ -390,22 +435,19 @@ def main() -> int:
             result = run_config(url, folder, campaign_id, n, n_workers, consent, label)
             print(
                 f"  {label:32} {result.seconds:6.2f} s  {result.rate:7.1f} msg/s  "
-                f"duplicates {result.duplicates}, lost {result.lost}"
+                f"duplicates {result.duplicates}, lost {result.lost}, "
+                f"{result.sessions} PostgreSQL connections opened",
+                flush=True,
             )
             return result
 
+        # Each round runs every configuration once; odd rounds in reverse order (A B C D, D C B A),
+        # so a drift in the machine's load weighs on all of them alike.
+        configs = [(1, True), (args.workers, True), (1, False), (args.workers, False)]
         results: list[Result] = []
-        # Scaling first (default worker: consent check on), then the consent pair, alternating.
-        one = run(1, True)
-        many = run(args.workers, True)
-        results += [one, many]
-        # The consent pair: the 1-worker run above, then without, with, without, ... alternating.
-        checked, unchecked = [one], []
-        while len(unchecked) < args.repeats or len(checked) < args.repeats:
-            consent = len(unchecked) >= len(checked)
-            result = run(1, consent)
-            results.append(result)
-            (checked if consent else unchecked).append(result)
+        for round_ in range(args.repeats):
+            for n_workers, consent in configs if round_ % 2 == 0 else configs[::-1]:
+                results.append(run(n_workers, consent))
     finally:
         admin(
             url,
@@ -415,27 +457,49 @@ def main() -> int:
 
     print()
     print(
-        f"{'configuration':34} {'msg/s':>8} {'seconds':>8} {'sent':>6} {'dup':>4} {'lost':>5} "
-        f"{'other':>5}  sent per worker"
+        f"{'configuration (runs in order)':34} {'msg/s':>8} {'seconds':>8} {'sent':>6} {'dup':>4} "
+        f"{'lost':>5} {'other':>5} {'pg conns':>8} {'CPU ms/msg':>10} {'(sim)':>5}  sent per worker"
     )
     for r in results:
         print(
             f"{r.label:34} {r.rate:8.1f} {r.seconds:8.2f} {r.sent:6,} {r.duplicates:4} "
-            f"{r.lost:5} {r.strangers:5}  {' + '.join(map(str, r.per_worker))}"
+            f"{r.lost:5} {r.strangers:5} {r.sessions:8} {r.worker_cpu * 1000 / n:10.2f} "
+            f"{r.simulator_cpu * 1000 / n:5.2f}  {' + '.join(map(str, r.per_worker))}"
         )
-    print()
-    scale = many.rate / one.rate
+
+    def median(n_workers: int, consent: bool) -> float:
+        return statistics.median(
+            r.rate for r in results if (r.workers, r.consent) == (n_workers, consent)
+        )
+
+    runs = f"median of {args.repeats} run{'s' if args.repeats > 1 else ''} each, same run"
     print(
-        f"scaling: {args.workers} workers {many.rate:,.1f} msg/s vs 1 worker {one.rate:,.1f} msg/s "
-        f"= {scale:.2f}x (same run, {os.cpu_count()} CPUs shared by workers, simulator, PostgreSQL)"
+        f"\n{'summary (' + runs + ')':58} {'1 worker':>10} {f'{args.workers} workers':>10} "
+        f"{'ratio':>7}"
     )
-    with_rate = statistics.median(r.rate for r in checked)
-    without_rate = statistics.median(r.rate for r in unchecked)
+    for consent in (True, False):
+        one, many = median(1, consent), median(args.workers, consent)
+        label = f"msg/s, consent check {'on (the default)' if consent else 'off (peer)'}"
+        print(f"{label:58} {one:10.1f} {many:10.1f} {many / one:6.2f}x")
+    with_rate, without_rate = median(1, True), median(1, False)
     overhead = (without_rate / with_rate - 1) * 100
     print(
-        f"consent check: {with_rate:,.1f} msg/s with, {without_rate:,.1f} msg/s without "
-        f"(median of {len(checked)} and {len(unchecked)}) = {overhead:+.1f}% time per message "
-        f"-> aim <= {CONSENT_AIM:.0f}%: {'met' if overhead <= CONSENT_AIM else 'NOT met'}"
+        f"consent check overhead, 1 worker: {with_rate:,.1f} msg/s with vs {without_rate:,.1f} "
+        f"without = {overhead:+.1f}% time per message -> aim <= {CONSENT_AIM:.0f}%: "
+        f"{'met' if overhead <= CONSENT_AIM else 'NOT met'}"
+    )
+    checked_cpu = statistics.median(r.worker_cpu for r in results if r.consent and r.workers == 1)
+    unchecked_cpu = statistics.median(
+        r.worker_cpu for r in results if not r.consent and r.workers == 1
+    )
+    extra = (checked_cpu / unchecked_cpu - 1) * 100
+    print(
+        f"worker CPU per message, 1 worker (less load-sensitive): {checked_cpu * 1000 / n:.2f} ms "
+        f"with vs {unchecked_cpu * 1000 / n:.2f} ms without = {extra:+.1f}%"
+    )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"machine: {os.cpu_count()} CPUs shared by workers, simulator and PostgreSQL; load {load}"
     )
     exact = all(r.exact for r in results) and all(r.sent == n for r in results)
     print(

@@ -289,3 +289,16 @@ def test_delivery_is_tracked_until_every_message_is_final(tmp_path: Path) -> Non
     assert {r.state for r in rows} == {"final"}
     assert {r.sid: r.status for r in rows} == at_provider
     assert set(at_provider.values()) <= {"delivered", "undelivered", "failed"}
+
+
+def test_one_worker_tracks_deliveries_and_another_takes_over_when_it_stops() -> None:
+    store = Store.open("sqlite://")
+    first, second = Worker(store, None, worker_id="w-first"), Worker(store, None, worker_id="w-2nd")
+    first.run_once()
+    time.sleep(0.01)
+    second.run_once()
+    assert first._leads_tracking() and not second._leads_tracking()
+    first.stop()
+    first.run_forever()  # returns at once: stopping was set; marks the worker stopped
+    assert [w.id for w in live_workers(store)] == ["w-2nd"]
+    assert second._leads_tracking()

@@ -118,6 +118,7 @@ class CampaignRunner:
         self._canceled = threading.Event()
         self._stopping = threading.Event()
         self.check_consent = check_consent
+        self._consent_mark = 0  # consent events up to this id were read in bulk by run()
         self._fatal: ProviderError | None = None
         self.pacer = Pacer(self.rate)
         self.sink = CampaignSink(store, ledger, self.campaign.consent_scope, self.opt_out)
@@ -219,11 +220,20 @@ class CampaignRunner:
             return phone in self._opted_out
 
     def _consent_blocks(self, phone: str) -> bool:
-        """The store's word, read just before the API call: opted out, or a revocation to review."""
+        """The store's word, read just before the API call: opted out, or a revocation to review.
+
+        Everyone opted out when the run began is already excluded (:meth:`run` reads them in
+        bulk), so one indexed read asks whether anything changed for this number since then; only
+        then is its history folded again.
+        """
         status = getattr(self.ledger, "status", None)
         if not self.check_consent or status is None:
             return False
-        current = status(phone, self.campaign.consent_scope)
+        scope = self.campaign.consent_scope
+        # ``phone`` is the message's To: already E.164, the form the ledger keys on.
+        if not self.store.consent_changed_since(phone, scope, self._consent_mark):
+            return False
+        current = status(phone, scope)
         if current.state is ConsentState.OPTED_OUT or current.needs_review:
             self.opt_out(phone)
             return True
@@ -347,6 +357,8 @@ class CampaignRunner:
         self.store.transition_campaign(self.campaign_id, "sending", only_from=RESUMABLE)
         found, requeued = self.reconcile()
         report["found"], report["requeued"] = found, requeued
+        # The mark first: an event stored while the bulk read runs is seen by the per-send check.
+        self._consent_mark = self.store.last_consent_event_id()
         for phone in opted_out_numbers(self.ledger, self.campaign.consent_scope):
             self.opt_out(phone)
         status = self._loop(report, wait_for_windows)

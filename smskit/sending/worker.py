@@ -11,7 +11,9 @@ second, the worker:
 - moves a campaign whose remaining messages all wait for a later window to ``waiting``;
 - cancels at the provider what a canceled campaign still has scheduled there (Twilio SendAt);
 - follows delivery statuses (by polling the Messages API; webhooks write them directly) until every
-  message is final or 72 hours have passed since its last change.
+  message is final or 72 hours have passed since its last change. One worker does this for all:
+  the live worker that started first (a leader read from the ``workers`` table each pass), so
+  three workers do not poll the same statuses three times; if it dies, the next one takes over.
 
 Any number of workers may share one database: claims are leases (:mod:`smskit.sending.ledger`).
 On SIGTERM a worker stops claiming, lets its in-flight calls finish and records them, and exits;
@@ -174,6 +176,7 @@ class Worker:
         waiting: list[str] = []
         tracked = 0
         self._reap()
+        leader = self._leads_tracking()
         for campaign_id, status in self._campaigns():
             if status in RUNNABLE and campaign_id not in self._runners:
                 if self._start(campaign_id):
@@ -182,8 +185,17 @@ class Worker:
                     waiting.append(campaign_id)
             elif status == "canceled":
                 self._cancel_held(campaign_id)
-            tracked += self._track(campaign_id)
+            if leader:
+                tracked += self._track(campaign_id)
         return Pass(tuple(started), tuple(waiting), tracked)
+
+    def _leads_tracking(self) -> bool:
+        """True for the live worker that started first (ties broken by id)."""
+        alive = live_workers(self.store)
+        if not alive:
+            return True
+        first = min(alive, key=lambda w: (w.started_at, w.id))
+        return first.id == self.id
 
     def _campaigns(self) -> list[tuple[str, str]]:
         query = sa.select(campaigns.c.id, campaigns.c.status).where(

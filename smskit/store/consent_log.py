@@ -81,6 +81,38 @@ class ConsentLedger(StoreBase):
             query = query.where(consent_events.c.scope == scope)
         return self._consent_query(query)
 
+    def last_consent_event_id(self) -> int:
+        """The id of the newest consent event (0 when there is none): a mark to read changes from.
+
+        >>> from smskit.store.database import Store
+        >>> Store.open("sqlite://").last_consent_event_id()
+        0
+        """
+        with self._reading() as connection:
+            return int(connection.scalar(sa.select(sa.func.max(consent_events.c.id))) or 0)
+
+    def consent_changed_since(self, phone_e164: str, scope: str, after_id: int) -> bool:
+        """True if ``phone_e164`` has a consent event for ``scope`` newer than ``after_id``.
+
+        One indexed read (``ix_consent_events_phone_scope``): what the campaign runner asks just
+        before each API call, so that an opt-out stored a moment ago stops the send.
+
+        >>> from smskit.store.database import Store
+        >>> Store.open("sqlite://").consent_changed_since("+14155550100", "Acme", 0)
+        False
+        """
+        query = (
+            sa.select(consent_events.c.id)
+            .where(
+                consent_events.c.phone_e164 == phone_e164,
+                consent_events.c.scope == scope,
+                consent_events.c.id > after_id,
+            )
+            .limit(1)
+        )
+        with self._reading() as connection:
+            return connection.execute(query).first() is not None
+
     def consent_scopes(self) -> list[str]:
         """Every scope (sender or brand) with consent events, the most recently used first.
 
