@@ -529,3 +529,28 @@ def test_an_import_is_saved_and_the_accounts_numbers_are_offered_as_senders(
     w.load_senders()
     assert bought.phone_number in w.sender_address.options
     assert w.sender_address.value == bought.phone_number
+
+
+def test_saved_contacts_are_found_edited_and_exported(
+    dashboard: CampaignSender, store: Store, fixtures: Path
+) -> None:
+    w = dashboard
+    _upload(w, fixtures / "campaign_contacts.csv")
+    w.import_button.click()
+    panel = w.contacts
+    phone = w.audience[0].phone
+    panel.query.value = phone[-4:]
+    panel.search.click()
+    assert panel.chosen.value == phone and phone in panel.table.value
+    panel.fields.value = "name: Ana Maria\ncity: Recife"
+    panel.save.click()
+    saved = store.get_contact(phone)
+    assert saved is not None and dict(saved.fields) == {"name": "Ana Maria", "city": "Recife"}
+    assert "consent history are unchanged" in panel.status.value
+    panel.fields.value = "no colon here"
+    panel.save.click()
+    assert "Line 1" in panel.status.value and "Traceback" not in panel.status.value
+    panel.export.click()
+    assert (
+        "contacts.csv" in panel.download.value and "data:text/csv;base64," in panel.download.value
+    )

@@ -25,6 +25,7 @@ import traitlets
 from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.campaigns import CampaignsView
+from smskit_widgets.campaign.contacts import SavedContacts
 from smskit_widgets.campaign.send import SendAndWatch
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
@@ -125,6 +126,8 @@ class CampaignSender(SendAndWatch, W.VBox):
             "import-button", W.Button(button_style="primary", layout=W.Layout(width="auto"))
         )
         self.import_report = W.HTML()
+        self.contacts = SavedContacts(self.store)  # find, edit and export what imports saved
+        self.contacts_box = W.Accordion(children=[self.contacts], selected_index=None)
         # 2 Compose
         self.template = _tag(
             "template", W.Textarea(layout=W.Layout(width="640px", max_width="100%", height="90px"))
@@ -194,6 +197,7 @@ class CampaignSender(SendAndWatch, W.VBox):
                     self.consent_column,
                     self.import_button,
                     self.import_report,
+                    self.contacts_box,
                 ),
                 _step(
                     "smskit-campaign-step-compose",
@@ -436,6 +440,7 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.tabs.titles = (t("New campaign"), t("Campaigns"))
         self.upload.description = t("Upload CSV/XLSX")
         self.saved.description = t("Use saved contacts")
+        self.contacts_box.titles = (t("Saved contacts: find, edit, export"),)
         self.region.description = t("Default country")
         self.phone_column.description = t("Phone column")
         self.consent_column.description = t("Consent column")
