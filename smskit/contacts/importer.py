@@ -11,6 +11,10 @@ Every data row gets exactly one outcome, so the counts always add up to the rows
 - ``malformed``: the row could not be split into the header's columns;
 - ``blank``: an empty line.
 
+A country column (found like the phone column, or named) gives each national number its country;
+without one, national numbers are read in ``default_region``, and rows that look like national
+numbers of other countries are named in a warning (:mod:`smskit.contacts.row_warnings`).
+
 Files stream in chunks (:class:`ContactImporter`), so a 10-million-row file never sits in memory.
 
 >>> import pathlib, tempfile
@@ -30,7 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from smskit.contacts.columns import consent_key, find_consent_columns, find_phone_column
+from smskit.contacts.columns import (
+    consent_key,
+    find_consent_columns,
+    find_phone_column,
+    find_region_column,
+)
+from smskit.contacts.countries import region_for_value
 from smskit.contacts.reader import FileChunk, Source, open_source
 from smskit.contacts.report import (
     CONTACT_COLUMNS,
@@ -39,9 +49,11 @@ from smskit.contacts.report import (
     ContactImport,
     ImportReport,
     RowIssue,
+    RowWarning,
 )
+from smskit.contacts.row_warnings import RowWarnings
 from smskit.contacts.seen import SeenNumbers
-from smskit.i18n.catalog import LocalizedError, Text
+from smskit.i18n.catalog import Text
 from smskit.numbers.phone import gc_paused, invalid_number_text, parse_series
 
 if TYPE_CHECKING:
@@ -57,6 +69,7 @@ __all__ = [
     "ContactImporter",
     "ImportReport",
     "RowIssue",
+    "RowWarning",
     "import_contacts",
     "import_contacts_to_store",
 ]
@@ -65,6 +78,9 @@ __all__ = [
 @dataclass
 class ContactImporter:
     """Streams a contact file chunk by chunk; :meth:`report` summarises what has been read so far.
+
+    ``region_column=None`` finds the country column (and fills ``region_column`` with it once the
+    first chunk is read); ``""`` means none: national numbers are read in ``default_region``.
 
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
@@ -91,9 +107,12 @@ class ContactImporter:
     _omitted: int = field(init=False, default=0)
     _phone: str = field(init=False, default="")
     _consent: tuple[str, ...] = field(init=False, default=())
+    _region: str = field(init=False, default="")
+    _warnings: RowWarnings = field(init=False)
 
     def __post_init__(self) -> None:
         self.source = open_source(self.path, self.encoding)
+        self._warnings = RowWarnings(self.default_region, self.keep_issues or 1_000)
 
     def chunks(self, size: int = 100_000) -> Iterator[ContactChunk]:
         """Read and process the file ``size`` rows at a time.
@@ -160,10 +179,12 @@ class ContactImporter:
             notes=self.source.notes,
             issues=tuple(sorted(self._issues, key=lambda issue: issue.row)),
             issues_omitted=self._omitted,
+            region_column=self._region,
+            warnings=self._warnings.warnings(self.source.encoding),
         )
 
     def _frame(self, chunk: FileChunk) -> pd.DataFrame:
-        """The chunk as a frame of text indexed by row number; finds the phone column once."""
+        """The chunk as a frame of text indexed by row number; finds the columns once."""
         import pandas as pd
 
         columns = self.source.columns
@@ -177,18 +198,14 @@ class ContactImporter:
         if not self._phone:
             self._phone = find_phone_column(frame, self.phone_column)
             self._consent = find_consent_columns(columns, self.consent_columns, self._phone)
+            self._region = find_region_column(frame, self.region_column, self._phone) or ""
+            if self.region_column is None and self._region:
+                self.region_column = self._region
         return frame
 
     def _parse_inputs(self, frame: pd.DataFrame) -> tuple[pd.Series, pd.Series | None, str | None]:
-        if self.region_column is None:
-            return frame[self._phone], None, self.default_region
-        if self.region_column not in frame.columns:
-            raise LocalizedError(
-                "Column '{name}' is not in the file. Columns found: {columns}",
-                name=self.region_column,
-                columns=", ".join(map(str, frame.columns)),
-            )
-        return frame[self._phone], frame[self.region_column], self.default_region
+        regions = frame[self._region] if self._region else None
+        return frame[self._phone], regions, self.default_region
 
     def _finish(self, chunk: FileChunk, frame: pd.DataFrame, parsed: pd.DataFrame) -> ContactChunk:
         columns = self.source.columns
@@ -197,6 +214,7 @@ class ContactImporter:
         ]
         counts = dict.fromkeys(OUTCOMES, 0)
         counts["malformed"], counts["blank"] = len(chunk.malformed), chunk.blank
+        self._warnings.add_recoded(chunk.recoded)
 
         raw = frame[self._phone]
         bad = parsed["reason"] != ""
@@ -208,6 +226,10 @@ class ContactImporter:
                 RowIssue(int(row), "invalid", invalid_number_text(text, reason, region_text), text)
             )
         counts["invalid"] = int(bad.sum())
+        if not self._region:
+            self._warnings.add_invalid(
+                frame.index[bad].tolist(), raw[bad].tolist(), parsed["reason"][bad].tolist()
+            )
 
         good = parsed.loc[~bad]
         consent = consent_key(frame.loc[~bad], self._consent)
@@ -272,17 +294,19 @@ def _parse_column(
     raw: pd.Series, regions: pd.Series | None, default_region: str | None
 ) -> pd.DataFrame:
     """Parse a phone column; with a region column, national numbers use each row's country (an
-    ISO code such as DE), else ``default_region``. Module-level so a worker process can run it."""
+    ISO code, a name or a dialling code: see :func:`region_for_value`), else ``default_region``.
+    Module-level so a worker process can run it."""
+    import numpy as np
     import pandas as pd
-    import phonenumbers
 
     if regions is None:
         return parse_series(raw, default_region)
-    regions = regions.fillna("").str.strip().str.upper()
+    codes, values = pd.factorize(regions.fillna("").astype(str))
+    found = np.array([region_for_value(v) or "" for v in values] or [""], dtype=object)
+    keys = pd.Series(found[codes], index=raw.index)
     parts = []
-    for region, index in regions.groupby(regions, sort=False).groups.items():
-        chosen = region if region in phonenumbers.SUPPORTED_REGIONS else None
-        parts.append(parse_series(raw.loc[index], chosen or default_region))
+    for region, index in keys.groupby(keys, sort=False).groups.items():
+        parts.append(parse_series(raw.loc[index], str(region) or default_region))
     return pd.concat(parts).reindex(raw.index) if parts else parse_series(raw)
 
 

@@ -4,7 +4,12 @@ CSV is read with Python's ``csv`` module rather than ``pandas.read_csv``: pandas
 *skip* a row with too many fields (losing its row number) and silently pads a short one, while we
 must report every such row. Everything is read as text, so ``+14155550100`` and ``02139`` keep their
 digits. XLSX is streamed with openpyxl's read-only mode. Row numbers are 1-based, as a spreadsheet
-shows them: the header is row 1.
+shows them: the header is row 1, and a record whose quoted cell holds line breaks is one row.
+
+Damage fails only its own rows: lines are decoded one by one (:mod:`smskit.contacts.lines`), and a
+batch of lines that is not plainly one full record per line is read again record by record, where a
+quote that never closes, a line the csv module cannot read or a wrong number of fields makes that
+row malformed, and reading goes on at the next line.
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
@@ -17,21 +22,25 @@ shows them: the header is row 1.
 from __future__ import annotations
 
 import csv
-import io
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
-from smskit.contacts.charset import check_decodes, detect_encoding
+from smskit.contacts.charset import plan_decoding
+from smskit.contacts.lines import Decoding, LineReader
+from smskit.contacts.xlsx import xlsx_records
 from smskit.i18n.catalog import LocalizedError, Text
-from smskit.numbers.phone import gc_paused
 
 __all__ = ["FileChunk", "MalformedRow", "Source", "open_source"]
 
 _SAMPLE_BYTES = 64 * 1024
 _DELIMITERS = (",", ";", "\t", "|")
+# A quoted cell may hold line breaks (an address, a note): a record may span this many lines before
+# its opening quote is taken for one that never closes. The header may span a few.
+_RECORD_LINES = 100
+_HEADER_LINES = 10
+_END = "\n"  # read after a record's lines: if the reader takes it, the quote was still open
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +51,22 @@ class MalformedRow:
     reason: Text
 
 
+_Record = tuple[int, int, int, list[str] | MalformedRow]  # row, first line, lines, cells
+
+
 @dataclass(frozen=True, slots=True)
 class FileChunk:
-    """Up to ``size`` data rows: their row numbers, their cells (one tuple per column), problems."""
+    """Up to ``size`` data rows: their row numbers, their cells (one tuple per column), problems.
+
+    ``recoded`` names the rows with a line that did not decode in the file's encoding, and the
+    encoding that read it instead.
+    """
 
     rows: tuple[int, ...]
     cells: tuple[tuple[str, ...], ...]
     malformed: tuple[MalformedRow, ...]
     blank: int
+    recoded: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +79,11 @@ class Source:
     delimiter: str
     columns: tuple[str, ...]
     notes: tuple[Text, ...] = field(default=())
+    decoding: Decoding | None = None
+    header_lines: int = 1
 
     def chunks(self, size: int = 100_000) -> Iterator[FileChunk]:
-        """Stream the data rows ``size`` at a time (memory stays bounded by the chunk).
+        """Stream the data rows ``size`` lines at a time (memory stays bounded by the chunk).
 
         >>> import pathlib, tempfile
         >>> path = pathlib.Path(tempfile.mkdtemp()) / "c.csv"
@@ -74,19 +93,23 @@ class Source:
         """
         width = len(self.columns)
         if self.kind == "xlsx":
-            records = _xlsx_records(self.path)
+            records = xlsx_records(self.path)
             next(records)  # the header
             yield from _chunked(records, width, size)
             return
-        with self.path.open(encoding=self.encoding, newline="", errors="strict") as handle:
-            yield from _csv_chunks(handle, self.delimiter, width, size)
+        decoding = self.decoding or Decoding(self.encoding, self.encoding)
+        with LineReader(self.path, decoding) as reader:
+            lines = reader.lines()
+            next(itertools.islice(lines, self.header_lines, self.header_lines), None)
+            yield from _csv_chunks(lines, reader.recoded, self, size)
 
 
 def open_source(path: str | Path, encoding: str | None = None) -> Source:
     """Open a CSV or XLSX file: detect encoding and delimiter and read the header row.
 
     ``encoding=None`` tries UTF-8 (with or without BOM, or UTF-16 with BOM) and falls back to
-    Windows-1252 with a note; an explicit encoding that does not fit raises, naming the byte.
+    Windows-1252 or what charset-normalizer finds, with a note; an explicit encoding that does not
+    fit raises, naming the byte.
 
     >>> open_source("/nonexistent.csv")
     Traceback (most recent call last):
@@ -102,20 +125,16 @@ def open_source(path: str | Path, encoding: str | None = None) -> Source:
         raw = handle.read(_SAMPLE_BYTES)  # a sample: the file may be gigabytes
     if not raw.strip(b"\xef\xbb\xbf\xff\xfe\r\n\t ,;"):
         raise LocalizedError("The file {name} is empty", name=path.name)
-    notes: tuple[Text, ...] = ()
-    if encoding:
-        check_decodes(path, encoding)
-        chosen = encoding
-    else:
-        chosen, notes = detect_encoding(path)
-    sample = raw.decode(chosen, errors="replace")
+    decoding = plan_decoding(path, encoding)
+    sample = raw[decoding.skip :].decode(decoding.codec, errors="replace")
     delimiter = _sniff_delimiter(sample)
-    with path.open(encoding=chosen, newline="", errors="strict") as handle:
-        first = next(_csv_records(handle, delimiter), None)
-    header = first[1] if first is not None else None
-    if not isinstance(header, list) or not any(cell.strip() for cell in header):
+    with LineReader(path, decoding) as reader:
+        header, used = _first_record(reader.lines(), delimiter)
+    if not any(cell.strip() for cell in header):
         raise LocalizedError("The file {name} has no header row", name=path.name)
-    return Source(path, "csv", chosen, delimiter, _header(header), notes)
+    columns = _header(header)
+    encoding, notes = decoding.encoding, decoding.notes
+    return Source(path, "csv", encoding, delimiter, columns, notes, decoding, used)
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -125,7 +144,10 @@ def _sniff_delimiter(sample: str) -> str:
         lines = lines[:-1]  # the last line of a cut sample may be partial
     best, best_fields = ",", 1
     for delimiter in _DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
+        try:
+            counts = [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
+        except csv.Error:  # a line past the field limit: judge by the others
+            counts = [len(_fields(line, delimiter)) for line in lines if line]
         if not counts:
             continue
         consistent = max(set(counts), key=counts.count)
@@ -146,208 +168,206 @@ def _header(cells: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _csv_records(
-    handle: IO[str], delimiter: str, width: int | None = None, start: int = 0
-) -> Iterator[tuple[int, list[str] | MalformedRow]]:
-    """(row number, cells) for every record, or a :class:`MalformedRow`. A quote that opens and
-    never closes would swallow the rest of the file into one cell; that row is reported and the
-    lines it swallowed are read again as rows of their own, so nothing is lost."""
-    row = start
-    reader = csv.reader(handle, delimiter=delimiter)
-    lines = 0  # physical lines read before the current record
-    while True:
-        try:
-            for cells in reader:
-                multiline = reader.line_num - lines > 1  # a quoted cell holds a line break
-                lines = reader.line_num
-                row += 1
-                if width is None:
-                    width = len(cells)  # the header row sets the width
-                if not multiline:
-                    yield row, cells
-                    continue
-                broken = [i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell]
-                first, _, swallowed = cells[broken[0]].replace("\r\n", "\n").partition("\n")
-                next_line = next(
-                    csv.reader([swallowed.partition("\n")[0]], delimiter=delimiter), []
-                )
-                if len(cells) == width and len(next_line) != width:
-                    yield row, cells  # a legitimate multi-line cell (an address, a note)
-                    continue
-                text = delimiter.join([*cells[: broken[0]], first])[:60]
-                reason = Text('a quote (") opens here and is never closed: {text}', text=text)
-                yield row, MalformedRow(row, reason)
-                rest = delimiter.join([swallowed, *cells[broken[0] + 1 :]])
-                inner = _csv_records(io.StringIO(rest, newline=""), delimiter, width, row)
-                for row, record in inner:  # row carries on after the re-read lines
-                    yield row, record
-            return
-        except csv.Error as error:
-            # Typically a quote that never closes, until the field outgrows csv's size limit:
-            # the lines it swallowed are gone from the reader, so report each of them.
-            row += 1
-            opened = row
-            reason = Text("not readable as CSV ({error})", error=str(error))
-            yield row, MalformedRow(row, reason)
-            for _ in range(max(reader.line_num - lines - 1, 0)):
-                row += 1
-                inside = Text("inside the unreadable row {first}: not imported", first=opened)
-                yield row, MalformedRow(row, inside)
-            lines = reader.line_num
-
-
-def _csv_chunks(handle: IO[str], delimiter: str, width: int, size: int) -> Iterator[FileChunk]:
-    """Read ``size`` records at a time at the csv module's speed; only a batch holding something
-    unusual (a line break inside a cell, a wrong field count, a blank line, a csv error) is looked
-    at row by row."""
-    reader = csv.reader(handle, delimiter=delimiter)
-    next(reader, None)  # the header
-    row = 1
-    while True:
-        before = reader.line_num
-        batch: list[list[str]] = []
-        error: csv.Error | None = None
-        try:
-            with gc_paused():  # a batch is 100k fresh lists: see smskit.numbers.phone.gc_paused
-                for cells in reader:
-                    batch.append(cells)
-                    if len(batch) == size:
-                        break
-        except csv.Error as caught:
-            error = caught
-        if not batch and error is None:
-            return
+def _first_record(lines: Iterator[str], delimiter: str) -> tuple[list[str], int]:
+    """The header's cells and how many lines it takes: one, or a few when a quoted name holds a
+    line break ("SMS\\nconsent"); a quote that swallows lines holding the delimiter is not that."""
+    head = list(itertools.islice(lines, _HEADER_LINES))
+    if not head:
+        return [], 0
+    if '"' in head[0]:
+        cells, used = _read_record(head, delimiter)
         if (
-            error is None
-            and reader.line_num - before == len(batch)
-            and set(map(len, batch)) == {width}
+            isinstance(cells, list)
+            and 1 < used <= len(head)
+            and not any(delimiter in c and ("\n" in c or "\r" in c) for c in cells)
         ):
-            columns = tuple(zip(*batch, strict=True))
-            yield FileChunk(tuple(range(row + 1, row + 1 + len(batch))), columns, (), 0)
-            row += len(batch)
-            continue
-        records = list(_replay(batch, row, width, delimiter))
-        row = records[-1][0] if records else row
-        if error is not None:
-            # Typically a quote that never closes, until the field outgrows csv's size limit:
-            # the lines it swallowed are gone from the reader, so report each of them.
-            used = sum(1 + sum(cell.count("\n") for cell in cells) for cells in batch)
-            row += 1
-            opened = row
-            reason = Text("not readable as CSV ({error})", error=str(error))
-            records.append((row, MalformedRow(row, reason)))
-            for _ in range(max(reader.line_num - before - used - 1, 0)):
-                row += 1
-                inside = Text("inside the unreadable row {first}: not imported", first=opened)
-                records.append((row, MalformedRow(row, inside)))
-        yield from _chunked(iter(records), width, len(records) + 1)
+            return cells, used
+    return _fields(head[0], delimiter), 1
 
 
-def _replay(
-    batch: list[list[str]], row: int, width: int, delimiter: str
-) -> Iterator[tuple[int, list[str] | MalformedRow]]:
-    """Number the records of a batch; a cell with line breaks that swallowed what look like rows
-    is a quote that never closed: report it and read the swallowed lines again as rows."""
-    for cells in batch:
+def _fields(line: str, delimiter: str) -> list[str]:
+    """One line's cells as the csv module reads them alone (an open quote runs to the line's end);
+    a line it cannot read (past its field limit) is split at the delimiter."""
+    if '"' not in line:  # no quoting: csv would split at the delimiter, and fast
+        text = line.rstrip("\r\n")
+        return text.split(delimiter) if text else []
+    try:
+        return next(csv.reader((line,), delimiter=delimiter), [])
+    except csv.Error:
+        return line.rstrip("\r\n").split(delimiter)
+
+
+def _read_record(window: list[str], delimiter: str) -> tuple[list[str] | csv.Error, int]:
+    """The record at the start of ``window`` and the lines it takes (``len(window) + 1`` when its
+    quote never closes), or the csv module's error and the line it stopped at."""
+    reader = csv.reader(itertools.chain(window, (_END,)), delimiter=delimiter)
+    try:
+        cells = next(reader, [])
+    except csv.Error as error:
+        return error, reader.line_num
+    return cells, reader.line_num
+
+
+def _csv_chunks(
+    lines: Iterator[str], recoded: list[tuple[int, str]], source: Source, size: int
+) -> Iterator[FileChunk]:
+    """Read ``size`` lines at a time. A batch in which every line is one full record is split at the
+    csv module's speed; any other batch is read record by record (:func:`_parse_lines`)."""
+    width, delimiter = len(source.columns), source.delimiter
+    row, line = 1, source.header_lines  # the last row number given, the lines read
+    done = 0  # entries of ``recoded`` already given to a chunk
+    carry: list[str] = []  # lines read for a record at the end of a batch, not used by it
+    while True:
+        batch = carry + list(itertools.islice(lines, max(size - len(carry), 0)))
+        carry = []
+        if not batch:
+            return
+        records = _whole_lines(batch, delimiter, width)
+        if records is not None:
+            rows = range(row + 1, row + 1 + len(batch))
+            columns = tuple(zip(*records, strict=True))
+            moved, done = _recoded_rows(recoded, done, line, len(batch), rows.__getitem__)
+            chunk = FileChunk(tuple(rows), columns, (), 0, moved)
+            row, line = row + len(batch), line + len(batch)
+        else:
+            parsed, stop = _parse_lines(batch, lines, delimiter, width, row)  # may read more
+            carry = batch[stop:]
+            del batch[stop:]
+            row_of = [0] * len(batch)
+            for number, first, used, _ in parsed:
+                row_of[first : first + used] = [number] * used
+            moved, done = _recoded_rows(recoded, done, line, len(batch), row_of.__getitem__)
+            chunk = _chunk(parsed, width, moved)
+            row, line = parsed[-1][0], line + len(batch)
+            del parsed, row_of
+        del batch, records  # the chunk holds the cells: the lines need not wait for the next batch
+        yield chunk
+
+
+def _whole_lines(batch: list[str], delimiter: str, width: int) -> list[list[str]] | None:
+    """The batch's records if each line is one record of ``width`` fields, else None."""
+    reader = csv.reader(batch, delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error:
+        return None
+    if len(records) != len(batch) or set(map(len, records)) != {width}:
+        return None
+    last = batch[-1]
+    if '"' in last and _read_record([last], delimiter)[1] > 1:
+        return None  # its quote is still open: the record goes on in the next batch
+    return records
+
+
+def _recoded_rows(
+    recoded: list[tuple[int, str]], done: int, line: int, count: int, row_at: Callable[[int], int]
+) -> tuple[tuple[tuple[int, str], ...], int]:
+    """The (row, encoding) of the recoded lines among the ``count`` lines after line ``line``."""
+    found: dict[int, str] = {}
+    while done < len(recoded) and recoded[done][0] <= line + count:
+        number, encoding = recoded[done]
+        found.setdefault(row_at(number - line - 1) if number > line else 1, encoding)  # 1: header
+        done += 1
+    return tuple(found.items()), done
+
+
+def _parse_lines(
+    batch: list[str], more: Iterator[str], delimiter: str, width: int, row: int
+) -> tuple[list[_Record], int]:
+    """Every record of ``batch`` as (row, index of its first line, lines it takes, cells or the
+    problem), and the index of the first line not used. A quote that never closes within
+    :data:`_RECORD_LINES` lines, or that swallows what look like rows, makes its row malformed, and
+    the next line is read as a row of its own: damage fails only its own rows. A record still open
+    at the end of ``batch`` reads the lines it needs from ``more`` onto it (at most
+    :data:`_RECORD_LINES`); lines it then does not use are left for the next batch."""
+    records: list[_Record] = []
+    i, stop = 0, len(batch)
+    while i < stop:
+        text = batch[i]
         row += 1
-        broken = [i for i, cell in enumerate(cells) if "\n" in cell or "\r" in cell]
-        if not broken:
-            yield row, cells
+        if '"' not in text:  # the common case: one line, one record
+            records.append((row, i, 1, _fields(text, delimiter)))
+            i += 1
             continue
-        first, _, swallowed = cells[broken[0]].replace("\r\n", "\n").partition("\n")
-        next_line = next(csv.reader([swallowed.partition("\n")[0]], delimiter=delimiter), [])
-        if len(cells) == width and len(next_line) != width:
-            yield row, cells  # a legitimate multi-line cell (an address, a note)
+        window = batch[i : i + _RECORD_LINES]
+        cells, used = _read_record(window, delimiter)
+        if used > len(window) < _RECORD_LINES and not isinstance(cells, csv.Error):
+            # Still open where the batch ends: the record may close in the lines that follow.
+            batch.extend(itertools.islice(more, _RECORD_LINES - len(window)))
+            window = batch[i : i + _RECORD_LINES]
+            cells, used = _read_record(window, delimiter)
+        if isinstance(cells, csv.Error):
+            reason = Text("not readable as CSV ({error})", error=str(cells))
+            records.append((row, i, 1, MalformedRow(row, reason)))
+        elif used == 1:
+            records.append((row, i, 1, cells))
+        elif used <= len(window) and _one_record(cells, window[1:used], width, delimiter):
+            records.append((row, i, used, cells))  # a cell with line breaks
+            i += used
             continue
-        text = delimiter.join([*cells[: broken[0]], first])[:60]
-        reason = Text('a quote (") opens here and is never closed: {text}', text=text)
-        yield row, MalformedRow(row, reason)
-        rest = delimiter.join([swallowed, *cells[broken[0] + 1 :]])
-        reread = list(_csv_records(io.StringIO(rest, newline=""), delimiter, width, row))
-        yield from reread
-        row = reread[-1][0] if reread else row  # numbering carries on after the re-read lines
+        else:
+            shown = text.rstrip("\r\n")[:60]
+            reason = Text('a quote (") opens here and is never closed: {text}', text=shown)
+            records.append((row, i, 1, MalformedRow(row, reason)))
+        i += 1
+    return records, i
+
+
+def _one_record(cells: list[str], rest: list[str], width: int, delimiter: str) -> bool:
+    """Whether a record over several lines is one row with a multi-line cell (an address), not a
+    quote that never closed: it has the header's width, and no line it swallowed is a row itself
+    (the last line, which holds the closing quote, counts when the cell is not the first)."""
+    if len(cells) != width:
+        return False
+    broken = next((k for k, c in enumerate(cells) if "\n" in c or "\r" in c), 0)
+    inner = rest[:-1] if broken == 0 else rest
+    return all(len(_fields(line, delimiter)) != width for line in inner)
+
+
+def _chunk(records: list[_Record], width: int, recoded: tuple[tuple[int, str], ...]) -> FileChunk:
+    """A chunk from numbered records: full rows, blank lines, and malformed rows with a reason."""
+    rows: list[int] = []
+    cells: list[list[str]] = []
+    malformed: list[MalformedRow] = []
+    blank = 0
+    for row, _, _, values in records:
+        if isinstance(values, MalformedRow):
+            malformed.append(values)
+        elif len(values) == width:
+            rows.append(row)
+            cells.append(values)
+        elif not any(value.strip() for value in values):
+            blank += 1
+        else:
+            reason = Text(
+                "expected {expected} fields but found {found} (a stray delimiter or quote?)",
+                expected=width,
+                found=len(values),
+            )
+            malformed.append(MalformedRow(row, reason))
+    columns = tuple(zip(*cells, strict=True)) if cells else tuple(() for _ in range(width))
+    return FileChunk(tuple(rows), columns, tuple(malformed), blank, recoded)
 
 
 def _chunked(
-    records: Iterator[tuple[int, list[str] | MalformedRow]], width: int, size: int
+    records: Iterator[tuple[int, list[str]]], width: int, size: int
 ) -> Iterator[FileChunk]:
+    """XLSX rows in chunks of ``size``."""
     while True:
         batch = list(itertools.islice(records, size))
         if not batch:
             return
-        if all(values.__class__ is list and len(values) == width for _, values in batch):
+        if all(len(values) == width for _, values in batch):
             # The usual case, without a per-row branch.
             columns = tuple(zip(*(values for _, values in batch), strict=True))
             yield FileChunk(tuple(row for row, _ in batch), columns, (), 0)
             continue
-        rows: list[int] = []
-        cells: list[list[str]] = []
-        malformed: list[MalformedRow] = []
-        blank = 0
-        for row, values in batch:
-            if isinstance(values, MalformedRow):
-                malformed.append(values)
-            elif len(values) == width:
-                rows.append(row)
-                cells.append(values)
-            elif not any(value.strip() for value in values):
-                blank += 1
-            else:
-                reason = Text(
-                    "expected {expected} fields but found {found} (a stray delimiter or quote?)",
-                    expected=width,
-                    found=len(values),
-                )
-                malformed.append(MalformedRow(row, reason))
-        columns = tuple(zip(*cells, strict=True)) if cells else tuple(() for _ in range(width))
-        yield FileChunk(tuple(rows), columns, tuple(malformed), blank)
+        yield _chunk([(row, 0, 1, values) for row, values in batch], width, ())
 
 
 def _open_xlsx(path: Path) -> Source:
-    records = _xlsx_records(path)
+    records = xlsx_records(path)
     first = next(records, None)
     if first is None or not isinstance(first[1], list):
         raise LocalizedError("The file {name} is empty", name=path.name)
     return Source(path, "xlsx", "xlsx", "", _header(first[1]))
-
-
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str] | MalformedRow]]:
-    """The first sheet's rows as text, from the first non-empty row (the header) on; rows are cut
-    or padded to the header's width when the cells beyond it are empty."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises zipfile/KeyError/InvalidFileException
-        raise LocalizedError(
-            "{name} is not a readable Excel file ({error})", name=path.name, error=str(error)
-        ) from None
-    try:
-        sheet = book.worksheets[0]
-        width = 0
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in values]
-            if not width:
-                while cells and not cells[-1].strip():
-                    cells.pop()
-                width = len(cells)
-                if width:
-                    yield number, cells
-                continue
-            if not any(cell.strip() for cell in cells[width:]):
-                cells = cells[:width] + [""] * (width - len(cells))
-            yield number, cells
-    finally:
-        book.close()
-
-
-def _cell_text(value: object) -> str:
-    """A cell as the user typed it: whole numbers without ``.0`` (Excel stores 4155550100 as a
-    float), dates in ISO form."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
-    return str(value)

@@ -1,5 +1,9 @@
 """What a contact import returns: per-row issues, counts by outcome, and the imported frames.
 
+Each row has one outcome; a :class:`RowWarning` is something more to check about some rows (their
+text was not valid UTF-8, the file mixes countries' national formats) that leaves their outcomes
+as they are.
+
 >>> RowIssue(4, "landline", Text("{phone} is a landline ({region}): it cannot receive SMS",
 ...          phone="+442079460958", region="GB")).render()
 'Row 4: +442079460958 is a landline (GB): it cannot receive SMS'
@@ -10,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from smskit.i18n.catalog import Text, translate
+from smskit.i18n.catalog import N_, Text, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,6 +26,7 @@ __all__ = [
     "ContactImport",
     "ImportReport",
     "RowIssue",
+    "RowWarning",
 ]
 
 OUTCOMES = ("imported", "landline", "invalid", "duplicate", "conflict", "malformed", "blank")
@@ -60,6 +65,36 @@ class RowIssue:
 
 
 @dataclass(frozen=True, slots=True)
+class RowWarning:
+    """Something to check about some rows, which keep their outcomes: what, and which rows.
+
+    ``kind`` is ``encoding`` (text that was not valid in the file's encoding, read with another)
+    or ``mixed_countries`` (national numbers of other countries, and no country column); ``rows``
+    are the first rows concerned, in file order, and ``count`` is how many there are in all.
+    """
+
+    kind: str
+    message: Text
+    rows: tuple[int, ...]
+    count: int
+
+    def render(self, lang: str = "en") -> str:
+        """``Rows 3, 7: <message>`` in ``lang``.
+
+        >>> RowWarning("encoding", Text("check the text"), (3, 7, 9), 5).render()
+        'Rows 3, 7, 9 and 2 more: check the text'
+        """
+        message = self.message.render(lang)
+        if self.count == 1 and len(self.rows) == 1:
+            return translate("Row {row}: {reason}", lang).format(row=self.rows[0], reason=message)
+        rows = ", ".join(map(str, self.rows))
+        if self.count > len(self.rows):
+            more = translate(N_("{rows} and {n} more"), lang)
+            rows = more.format(rows=rows, n=self.count - len(self.rows))
+        return translate(N_("Rows {rows}: {message}"), lang).format(rows=rows, message=message)
+
+
+@dataclass(frozen=True, slots=True)
 class ImportReport:
     """Counts by outcome (they add up to ``rows``), what was detected, and every issue."""
 
@@ -80,6 +115,9 @@ class ImportReport:
     notes: tuple[Text, ...]
     issues: tuple[RowIssue, ...]
     issues_omitted: int = 0
+    #: The country column that gave national numbers their country ("" when there is none).
+    region_column: str = ""
+    warnings: tuple[RowWarning, ...] = ()
 
     @property
     def contacts(self) -> int:
