@@ -554,3 +554,16 @@ def test_saved_contacts_are_found_edited_and_exported(
     assert (
         "contacts.csv" in panel.download.value and "data:text/csv;base64," in panel.download.value
     )
+
+
+def test_a_country_column_is_found_and_offered(dashboard: CampaignSender, tmp_path: Path) -> None:
+    w = dashboard
+    path = tmp_path / "mixed.csv"
+    path.write_text("name,phone,country\nAna,55 1234 5678,MX\nBo,(415) 555-0100,US\n")
+    _upload(w, path)
+    assert ("country", "country") in w.country_column.options
+    w.region.value = "US"
+    w.import_button.click()
+    phones = {r.key: r.phone for r in w.audience}
+    assert "+525512345678" in set(phones.values())  # Mexican, not a stranger's US number
+    assert "column country" in w.import_report.value

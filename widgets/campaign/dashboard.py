@@ -53,6 +53,7 @@ from smskit.store.database import Store
 t = Translator("campaign")
 NONE = "__none__"
 TEST_SENDER = "+15005550006"  # Twilio's (and the simulator's) valid test From number
+AUTO = "__auto__"  # the country column option "find it in the file"
 
 
 def _tag(css: str, widget: Any) -> Any:
@@ -122,6 +123,9 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.region = _tag("region", W.Text(value="US", **wide))
         self.phone_column = _tag("phone-column", W.Dropdown(options=[], **wide))
         self.consent_column = _tag("consent-column", W.Dropdown(options=[], **wide))
+        # A country column beats the default country: "55 1234 5678" is Mexican in a row that says
+        # MX, and would be a stranger's US number read with the default.
+        self.country_column = _tag("country-column", W.Dropdown(options=[(AUTO, AUTO)], **wide))
         self.import_button = _tag(
             "import-button", W.Button(button_style="primary", layout=W.Layout(width="auto"))
         )
@@ -195,6 +199,7 @@ class CampaignSender(SendAndWatch, W.VBox):
                     self.region,
                     self.phone_column,
                     self.consent_column,
+                    self.country_column,
                     self.import_button,
                     self.import_report,
                     self.contacts_box,
@@ -296,6 +301,8 @@ class CampaignSender(SendAndWatch, W.VBox):
         columns = [(column, column) for column in found.columns]
         self.consent_column.options = [(t("(no consent column)"), NONE), *columns]
         self.consent_column.value = found.consent or NONE
+        self.country_column.options = [(t("(find it in the file)"), AUTO), *columns]
+        self.country_column.value = AUTO
         if found.phone is None:
             self.status.show(
                 t(
@@ -317,6 +324,7 @@ class CampaignSender(SendAndWatch, W.VBox):
             self.region.value.strip() or None,
             phone_column=self.phone_column.value,
             consent_columns=[consent] if consent and consent != NONE else [],
+            region_column=None if self.country_column.value == AUTO else self.country_column.value,
         )
         self.audience = recipients_from_import(self._imported)
         saved = save_imported(self.store, self._imported)  # "Use saved contacts" finds them again
@@ -444,6 +452,7 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.region.description = t("Default country")
         self.phone_column.description = t("Phone column")
         self.consent_column.description = t("Consent column")
+        self.country_column.description = t("Country column")
         self.import_button.description = t("Import")
         self.template.placeholder = t("Hi {first_name|there}, ... Reply STOP to opt out.")
         self.smart_encoding.description = t("Smart encoding (swap curly quotes etc. for GSM-7)")

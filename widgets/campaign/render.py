@@ -107,9 +107,15 @@ def import_report_html(report: ImportReport, recipients: int) -> str:
     issues = "".join(f"<li>{e(issue.render(LANGUAGE.lang))}</li>" for issue in report.issues[:20])
     more = report.issues_omitted + max(len(report.issues) - 20, 0)
     extra = f"<li>{e(t('... and {n} more', n=more))}</li>" if more else ""
+    country = (
+        t("Each number read in the country of column {column}.", column=report.region_column)
+        if report.region_column
+        else t("No country column: numbers without +country code are read in the default country.")
+    )
     return (
         f"<div class='smskit-campaign-import'><b>{e(report.file_name)}</b>: "
         f"{e(t('{rows} rows, {n} recipients', rows=report.rows, n=recipients))}{counts}"
+        f"<p class='smskit-campaign-import-country'>{e(country)}</p>"
         f"<ul class='smskit-campaign-import-issues'>{issues}{extra}</ul></div>"
     )
 
