@@ -125,7 +125,9 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.consent_column = _tag("consent-column", W.Dropdown(options=[], **wide))
         # A country column beats the default country: "55 1234 5678" is Mexican in a row that says
         # MX, and would be a stranger's US number read with the default.
-        self.country_column = _tag("country-column", W.Dropdown(options=[(AUTO, AUTO)], **wide))
+        self.country_column = _tag(
+            "country-column", W.Dropdown(options=[(t("(find it in the file)"), AUTO)], **wide)
+        )
         self.import_button = _tag(
             "import-button", W.Button(button_style="primary", layout=W.Layout(width="auto"))
         )
