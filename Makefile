@@ -20,8 +20,10 @@ run: $(STAMP)
 	$(BIN)/smskit serve --port=$(PORT)   # Voilà on 127.0.0.1, landing on start.ipynb
 
 # JupyterLab on the notebooks, with this project's kernel (the .venv's ipykernel), for analysts.
+# (Jupyter refuses to run as root without --allow-root: containers and CI machines often are.)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 \
+		$(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # Tests never touch a real account or a team database, and leave no simulator running for long.
 TEST_ENV := env -u SMSKIT_DATABASE_URL -u TWILIO_ACCOUNT_SID -u TWILIO_AUTH_TOKEN \
