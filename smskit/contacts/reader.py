@@ -31,6 +31,7 @@ from smskit.contacts.charset import plan_decoding
 from smskit.contacts.lines import Decoding, LineReader
 from smskit.contacts.xlsx import xlsx_records
 from smskit.i18n.catalog import LocalizedError, Text
+from smskit.numbers.phone import gc_paused
 
 __all__ = ["FileChunk", "MalformedRow", "Source", "open_source"]
 
@@ -213,35 +214,64 @@ def _csv_chunks(
 ) -> Iterator[FileChunk]:
     """Read ``size`` lines at a time. A batch in which every line is one full record is split at the
     csv module's speed; any other batch is read record by record (:func:`_parse_lines`)."""
-    width, delimiter = len(source.columns), source.delimiter
-    row, line = 1, source.header_lines  # the last row number given, the lines read
-    done = 0  # entries of ``recoded`` already given to a chunk
-    carry: list[str] = []  # lines read for a record at the end of a batch, not used by it
+    batches = _Batches(lines, recoded, source.delimiter, len(source.columns), source.header_lines)
     while True:
-        batch = carry + list(itertools.islice(lines, max(size - len(carry), 0)))
-        carry = []
-        if not batch:
+        with gc_paused():  # a batch is 100k fresh lists: see smskit.numbers.phone.gc_paused
+            chunk = batches.next(size)
+        if chunk is None:
             return
-        records = _whole_lines(batch, delimiter, width)
-        if records is not None:
-            rows = range(row + 1, row + 1 + len(batch))
-            columns = tuple(zip(*records, strict=True))
-            moved, done = _recoded_rows(recoded, done, line, len(batch), rows.__getitem__)
-            chunk = FileChunk(tuple(rows), columns, (), 0, moved)
-            row, line = row + len(batch), line + len(batch)
-        else:
-            parsed, stop = _parse_lines(batch, lines, delimiter, width, row)  # may read more
-            carry = batch[stop:]
-            del batch[stop:]
-            row_of = [0] * len(batch)
-            for number, first, used, _ in parsed:
-                row_of[first : first + used] = [number] * used
-            moved, done = _recoded_rows(recoded, done, line, len(batch), row_of.__getitem__)
-            chunk = _chunk(parsed, width, moved)
-            row, line = parsed[-1][0], line + len(batch)
-            del parsed, row_of
-        del batch, records  # the chunk holds the cells: the lines need not wait for the next batch
         yield chunk
+
+
+class _Batches:
+    """Where reading a CSV file's lines stands between chunks."""
+
+    def __init__(
+        self,
+        lines: Iterator[str],
+        recoded: list[tuple[int, str]],
+        delimiter: str,
+        width: int,
+        header_lines: int,
+    ) -> None:
+        self.lines, self.recoded, self.delimiter, self.width = lines, recoded, delimiter, width
+        self.row = 1  # the last row number given (the header is row 1)
+        self.line = header_lines  # the lines read
+        self.done = 0  # the entries of ``recoded`` already given to a chunk
+        self.carry: list[str] = []  # lines read for a record at a batch's end, not used by it
+
+    def next(self, size: int) -> FileChunk | None:
+        """The next chunk of about ``size`` lines, or None at the end of the file."""
+        batch = self.carry + list(itertools.islice(self.lines, max(size - len(self.carry), 0)))
+        self.carry = []
+        if not batch:
+            return None
+        records = _whole_lines(batch, self.delimiter, self.width)
+        if records is not None:
+            rows = range(self.row + 1, self.row + 1 + len(batch))
+            moved = self._recoded(len(batch), rows.__getitem__)
+            self.row, self.line = rows[-1], self.line + len(batch)
+            return FileChunk(tuple(rows), tuple(zip(*records, strict=True)), (), 0, moved)
+        parsed, stop = _parse_lines(batch, self.lines, self.delimiter, self.width, self.row)
+        self.carry = batch[stop:]
+        del batch[stop:]
+        row_of = [0] * len(batch)
+        for number, first, used, _ in parsed:
+            row_of[first : first + used] = [number] * used
+        moved = self._recoded(len(batch), row_of.__getitem__)
+        self.row, self.line = parsed[-1][0], self.line + len(batch)
+        return _chunk(parsed, self.width, moved)
+
+    def _recoded(self, count: int, row_at: Callable[[int], int]) -> tuple[tuple[int, str], ...]:
+        """(row, encoding) of the recoded lines among the next ``count`` lines; ``row_at`` gives
+        the row of a line by its index in the batch (a recoded header line is row 1)."""
+        found: dict[int, str] = {}
+        recoded, line = self.recoded, self.line
+        while self.done < len(recoded) and recoded[self.done][0] <= line + count:
+            number, encoding = recoded[self.done]
+            found.setdefault(row_at(number - line - 1) if number > line else 1, encoding)
+            self.done += 1
+        return tuple(found.items())
 
 
 def _whole_lines(batch: list[str], delimiter: str, width: int) -> list[list[str]] | None:
@@ -257,18 +287,6 @@ def _whole_lines(batch: list[str], delimiter: str, width: int) -> list[list[str]
     if '"' in last and _read_record([last], delimiter)[1] > 1:
         return None  # its quote is still open: the record goes on in the next batch
     return records
-
-
-def _recoded_rows(
-    recoded: list[tuple[int, str]], done: int, line: int, count: int, row_at: Callable[[int], int]
-) -> tuple[tuple[tuple[int, str], ...], int]:
-    """The (row, encoding) of the recoded lines among the ``count`` lines after line ``line``."""
-    found: dict[int, str] = {}
-    while done < len(recoded) and recoded[done][0] <= line + count:
-        number, encoding = recoded[done]
-        found.setdefault(row_at(number - line - 1) if number > line else 1, encoding)  # 1: header
-        done += 1
-    return tuple(found.items()), done
 
 
 def _parse_lines(

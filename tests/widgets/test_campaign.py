@@ -567,3 +567,13 @@ def test_a_country_column_is_found_and_offered(dashboard: CampaignSender, tmp_pa
     phones = {r.key: r.phone for r in w.audience}
     assert "+525512345678" in set(phones.values())  # Mexican, not a stranger's US number
     assert "column country" in w.import_report.value
+
+
+def test_mixed_national_formats_are_flagged_in_the_import_report(
+    dashboard: CampaignSender, fixtures: Path
+) -> None:
+    w = dashboard
+    _upload(w, fixtures / "contacts_mixed_national.csv")
+    w.region.value = "US"
+    w.import_button.click()
+    assert "smskit-campaign-import-warning" in w.import_report.value

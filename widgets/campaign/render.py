@@ -105,6 +105,11 @@ def import_report_html(report: ImportReport, recipients: int) -> str:
         [(labels[name], n) for name, n in report.counts() if n],
     )
     issues = "".join(f"<li>{e(issue.render(LANGUAGE.lang))}</li>" for issue in report.issues[:20])
+    # Rows kept but worth a look: text read in another encoding, other countries' numbers.
+    warnings = "".join(
+        f"<li class='smskit-campaign-import-warning'>{e(w.render(LANGUAGE.lang))}</li>"
+        for w in report.warnings
+    )
     more = report.issues_omitted + max(len(report.issues) - 20, 0)
     extra = f"<li>{e(t('... and {n} more', n=more))}</li>" if more else ""
     country = (
@@ -116,7 +121,7 @@ def import_report_html(report: ImportReport, recipients: int) -> str:
         f"<div class='smskit-campaign-import'><b>{e(report.file_name)}</b>: "
         f"{e(t('{rows} rows, {n} recipients', rows=report.rows, n=recipients))}{counts}"
         f"<p class='smskit-campaign-import-country'>{e(country)}</p>"
-        f"<ul class='smskit-campaign-import-issues'>{issues}{extra}</ul></div>"
+        f"<ul class='smskit-campaign-import-issues'>{warnings}{issues}{extra}</ul></div>"
     )
 
 
