@@ -18,7 +18,13 @@ from typing import Any, TextIO
 
 from smskit.i18n.catalog import LocalizedError
 
-__all__ = ["configure_campaigns", "configure_worker", "run_campaigns", "run_worker"]
+__all__ = [
+    "configure_campaigns",
+    "configure_worker",
+    "provider_from",
+    "run_campaigns",
+    "run_worker",
+]
 
 
 def _database(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +54,9 @@ def configure_worker(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _provider(args: argparse.Namespace) -> Any:
+def provider_from(args: argparse.Namespace) -> Any:
+    """The provider a command sends through: ``--simulator-file``, else where the worker sends
+    (:func:`smskit.deployment.default_provider`: a real account if set up, else the simulator)."""
     from smskit.providers.twilio import TwilioProvider
 
     if args.simulator_file is not None:
@@ -75,7 +83,7 @@ def run_worker(args: argparse.Namespace, out: TextIO) -> int:
     from smskit.sending.runner import SENDER_RATE
 
     rate: Any = SENDER_RATE if args.rate is None else (args.rate or None)
-    worker = Worker(store, _provider(args), lease=timedelta(seconds=args.lease), rate=rate)
+    worker = Worker(store, provider_from(args), lease=timedelta(seconds=args.lease), rate=rate)
     if args.once:
         worker.run_once()
         worker.stop()

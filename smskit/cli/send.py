@@ -41,20 +41,6 @@ def configure_send(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="count only; send nothing")
 
 
-def _provider(args: argparse.Namespace) -> Any:
-    from smskit.i18n.catalog import LocalizedError
-    from smskit.providers.credentials import load
-    from smskit.providers.twilio import TwilioProvider
-
-    if args.simulator_file is not None:
-        info = json.loads(args.simulator_file.read_text(encoding="utf-8"))
-        return TwilioProvider.for_url(info["url"], info["account_sid"], info["auth_token"])
-    creds = load()
-    if creds is None:
-        raise LocalizedError("No Twilio account is set up yet: run the provider setup first")
-    return TwilioProvider.from_credentials(creds)
-
-
 def run_send(args: argparse.Namespace, out: TextIO) -> int:
     """Run the campaign and print its report as JSON; exit status 0 when nothing is left undone.
 
@@ -75,6 +61,7 @@ def run_send(args: argparse.Namespace, out: TextIO) -> int:
     ...                             "--dry-run"]), out), json.loads(out.getvalue())["messages"]
     (0, 1)
     """
+    from smskit.cli.campaigns import provider_from
     from smskit.consent.ledger import ConsentLedger
     from smskit.sending.runner import CampaignRunner
     from smskit.store.database import Store
@@ -84,7 +71,7 @@ def run_send(args: argparse.Namespace, out: TextIO) -> int:
     if args.rate is not None:
         options["rate"] = args.rate or None
     runner = CampaignRunner(
-        store, _provider(args), args.campaign_id, ledger=ConsentLedger(store), **options
+        store, provider_from(args), args.campaign_id, ledger=ConsentLedger(store), **options
     )
     report = runner.run(dry=args.dry_run)
     print(json.dumps(asdict(report), default=str), file=out, flush=True)
