@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -21,3 +25,22 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 def fixtures() -> Path:
     """The folder of small, hand-made test inputs."""
     return FIXTURES
+
+
+@contextlib.contextmanager
+def fresh_schema_url(postgres_url: str) -> Iterator[str]:
+    """A URL to a new, empty PostgreSQL schema, dropped afterwards (nothing leaks between tests).
+
+    The schema travels in the URL (``options=-csearch_path=...``), so other processes can use it.
+    """
+    schema = f"smskit_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from smskit.campaign.planner import Campaign, Recipient, Sender, plan
 from smskit.campaign.storage import (
@@ -37,6 +36,8 @@ from smskit.sending.support import DryRun, RunReport, send_test, track
 from smskit.simulator import start
 from smskit.store.database import Store
 from smskit.store.records import ContactRecord
+
+from .conftest import fresh_schema_url
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SENDER = "+15005550006"
@@ -65,17 +66,10 @@ def store(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Store]:
         s.close()
         return
     # A fresh schema per test: opt-outs and messages left by earlier runs must not leak in.
-    schema = f"smskit_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(request.param)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(request.param).update_query_dict({"options": f"-csearch_path={schema}"})
-    s = Store.open(url.render_as_string(hide_password=False))
-    yield s
-    s.close()
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_schema_url(request.param) as url:
+        s = Store.open(url)
+        yield s
+        s.close()
 
 
 @pytest.fixture

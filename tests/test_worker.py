@@ -37,6 +37,8 @@ from smskit.simulator import start
 from smskit.store.database import Store
 from smskit.store.schema import consent_events, messages
 
+from .conftest import fresh_schema_url
+
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -59,15 +61,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'smskit.db'}"
         return
-    schema = f"smskit_worker_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(request.param)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(request.param).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_schema_url(request.param) as url:
+        yield url
 
 
 def _campaign(store: Store, n: int, name: str) -> tuple[str, set[str]]:
