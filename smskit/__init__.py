@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "ConsentLedger": "smskit.consent.ledger",
     "ConsentState": "smskit.consent.events",
     "ContactImporter": "smskit.contacts.importer",
+    "Inbox": "smskit.conversations.inbox",
     "Country": "smskit.senders.countries",
     "Credentials": "smskit.providers.credentials",
     "Finding": "smskit.compliance.findings",
@@ -121,6 +122,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from smskit.consent.events import ConsentState
     from smskit.consent.keywords import KeywordKind, classify_reply
     from smskit.consent.ledger import ConsentLedger
+    from smskit.conversations.inbox import Inbox
     from smskit.contacts.importer import ContactImporter, import_contacts
     from smskit.contacts.report import ImportReport
     from smskit.encoding.advice import GsmAdvice, Replacement, back_to_gsm7

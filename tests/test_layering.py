@@ -27,6 +27,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"contacts", "compliance"}),
     frozenset({"campaign"}),
     frozenset({"sending"}),
+    frozenset({"conversations"}),
     frozenset({"webhooks", "simulator"}),
     frozenset({"deployment"}),
     frozenset({"cli"}),
