@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -80,12 +81,15 @@ class Inbox:
         *,
         actor: str | None = None,
         ledger: ConsentLedger | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.store = store if store is not None else Store.open()
         self.provider = provider
         self.actor = (actor or current_actor())[:128]
         self.ledger = ledger if ledger is not None else ConsentLedger(self.store)
         self._since = datetime.now(UTC) - timedelta(days=1)
+        #: The moment quiet hours are judged at (tests and demos may pin it).
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     # -- arriving messages ---------------------------------------------------------------------
 
@@ -239,7 +243,7 @@ class Inbox:
 
     def check(self, thread_id: int, body: str) -> ReplyCheck:
         """Segments, cost, encoding advice, and whether the reply may go now (or when)."""
-        return check_reply(self.store, self.ledger, self.thread(thread_id), body)
+        return check_reply(self.store, self.ledger, self.thread(thread_id), body, self.clock())
 
     def reply(
         self,
@@ -266,6 +270,7 @@ class Inbox:
             key=key,
             seen_version=seen_version,
             schedule=schedule,
+            now=self.clock(),
         )
 
     def confirm_opt_out(self, thread_id: int, *, key: str | None = None) -> ReplyResult:

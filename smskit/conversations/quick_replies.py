@@ -153,5 +153,6 @@ def render_quick_reply(reply: QuickReply, values: Mapping[str, str]) -> str:
     rendering = parse_template(reply.body).render({k: v for k, v in values.items() if v})
     if rendering.text is None:
         reason = rendering.reason()
-        raise LocalizedError("{reason}", reason=str(reason))
+        assert reason is not None  # no text means a finding
+        raise LocalizedError(reason.template, **reason.params)
     return rendering.text.strip()

@@ -529,7 +529,7 @@ def _run(
     except ProviderError as error:
         return ReplyResult(
             ReplyOutcome.FAILED,
-            Text("Not sent: {reason}", reason=error.render("en")),
+            error.text,
             stored.message_id,
             version=stored.version,
         )

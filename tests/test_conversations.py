@@ -1,0 +1,293 @@
+"""The Inbox end to end: a campaign to the simulator, customers reply, staff answer, consent first.
+
+Real twilio client over HTTP to the local simulator, real SQLite and PostgreSQL; what was sent is
+counted at the simulator, never in our own database. Two staff answering one thread are two real
+processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from smskit.campaign.planner import Campaign, Recipient, Sender, plan
+from smskit.campaign.storage import save_plan
+from smskit.consent.ledger import ConsentLedger
+from smskit.conversations import Filter, Inbox, InboxSink, ReplyOutcome
+from smskit.providers.twilio import TwilioProvider
+from smskit.sending.runner import CampaignRunner
+from smskit.simulator import SimulatorHandle, start
+from smskit.store.database import Store
+from smskit.store.schema import campaign_recipients, thread_replies
+
+from .conftest import fresh_schema_url
+
+ROOT = Path(__file__).resolve().parents[1]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+SENDER = "+15005550006"
+# Noon in California: quiet hours never decide these tests unless they mean to.
+NOON_PACIFIC = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+PEOPLE = {
+    "question": "+14152010001",
+    "berhenti": "+14152010002",
+    "revocation": "+14152010003",
+    "thanks": "+14152010004",
+}
+
+
+def _urls() -> list[object]:
+    pg = os.environ.get("SMSKIT_TEST_POSTGRES_URL") or "missing"
+    return ["sqlite", pytest.param(pg, marks=pytest.mark.postgres, id="postgresql")]
+
+
+@pytest.fixture(params=_urls(), ids=lambda p: "sqlite" if p == "sqlite" else "postgresql")
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "missing":
+        message = "SMSKIT_TEST_POSTGRES_URL is not set: the PostgreSQL Inbox tests need it"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'smskit.db'}"
+        return
+    with fresh_schema_url(request.param) as url:
+        yield url
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatorHandle]:
+    with start(step_delay=0, rate_limits=False) as handle:
+        yield handle
+
+
+def _campaign_and_replies(store: Store, sim: SimulatorHandle) -> str:
+    """A transactional campaign to four people, sent; then each of them replies."""
+    camp = Campaign(
+        "Order",
+        "Hi {name}, your order shipped",
+        Sender("long_code", SENDER),
+        purpose="transactional",
+    )
+    people = [
+        Recipient.of(k, phone, i, name=k.title()) for i, (k, phone) in enumerate(PEOPLE.items())
+    ]
+    campaign_id = save_plan(store, plan(camp, people, now=datetime.now(UTC)))
+    provider = TwilioProvider.for_simulator(sim)
+    report = CampaignRunner(store, provider, campaign_id, ledger=ConsentLedger(store), rate=None)
+    assert report.run(dry=False).sent == 4  # type: ignore[union-attr]
+    replies = {
+        "question": "What time do you open on Saturday?",
+        "berhenti": "BERHENTI",
+        "revocation": "wrong number",
+        "thanks": "thanks!",
+    }
+    for key, body in replies.items():
+        sim.inject_inbound(PEOPLE[key], SENDER, body)
+    return campaign_id
+
+
+def _sent_to(sim: SimulatorHandle, phone: str, body: str | None = None) -> list[str]:
+    return [
+        m.body
+        for m in sim.messages()
+        if m.to == phone and m.direction == "outbound-api" and (body is None or m.body == body)
+    ]
+
+
+def _thread(inbox: Inbox, phone: str) -> int:
+    (found,) = [t for t in inbox.threads("all").threads if t.phone == phone]
+    return found.id
+
+
+def test_a_campaign_its_replies_and_answers_with_consent_first(
+    tmp_path: Path, sim: SimulatorHandle
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    campaign_id = _campaign_and_replies(store, sim)
+    inbox = Inbox(store, TwilioProvider.for_simulator(sim), actor="ana", clock=lambda: NOON_PACIFIC)
+    assert inbox.poll() == 4
+    assert inbox.poll() == 0  # folding again counts nothing twice
+
+    counts = inbox.counts()
+    assert (counts.open, counts.unread, counts.opted_out, counts.review) == (4, 4, 1, 1)
+    assert {t.phone for t in inbox.threads(Filter.OPTED_OUT).threads} == {PEOPLE["berhenti"]}
+    assert {t.phone for t in inbox.threads(Filter.REVIEW).threads} == {PEOPLE["revocation"]}
+    assert PEOPLE["berhenti"] not in {t.phone for t in inbox.threads(Filter.NEEDS_REPLY).threads}
+    assert len(inbox.threads(Filter.CAMPAIGN, campaign_id=campaign_id).threads) == 4
+
+    # A question: the thread holds the campaign message (delivered) and the reply, in order.
+    question = _thread(inbox, PEOPLE["question"])
+    conversation = inbox.open(question)
+    assert [(i.direction, i.status) for i in conversation.items] == [
+        ("outbound", "delivered"),
+        ("inbound", "received"),
+    ]
+    assert conversation.items[0].body == "Hi Question, your order shipped"
+    assert inbox.thread(question).unread == 0 and inbox.counts().unread == 3
+
+    check = inbox.check(question, "We open at 9 – see you ☺")
+    assert (check.encoding, check.segments, check.blocked, check.send_at) == (
+        "UCS-2",
+        1,
+        None,
+        None,
+    )
+    seen = conversation.thread.version
+    answer = "We open at 09:00 on Saturday."
+    result = inbox.reply(question, answer, seen_version=seen, key="draft-1")
+    assert result.outcome is ReplyOutcome.SENT, result.text
+    assert (
+        inbox.reply(question, answer, seen_version=seen, key="draft-1").outcome
+        is ReplyOutcome.ALREADY
+    )
+    late = inbox.reply(question, "We open at nine.", seen_version=seen)
+    assert late.outcome is ReplyOutcome.CONFLICT and "ana answered" in str(late.text)
+    sim.wait_for(result.sid or "", ["delivered"])
+    assert _sent_to(sim, PEOPLE["question"], answer) == [answer]
+    inbox.poll()
+    items = inbox.open(question).items
+    assert (items[-1].direction, items[-1].actor, items[-1].status) == (
+        "outbound",
+        "ana",
+        "delivered",
+    )
+    assert not inbox.thread(question).needs_reply
+
+    # BERHENTI: refused in plain words, nothing sent.
+    stopped = _thread(inbox, PEOPLE["berhenti"])
+    refused = inbox.reply(stopped, "Sorry to see you go!")
+    assert refused.outcome is ReplyOutcome.REFUSED
+    assert "has opted out" in str(refused.text) and "BERHENTI" in str(refused.text)
+    assert "telah berhenti berlangganan" in refused.text.render("id")
+    assert _sent_to(sim, PEOPLE["berhenti"], "Sorry to see you go!") == []
+
+    # "wrong number": a possible revocation, reviewed first.
+    flagged = _thread(inbox, PEOPLE["revocation"])
+    blocked = inbox.reply(flagged, "Who is this?")
+    assert blocked.outcome is ReplyOutcome.REFUSED and "Review first" in str(blocked.text)
+    with pytest.raises(ValueError, match="Say why"):
+        inbox.review(flagged, apply=False)
+    assert inbox.review(flagged, apply=False, reason="they asked about the order") != "opted_out"
+    assert inbox.reply(flagged, "Sorry, who is this?").outcome is ReplyOutcome.SENT
+    assert inbox.threads(Filter.REVIEW).threads == ()
+
+    # Assignment and done.
+    thanks = _thread(inbox, PEOPLE["thanks"])
+    assert inbox.assign(thanks)
+    assert [t.id for t in inbox.threads(Filter.MINE).threads] == [thanks]
+    assert Inbox(store, actor="budi").threads(Filter.MINE).threads == ()
+    inbox.done(thanks)
+    assert thanks not in {t.id for t in inbox.threads(Filter.ALL).threads}
+    assert [t.id for t in inbox.threads(Filter.DONE).threads] == [thanks]
+    text = inbox.quick_reply_text(thanks, "thanks", "id")
+    assert text == "Terima kasih, Thanks! Senang bisa membantu." or text.startswith("Terima kasih")
+
+
+def test_a_reply_at_22_00_their_time_is_scheduled_for_their_morning(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    jakarta = "+6281234567890"
+    from smskit.sending.tracking import InboundMessage
+
+    assert InboxSink(store).record_inbound(
+        InboundMessage("SM" + "4" * 32, jakarta, SENDER, "Buka jam berapa?")
+    )
+    ten_pm = datetime(2026, 1, 5, 15, 0, tzinfo=UTC)  # 22:00 in Jakarta
+    inbox = Inbox(store, actor="ana", clock=lambda: ten_pm)
+    thread = _thread(inbox, jakarta)
+    check = inbox.check(thread, "Kami buka jam 9.")
+    assert check.blocked is None and check.local_time == "08:00 Tue 6 Jan"
+    refused = inbox.reply(thread, "Kami buka jam 9.")
+    assert refused.outcome is ReplyOutcome.REFUSED and "08:00 Tue 6 Jan" in str(refused.text)
+    scheduled = inbox.reply(thread, "Kami buka jam 9.", schedule=True)
+    assert scheduled.outcome is ReplyOutcome.SCHEDULED
+    assert scheduled.send_at == datetime(2026, 1, 6, 1, 0, tzinfo=UTC)
+    with store.engine.connect() as connection:
+        send_at = connection.execute(sa.select(campaign_recipients.c.send_at)).scalar()
+    assert send_at == scheduled.send_at
+    assert inbox.open(thread).items[-1].status == "scheduled"
+
+
+CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from smskit.conversations import Inbox
+    from smskit.providers.twilio import TwilioProvider
+    from smskit.store.database import Store
+    url, sim_url, sid, token, thread, version, go, key, body = sys.argv[1:]
+    inbox = Inbox(Store.open(url), TwilioProvider.for_url(sim_url, sid, token), actor=key)
+    while time.time() < float(go):
+        time.sleep(0.001)
+    result = inbox.reply(int(thread), body, seen_version=int(version), key=key)
+    print(json.dumps({"outcome": result.outcome.value, "text": str(result.text)}))
+    """
+)
+
+
+def _race(
+    db_url: str, sim: SimulatorHandle, thread: int, version: int, runs: list[tuple[str, str]]
+) -> list[str]:
+    go = time.time() + 3.0  # both children are up and connected by then
+    children = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                db_url,
+                sim.url,
+                sim.account_sid,
+                sim.auth_token,
+                str(thread),
+                str(version),
+                str(go),
+                key,
+                body,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
+        for key, body in runs
+    ]
+    outcomes = []
+    for child in children:
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err.decode()[-2000:]
+        outcomes.append(json.loads(out)["outcome"])
+    return sorted(outcomes)
+
+
+def test_two_staff_answering_one_thread_at_once_send_it_once(
+    db_url: str, sim: SimulatorHandle
+) -> None:
+    store = Store.open(db_url)
+    phone = PEOPLE["question"]
+    sim.inject_inbound(phone, SENDER, "Are you open today?")
+    inbox = Inbox(store, TwilioProvider.for_simulator(sim), actor="lead")
+    assert inbox.poll() == 1
+    thread = _thread(inbox, phone)
+    # Two people, two different answers, both seeing version 0: one goes, one is told.
+    outcomes = _race(
+        db_url, sim, thread, 0, [("ana", "Yes, until 6."), ("budi", "Yes! Till 18:00")]
+    )
+    assert outcomes == ["conflict", "sent"]
+    assert len(_sent_to(sim, phone)) == 1
+    # The same reply from two tabs at once (one key): sent once.
+    version = inbox.thread(thread).version
+    outcomes = _race(db_url, sim, thread, version, [("tab", "See you!"), ("tab", "See you!")])
+    assert outcomes in (["already", "sent"], ["conflict", "sent"])
+    assert _sent_to(sim, phone, "See you!") == ["See you!"]
+    with store.engine.connect() as connection:
+        assert (
+            connection.execute(sa.select(sa.func.count()).select_from(thread_replies)).scalar() == 2
+        )
