@@ -122,9 +122,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from smskit.consent.events import ConsentState
     from smskit.consent.keywords import KeywordKind, classify_reply
     from smskit.consent.ledger import ConsentLedger
-    from smskit.conversations.inbox import Inbox
     from smskit.contacts.importer import ContactImporter, import_contacts
     from smskit.contacts.report import ImportReport
+    from smskit.conversations.inbox import Inbox
     from smskit.encoding.advice import GsmAdvice, Replacement, back_to_gsm7
     from smskit.encoding.bulk import count_segments
     from smskit.encoding.national import NationalShift
