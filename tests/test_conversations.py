@@ -291,3 +291,37 @@ def test_two_staff_answering_one_thread_at_once_send_it_once(
         assert (
             connection.execute(sa.select(sa.func.count()).select_from(thread_replies)).scalar() == 2
         )
+
+
+def test_practice_mode_customers_reply_to_a_campaign(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    with start(
+        step_delay=0, rate_limits=False, customer_replies=1.0, customer_reply_delay=0.05, seed=7
+    ) as sim:
+        camp = Campaign("Promo", "Hi {name}", Sender("long_code", SENDER), purpose="transactional")
+        people = [Recipient.of(f"p{i}", f"+1415202{i:04d}", i, name=f"P{i}") for i in range(30)]
+        campaign_id = save_plan(store, plan(camp, people, now=datetime.now(UTC)))
+        provider = TwilioProvider.for_simulator(sim)
+        runner = CampaignRunner(
+            store, provider, campaign_id, ledger=ConsentLedger(store), rate=None
+        )
+        assert runner.run(dry=False).sent == 30  # type: ignore[union-attr]
+        deadline = time.monotonic() + 20
+        while len([m for m in sim.messages() if m.direction == "inbound"]) < 30:
+            assert time.monotonic() < deadline, "the customers did not all reply"
+            time.sleep(0.05)
+        inbox = Inbox(store, provider, actor="trainer", clock=lambda: NOON_PACIFIC)
+        assert inbox.poll() == 30
+        bodies = {m.body for m in sim.messages() if m.direction == "inbound"}
+        counts = inbox.counts()
+        # A realistic mix: questions to answer, keyword opt-outs (BERHENTI among the languages),
+        # and replies staff must review before anyone answers.
+        assert counts.open == 30 and counts.opted_out >= 3 and counts.review >= 1
+        assert counts.needs_reply >= 5
+        assert any("?" in b for b in bodies) and len(bodies) >= 8
+        assert {t.phone for t in inbox.threads(Filter.CAMPAIGN, campaign_id=campaign_id).threads}
+        # Each customer replied once: answering one does not make the simulator answer back.
+        thread = inbox.threads(Filter.NEEDS_REPLY).threads[0]
+        assert inbox.reply(thread.id, "Thanks for your message!").outcome is ReplyOutcome.SENT
+        time.sleep(0.5)
+        assert len([m for m in sim.messages() if m.direction == "inbound"]) == 30

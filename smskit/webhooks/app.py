@@ -45,7 +45,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from smskit.sending.tracking import (
-    LedgerSink,
     MessageSink,
     RepliesInbound,
 )
@@ -326,6 +325,7 @@ def app_from_env() -> Starlette:
     ...     sorted(route.path for route in app_from_env().routes)
     ['/twilio/inbound', '/twilio/status']
     """
+    from smskit.conversations.sink import InboxSink
     from smskit.i18n.catalog import LocalizedError
     from smskit.providers.credentials import load
     from smskit.store.database import Store
@@ -345,5 +345,5 @@ def app_from_env() -> Starlette:
             "Webhooks need SMSKIT_PUBLIC_URL, the http(s) address Twilio calls "
             "(e.g. https://hooks.example.org): signatures are checked against it."
         ) from None
-    sink = LedgerSink(Store.open())
+    sink = InboxSink(Store.open())  # consent, the message log, and the Inbox's threads
     return create_app(token, sink, public_url=public_url)
