@@ -49,6 +49,7 @@ from smskit.conversations.threads import (
     list_threads,
     open_thread,
     set_consent_flags,
+    thread_campaigns,
     update_thread,
 )
 from smskit.i18n.catalog import LocalizedError
@@ -151,6 +152,15 @@ class Inbox:
             before=before,
         )
         return ThreadPage(page, self.counts())
+
+    def campaigns(self) -> list[tuple[str, str]]:
+        """``(id, name)`` of the campaigns the threads answer (for the campaign filter).
+
+        >>> from smskit.store.database import Store
+        >>> Inbox(Store.open("sqlite://"), actor="ana").campaigns()
+        []
+        """
+        return thread_campaigns(self.store)
 
     def thread(self, thread_id: int) -> ThreadSummary:
         """One thread's summary (its version, flags, assignment)."""

@@ -56,6 +56,7 @@ __all__ = [
     "list_threads",
     "open_thread",
     "set_consent_flags",
+    "thread_campaigns",
     "update_thread",
 ]
 
@@ -436,3 +437,26 @@ def _consent_view(ledger: ConsentLedger, phone: str, scopes: Sequence[str]) -> C
     history.sort(key=lambda h: h[0])
     due = status.review_due.isoformat() if status.review_due else None
     return ConsentView(status.state.value, status.needs_review, due, tuple(history))
+
+
+def thread_campaigns(store: Store) -> list[tuple[str, str]]:
+    """``(campaign id, name)`` of the campaigns that threads answer, newest first.
+
+    >>> from smskit.store.database import Store
+    >>> thread_campaigns(Store.open("sqlite://"))
+    []
+    """
+    with store.engine.connect() as connection:
+        connection.execution_options(smskit_read=True)
+        ids = connection.execute(
+            sa.select(threads.c.campaign_id).where(threads.c.campaign_id.is_not(None)).distinct()
+        ).scalars()
+        wanted = list(ids)
+        if not wanted:
+            return []
+        rows = connection.execute(
+            sa.select(campaigns.c.id, campaigns.c.name, campaigns.c.created_at)
+            .where(campaigns.c.id.in_(wanted[:900]))
+            .order_by(campaigns.c.created_at.desc())
+        ).all()
+    return [(row.id, row.name) for row in rows]
