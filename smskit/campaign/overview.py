@@ -92,9 +92,13 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
         .where(messages.c.state == "planned")
         .group_by(messages.c.campaign_id)
     )
-    heads = sa.select(
-        campaigns.c.id, campaigns.c.name, campaigns.c.status, campaigns.c.created_at
-    ).order_by(campaigns.c.created_at.desc(), campaigns.c.id)
+    heads = (
+        sa.select(campaigns.c.id, campaigns.c.name, campaigns.c.status, campaigns.c.created_at)
+        # Inbox replies are one-message campaigns ("rep_<key>", smskit.conversations.replies):
+        # they belong to their conversation, not to this list.
+        .where(~campaigns.c.id.startswith("rep_", autoescape=True))
+        .order_by(campaigns.c.created_at.desc(), campaigns.c.id)
+    )
     with store.engine.connect() as connection:
         count_rows = connection.execute(counts).all()
         next_at = {row.campaign_id: row.next_at for row in connection.execute(windows)}
