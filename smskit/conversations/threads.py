@@ -51,6 +51,7 @@ from smskit.store.schema import (
 __all__ = [
     "consent_of",
     "count_threads",
+    "fold_inbound",
     "get_thread",
     "ingest",
     "list_threads",
@@ -173,10 +174,71 @@ def ingest(
 
 
 def _fold_one(store: Store, ledger: ConsentLedger, row: Any) -> int:
+    return fold_inbound(
+        store, ledger, row.from_number, row.to_number, row.body, row.received_at, row_id=row.id
+    )
+
+
+def fold_inbound(
+    store: Store,
+    ledger: ConsentLedger,
+    phone: str,
+    ours: str,
+    body: str,
+    received_at: datetime,
+    *,
+    row_id: int | None = None,
+    sid: str | None = None,
+    opt_out_type: str | None = None,
+    status: ConsentStatus | None = None,
+) -> int:
+    """Fold one reply into its thread (1 if it was new to it); store it first when ``sid`` is given.
+
+    With ``sid`` (the webhook app), the inbound row is inserted in the same transaction as the
+    thread's update, once per SID; ``status`` is the consent the ledger just decided for ``ours``.
+
+    >>> from smskit.store.database import Store
+    >>> store = Store.open("sqlite://")
+    >>> at = datetime(2026, 1, 5, tzinfo=UTC)
+    >>> args = (store, ConsentLedger(store), "+14155550100", "+15005550006", "Hi", at)
+    >>> fold_inbound(*args, sid="SM" + "9" * 32), fold_inbound(*args, sid="SM" + "9" * 32)
+    (1, 0)
+    """
     now = datetime.now(UTC)
-    phone, ours = row.from_number, row.to_number
-    with store.engine.begin() as connection:
+    with store.engine.connect() as connection:
+        connection.execution_options(smskit_read=True)
         campaign_id, scope = _scope_of(connection, phone, ours)
+    if status is None or scope != status.scope:
+        try:
+            status = consent_of(ledger, phone, [ours, scope])
+        except ValueError:  # a sender that is not a phone number (a short code texting us)
+            status = None
+    flags: dict[str, Any] = {"needs_reply": True}
+    if status is not None:
+        flags = {
+            "consent_state": status.state.value,
+            "needs_review": status.needs_review,
+            # A STOP wants no answer: the ledger's one confirmation is it.
+            "needs_reply": status.state is not ConsentState.OPTED_OUT,
+        }
+    with store.engine.begin() as connection:
+        if sid is not None:
+            row_id = connection.execute(
+                store._insert(inbound_messages)
+                .values(
+                    sid=sid,
+                    from_number=phone,
+                    to_number=ours,
+                    body=body,
+                    opt_out_type=opt_out_type,
+                    received_at=received_at,
+                    recorded_at=now,
+                )
+                .on_conflict_do_nothing(index_elements=[inbound_messages.c.sid])
+                .returning(inbound_messages.c.id)
+            ).scalar()
+            if row_id is None:
+                return 0  # a retry of a reply already stored
         connection.execute(
             store._insert(threads)
             .values(
@@ -184,7 +246,7 @@ def _fold_one(store: Store, ledger: ConsentLedger, row: Any) -> int:
                 our_number=ours,
                 scope=scope,
                 campaign_id=campaign_id,
-                last_message_at=row.received_at,
+                last_message_at=received_at,
                 last_inbound_id=None,
                 preview="",
                 unread=0,
@@ -204,34 +266,24 @@ def _fold_one(store: Store, ledger: ConsentLedger, row: Any) -> int:
             .where(
                 t.phone_e164 == phone,
                 t.our_number == ours,
-                t.last_inbound_id.is_(None) | (t.last_inbound_id < row.id),
+                t.last_inbound_id.is_(None) | (t.last_inbound_id < row_id),
             )
             .values(
-                last_inbound_id=row.id,
+                last_inbound_id=row_id,
                 unread=t.unread + 1,
-                needs_reply=True,
                 done=False,
-                preview=row.body[:_PREVIEW],
+                preview=body[:_PREVIEW],
                 last_message_at=sa.case(
-                    (t.last_message_at > row.received_at, t.last_message_at),
-                    else_=row.received_at,
+                    (t.last_message_at > received_at, t.last_message_at),
+                    else_=received_at,
                 ),
                 campaign_id=sa.func.coalesce(campaign_id, t.campaign_id),
                 scope=scope,
                 updated_at=now,
+                **flags,
             )
         )
-        if not result.rowcount:
-            return 0
-    try:
-        status = consent_of(ledger, phone, [ours, scope])
-    except ValueError:  # a sender that is not a phone number (a short code texting us)
-        return 1
-    flags: dict[str, Any] = {}
-    if status.state is ConsentState.OPTED_OUT:
-        flags["needs_reply"] = False  # a STOP wants no answer: the ledger's confirmation is it
-    set_consent_flags(store, phone, ours, status, **flags)
-    return 1
+    return 1 if result.rowcount else 0
 
 
 def set_consent_flags(
