@@ -151,6 +151,15 @@ class InboxDashboard(W.VBox):
         with self._lock:
             self.inbox.poll()
             self.reload()
+            if self.thread_id and self.conversation is not None:
+                # New messages, delivery statuses or consent of the open thread: redraw it.
+                fresh = self.inbox.open(self.thread_id)
+                if (fresh.items, fresh.consent, fresh.thread.version) != (
+                    self.conversation.items,
+                    self.conversation.consent,
+                    self.conversation.thread.version,
+                ):
+                    self._show(fresh)
 
     def _tick_forever(self) -> None:
         while not self._closed.wait(max(self.poll_seconds, 0.2)):
@@ -179,30 +188,13 @@ class InboxDashboard(W.VBox):
             self.filters.options = R.filter_options(page.counts, t)
             self.filters.value = self.view
             self.filters.observe(self._on_filters_value, names="value")
-            if self.thread_id:
-                current = next((th for th in page.threads if th.id == self.thread_id), None)
-                shown = self.conversation.thread if self.conversation is not None else None
-                if (
-                    current is not None
-                    and shown is not None
-                    and (
-                        current.last_message_at,
-                        current.version,
-                        current.consent_state,
-                        current.needs_review,
-                    )
-                    != (
-                        shown.last_message_at,
-                        shown.version,
-                        shown.consent_state,
-                        shown.needs_review,
-                    )
-                ):
-                    self._open(self.thread_id)
 
     def _open(self, thread_id: int) -> None:
-        self.conversation = self.inbox.open(thread_id)
         self.thread_id = thread_id
+        self._show(self.inbox.open(thread_id))
+
+    def _show(self, conversation: Any) -> None:
+        self.conversation = conversation
         self.thread_html.value = R.conversation_html(self.conversation, t)
         self.consent_html.value = R.consent_html(self.conversation, t)
         self._show_thread_controls()

@@ -102,7 +102,7 @@ def conversation_html(conversation: Conversation, t: Translate) -> str:
             f'<div style="background:{colour};border-radius:8px;padding:6px 10px;margin:3px 0;'
             f'max-width:70%"><div class="smskit-inbox-body">{e(item.body)}</div>'
             f'<div style="font-size:11px;color:#555">{_when(item.at)} · '
-            f'<span class="smskit-inbox-status">{e(status)}</span>{by}</div></div></div>'
+            f'<span class="smskit-inbox-msg-status">{e(status)}</span>{by}</div></div></div>'
         )
     if not rows:
         rows.append(f"<i>{e(t('No messages yet.'))}</i>")
