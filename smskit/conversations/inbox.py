@@ -26,6 +26,8 @@ from typing import Any
 
 from smskit.consent.events import ConsentSource, ConsentState
 from smskit.consent.ledger import ConsentLedger
+from smskit.conversations.checks import check_reply, thread_scopes
+from smskit.conversations.ingest import consent_of, ingest, set_consent_flags
 from smskit.conversations.model import (
     Conversation,
     Filter,
@@ -41,14 +43,12 @@ from smskit.conversations.quick_replies import (
     render_quick_reply,
     save_quick_reply,
 )
-from smskit.conversations.replies import check_reply, send_reply
+from smskit.conversations.replies import send_reply
 from smskit.conversations.threads import (
     count_threads,
     get_thread,
-    ingest,
     list_threads,
     open_thread,
-    set_consent_flags,
     thread_campaigns,
     update_thread,
 )
@@ -235,8 +235,6 @@ class Inbox:
                 )
             else:
                 self.ledger.dismiss_review(t.phone, scope, reason.strip(), self.actor)
-        from smskit.conversations.threads import consent_of
-
         status = consent_of(self.ledger, t.phone, scopes)
         more: dict[str, Any] = {}
         if status.state is ConsentState.OPTED_OUT:
@@ -245,9 +243,7 @@ class Inbox:
         return status.state.value
 
     def _scopes(self, t: ThreadSummary) -> list[str]:
-        from smskit.conversations.replies import _scopes
-
-        return list(dict.fromkeys(_scopes(self.store, t)))
+        return list(dict.fromkeys(thread_scopes(self.store, t)))
 
     # -- replies -------------------------------------------------------------------------------
 

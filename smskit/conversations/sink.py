@@ -3,7 +3,7 @@
 :class:`InboxSink` does what :class:`smskit.sending.tracking.LedgerSink` does (the consent ledger
 decides what the reply means, the reply is stored once per SID, the auto-reply is handed out once)
 and, in the same transaction as storing the reply, folds it into its thread
-(:func:`smskit.conversations.threads.fold_inbound`), so the open Inbox shows it on its next look
+(:func:`smskit.conversations.ingest.fold_inbound`), so the open Inbox shows it on its next look
 (the dashboard looks every second). The consent event is written before the reply, as in
 LedgerSink: a crash in between is repaired by Twilio's retry, and an opt-out is never lost.
 
@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from smskit.conversations.threads import fold_inbound
+from smskit.conversations.ingest import fold_inbound
 from smskit.sending.tracking import InboundMessage, LedgerSink
 from smskit.store.schema import inbound_messages
 
