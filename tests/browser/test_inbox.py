@@ -113,6 +113,7 @@ def test_staff_answer_replies_live_with_consent_first(served: tuple[str, Path], 
     sim.inject_inbound(revoker, SENDER, "Please stop texting me")
     sim.inject_inbound(asleep, SENDER, "Is it still open tonight?")
     expect(threads).to_contain_text("Is it still open tonight?", timeout=30_000)
+    expect(page.locator(".smskit-inbox-filters")).to_contain_text("unread")
     expect(page.locator(".smskit-inbox-filters")).to_contain_text("Opted out (1)")
     expect(page.locator(".smskit-inbox-filters")).to_contain_text(
         "Possible revocation to review (1)"

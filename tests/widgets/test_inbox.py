@@ -28,7 +28,7 @@ def test_staff_answer_from_the_dashboard_and_an_opted_out_contact_is_refused(
             store, TwilioProvider.for_simulator(sim), actor="ana", poll_seconds=0
         )
         labels = dict(board.filters.options)
-        assert labels["All open (2)"] == "all" and labels["Opted out (1)"] == "opted_out"
+        assert labels["All open (2) · 2 unread"] == "all" and labels["Opted out (1)"] == "opted_out"
         (question,) = [v for label, v in board.threads.options if "Open today?" in label]
         board.threads.value = question
         assert "Open today?" in board.thread_html.value
