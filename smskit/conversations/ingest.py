@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from smskit.consent.events import ConsentState, ConsentStatus
 from smskit.consent.ledger import ConsentLedger
 from smskit.store.database import Store
-from smskit.store.schema import campaigns, inbound_messages, messages, threads
+from smskit.store.schema import UTCDateTime, campaigns, inbound_messages, messages, threads
 
 __all__ = ["consent_of", "fold_inbound", "ingest", "set_consent_flags"]
 
@@ -58,23 +58,98 @@ def consent_of(ledger: ConsentLedger, phone: str, scopes: Sequence[str]) -> Cons
     return statuses[0]
 
 
+B = sa.bindparam
+# Built once: a statement object keeps its cache key, so each reply only binds values (the webhook
+# app folds every reply as it arrives; benchmarks/inbox.py).
+_LAST_CAMPAIGN = (
+    sa.select(messages.c.campaign_id)
+    .where(
+        messages.c.to_number == B("phone"),
+        messages.c.from_number.in_((B("ours"), "")),
+        messages.c.campaign_id.is_not(None),
+    )
+    .order_by(messages.c.created_at.desc())
+    .limit(1)
+)
+_SPEC = sa.select(campaigns.c.spec).where(campaigns.c.id == B("campaign_id"))
+_T = threads.c
+_COUNT_REPLY = (
+    threads.update()
+    .where(
+        _T.phone_e164 == B("phone"),
+        _T.our_number == B("ours"),
+        _T.last_inbound_id.is_(None) | (_T.last_inbound_id < B("row_id")),
+    )
+    .values(
+        last_inbound_id=B("row_id"),
+        unread=_T.unread + 1,
+        done=False,
+        preview=B("preview"),
+        last_message_at=sa.case(
+            (_T.last_message_at > B("at", type_=UTCDateTime()), _T.last_message_at),
+            else_=B("at", type_=UTCDateTime()),
+        ),
+        campaign_id=sa.func.coalesce(B("campaign_id", type_=sa.String()), _T.campaign_id),
+        scope=B("scope"),
+        updated_at=B("now", type_=UTCDateTime()),
+        needs_reply=B("needs_reply", type_=sa.Boolean()),
+        consent_state=sa.func.coalesce(B("consent_state", type_=sa.String()), _T.consent_state),
+        needs_review=sa.func.coalesce(B("needs_review", type_=sa.Boolean()), _T.needs_review),
+    )
+)
+_DIALECT_STATEMENTS: dict[str, tuple[Any, Any]] = {}
+
+
+def _inserts(store: Store) -> tuple[Any, Any]:
+    """(store the reply once per SID, create the thread if new) for the store's dialect."""
+    name = store.engine.dialect.name
+    if name not in _DIALECT_STATEMENTS:
+        i = inbound_messages
+        reply = (
+            store._insert(i)
+            .values(
+                sid=B("sid"),
+                from_number=B("phone"),
+                to_number=B("ours"),
+                body=B("body"),
+                opt_out_type=B("opt_out_type", type_=sa.String()),
+                received_at=B("at", type_=UTCDateTime()),
+                recorded_at=B("now", type_=UTCDateTime()),
+            )
+            .on_conflict_do_nothing(index_elements=[i.c.sid])
+            .returning(i.c.id)
+        )
+        thread = (
+            store._insert(threads)
+            .values(
+                phone_e164=B("phone"),
+                our_number=B("ours"),
+                scope=B("scope"),
+                campaign_id=B("campaign_id", type_=sa.String()),
+                last_message_at=B("at", type_=UTCDateTime()),
+                last_inbound_id=None,
+                preview="",
+                unread=0,
+                needs_reply=False,
+                consent_state="unknown",
+                needs_review=False,
+                done=False,
+                version=0,
+                created_at=B("now", type_=UTCDateTime()),
+                updated_at=B("now", type_=UTCDateTime()),
+            )
+            .on_conflict_do_nothing(index_elements=[threads.c.phone_e164, threads.c.our_number])
+        )
+        _DIALECT_STATEMENTS[name] = (reply, thread)
+    return _DIALECT_STATEMENTS[name]
+
+
 def _scope_of(connection: sa.Connection, phone: str, our_number: str) -> tuple[str | None, str]:
     """The campaign that last texted ``phone`` from ``our_number``, and its consent scope."""
-    row = connection.execute(
-        sa.select(messages.c.campaign_id)
-        .where(
-            messages.c.to_number == phone,
-            messages.c.from_number.in_((our_number, "")),
-            messages.c.campaign_id.is_not(None),
-        )
-        .order_by(messages.c.created_at.desc())
-        .limit(1)
-    ).first()
+    row = connection.execute(_LAST_CAMPAIGN, {"phone": phone, "ours": our_number}).first()
     if row is None:
         return None, our_number
-    spec = connection.execute(
-        sa.select(campaigns.c.spec).where(campaigns.c.id == row.campaign_id)
-    ).scalar()
+    spec = connection.execute(_SPEC, {"campaign_id": row.campaign_id}).scalar()
     scope = our_number
     if isinstance(spec, dict):
         scope = str(spec.get("scope") or (spec.get("sender") or {}).get("address") or our_number)
@@ -148,76 +223,32 @@ def fold_inbound(
             status = consent_of(ledger, phone, [ours, scope])
         except ValueError:  # a sender that is not a phone number (a short code texting us)
             status = None
-    flags: dict[str, Any] = {"needs_reply": True}
-    if status is not None:
-        flags = {
-            "consent_state": status.state.value,
-            "needs_review": status.needs_review,
-            # A STOP wants no answer: the ledger's one confirmation is it.
-            "needs_reply": status.state is not ConsentState.OPTED_OUT,
-        }
+    params: dict[str, Any] = {
+        "phone": phone,
+        "ours": ours,
+        "body": body,
+        "preview": body[:_PREVIEW],
+        "at": received_at,
+        "now": now,
+        "scope": scope,
+        "campaign_id": campaign_id,
+        "opt_out_type": opt_out_type,
+        "sid": sid,
+        "row_id": row_id,
+        # Unknown consent (a short code texting us) leaves the thread's copy as it was.
+        "consent_state": status.state.value if status is not None else None,
+        "needs_review": status.needs_review if status is not None else None,
+        # A STOP wants no answer: the ledger's one confirmation is it.
+        "needs_reply": status is None or status.state is not ConsentState.OPTED_OUT,
+    }
+    insert_reply, insert_thread = _inserts(store)
     with store.engine.begin() as connection:
         if sid is not None:
-            row_id = connection.execute(
-                store._insert(inbound_messages)
-                .values(
-                    sid=sid,
-                    from_number=phone,
-                    to_number=ours,
-                    body=body,
-                    opt_out_type=opt_out_type,
-                    received_at=received_at,
-                    recorded_at=now,
-                )
-                .on_conflict_do_nothing(index_elements=[inbound_messages.c.sid])
-                .returning(inbound_messages.c.id)
-            ).scalar()
-            if row_id is None:
+            params["row_id"] = connection.execute(insert_reply, params).scalar()
+            if params["row_id"] is None:
                 return 0  # a retry of a reply already stored
-        connection.execute(
-            store._insert(threads)
-            .values(
-                phone_e164=phone,
-                our_number=ours,
-                scope=scope,
-                campaign_id=campaign_id,
-                last_message_at=received_at,
-                last_inbound_id=None,
-                preview="",
-                unread=0,
-                needs_reply=False,
-                consent_state="unknown",
-                needs_review=False,
-                done=False,
-                version=0,
-                created_at=now,
-                updated_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=[threads.c.phone_e164, threads.c.our_number])
-        )
-        t = threads.c
-        result = connection.execute(
-            threads.update()
-            .where(
-                t.phone_e164 == phone,
-                t.our_number == ours,
-                t.last_inbound_id.is_(None) | (t.last_inbound_id < row_id),
-            )
-            .values(
-                last_inbound_id=row_id,
-                unread=t.unread + 1,
-                done=False,
-                preview=body[:_PREVIEW],
-                last_message_at=sa.case(
-                    (t.last_message_at > received_at, t.last_message_at),
-                    else_=received_at,
-                ),
-                campaign_id=sa.func.coalesce(campaign_id, t.campaign_id),
-                scope=scope,
-                updated_at=now,
-                **flags,
-            )
-        )
+        connection.execute(insert_thread, params)
+        result = connection.execute(_COUNT_REPLY, params)
     return 1 if result.rowcount else 0
 
 
