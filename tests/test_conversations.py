@@ -17,7 +17,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -218,6 +218,21 @@ def test_a_reply_at_22_00_their_time_is_scheduled_for_their_morning(tmp_path: Pa
         send_at = connection.execute(sa.select(campaign_recipients.c.send_at)).scalar()
     assert send_at == scheduled.send_at
     assert inbox.open(thread).items[-1].status == "scheduled"
+    # The sending worker holds it through the night and sends it when their morning comes.
+    from smskit.sending.worker import Worker
+
+    with start(step_delay=0, rate_limits=False) as sim:
+        provider = TwilioProvider.for_simulator(sim)
+        night = Worker(store, provider, clock=lambda: ten_pm, rate=None, worker_id="w-night")
+        assert night.run_once().started == ()
+        morning = scheduled.send_at + timedelta(minutes=1)
+        worker = Worker(store, provider, clock=lambda: morning, rate=None, worker_id="w-day")
+        assert len(worker.run_once().started) == 1
+        deadline = time.monotonic() + 20
+        while not _sent_to(sim, jakarta):
+            assert time.monotonic() < deadline, "the scheduled reply was not sent in the morning"
+            time.sleep(0.05)
+        assert _sent_to(sim, jakarta) == ["Kami buka jam 9."]
 
 
 CHILD = textwrap.dedent(
