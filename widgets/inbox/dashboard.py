@@ -218,6 +218,8 @@ class InboxDashboard(W.VBox):
     @shows_errors
     def _on_filters_value(self, change: dict[str, Any]) -> None:
         self.view = change["new"] or Filter.ALL.value
+        if self.view == Filter.CAMPAIGN.value:
+            self._campaigns()  # campaigns answered since the page opened, too
         self.campaign.layout.display = None if self.view == Filter.CAMPAIGN.value else "none"
         self.reload(force=True)
 
