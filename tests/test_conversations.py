@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -33,10 +32,7 @@ from smskit.simulator import SimulatorHandle, start
 from smskit.store.database import Store
 from smskit.store.schema import campaign_recipients, thread_replies
 
-from .conftest import fresh_schema_url
-
 ROOT = Path(__file__).resolve().parents[1]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SENDER = "+15005550006"
 # Noon in California: quiet hours never decide these tests unless they mean to.
 NOON_PACIFIC = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
@@ -46,25 +42,6 @@ PEOPLE = {
     "revocation": "+14152010003",
     "thanks": "+14152010004",
 }
-
-
-def _urls() -> list[object]:
-    pg = os.environ.get("SMSKIT_TEST_POSTGRES_URL") or "missing"
-    return ["sqlite", pytest.param(pg, marks=pytest.mark.postgres, id="postgresql")]
-
-
-@pytest.fixture(params=_urls(), ids=lambda p: "sqlite" if p == "sqlite" else "postgresql")
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "missing":
-        message = "SMSKIT_TEST_POSTGRES_URL is not set: the PostgreSQL Inbox tests need it"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'smskit.db'}"
-        return
-    with fresh_schema_url(request.param) as url:
-        yield url
 
 
 @pytest.fixture
