@@ -150,6 +150,15 @@ def test_a_campaign_its_replies_and_answers_with_consent_first(
     assert "has opted out" in str(refused.text) and "BERHENTI" in str(refused.text)
     assert "telah berhenti berlangganan" in refused.text.render("id")
     assert _sent_to(sim, PEOPLE["berhenti"], "Sorry to see you go!") == []
+    # The one confirmation the rules allow (within five minutes), in their language, once.
+    assert inbox.check(stopped, "x").confirmation_allowed
+    confirmed = inbox.confirm_opt_out(stopped)
+    assert confirmed.outcome is ReplyOutcome.SENT, confirmed.text
+    (confirmation,) = [
+        b for b in _sent_to(sim, PEOPLE["berhenti"]) if b != "Hi Berhenti, your order shipped"
+    ]
+    assert "berhenti" in confirmation.lower()
+    assert inbox.confirm_opt_out(stopped).outcome is ReplyOutcome.REFUSED
 
     # "wrong number": a possible revocation, reviewed first.
     flagged = _thread(inbox, PEOPLE["revocation"])

@@ -33,7 +33,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from smskit.consent.auto_replies import ReplyKind, auto_reply
-from smskit.consent.events import ConsentState, ConsentStatus
+from smskit.consent.events import ConsentAction, ConsentState, ConsentStatus
+from smskit.consent.keywords import classify_reply
 from smskit.consent.ledger import ConsentLedger
 from smskit.conversations.checks import (
     check_reply,
@@ -291,7 +292,11 @@ def send_reply(
                     "minutes of the opt-out, once."
                 ),
             )
-        body = body or auto_reply(ReplyKind.OPT_OUT)
+        said = next(
+            (e.evidence for e in reversed(status.events) if e.action is ConsentAction.OPT_OUT), ""
+        )
+        languages = classify_reply(said).languages
+        body = body or auto_reply(ReplyKind.OPT_OUT, languages[0] if languages else "en")
         check = check_text(body, thread.phone)
         send_at = None
     else:
@@ -354,7 +359,9 @@ def _run(
         store,
         provider,
         stored.campaign_id,
-        ledger=_OneContact(ledger, thread.phone, scopes),
+        # The one confirmation goes to an opted-out contact by definition: no consent check,
+        # and no ledger that would list them as opted out; every other reply gets both.
+        ledger=None if kind == "confirmation" else _OneContact(ledger, thread.phone, scopes),
         rate=None,
         poll_seconds=3600.0,
         check_consent=kind != "confirmation",

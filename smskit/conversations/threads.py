@@ -221,7 +221,7 @@ def open_thread(store: Store, ledger: ConsentLedger, thread_id: int) -> Conversa
             .limit(_HISTORY)
         ).all()
         in_rows = connection.execute(
-            sa.select(i.c.body, i.c.received_at, i.c.sid)
+            sa.select(i.c.body, i.c.received_at, i.c.recorded_at, i.c.sid)
             .where(i.c.from_number == phone, i.c.to_number == ours)
             .order_by(i.c.received_at.desc())
             .limit(_HISTORY)
@@ -235,24 +235,22 @@ def open_thread(store: Store, ledger: ConsentLedger, thread_id: int) -> Conversa
         scope = connection.execute(
             sa.select(threads.c.scope).where(threads.c.id == thread_id)
         ).scalar()
-    items = [
-        ThreadItem(
-            "outbound",
-            row.body,
-            row.created_at,
-            row.status or ("scheduled" if replies.get(row.id, (None, None))[1] else row.state),
-            row.error_code,
-            row.sid,
-            replies.get(row.id, (None, None))[0],
-            replies.get(row.id, (None, None))[1],
+    # In the order things happened here: our messages when written, replies when stored. A polled
+    # reply's own time is Twilio's DateSent in whole seconds (RFC 2822), which may read earlier
+    # than the message it answers; staff only ever answer what is already stored.
+    keyed: list[tuple[datetime, ThreadItem]] = []
+    for row in out_rows:
+        actor, send_at = replies.get(row.id, (None, None))
+        status = row.status or ("scheduled" if send_at else row.state)
+        item = ThreadItem(
+            "outbound", row.body, row.created_at, status, row.error_code, row.sid, actor, send_at
         )
-        for row in out_rows
-    ]
-    items += [
-        ThreadItem("inbound", row.body, row.received_at, "received", None, row.sid, None)
-        for row in in_rows
-    ]
-    items.sort(key=lambda item: item.at)
+        keyed.append((row.created_at, item))
+    for got in in_rows:
+        item = ThreadItem("inbound", got.body, got.received_at, "received", None, got.sid, None)
+        keyed.append((got.recorded_at, item))
+    keyed.sort(key=lambda pair: pair[0])
+    items = [item for _, item in keyed]
     return Conversation(
         summary, tuple(items), _consent_view(ledger, phone, [ours, str(scope or ours)]), (ours,)
     )
