@@ -40,6 +40,7 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 TOKEN = "f" * 32
 INDEXES = (
     "ix_threads_recent",
+    "ix_threads_unread",
     "ix_threads_needs_reply",
     "ix_threads_consent",
     "ix_threads_review",

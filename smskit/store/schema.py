@@ -262,6 +262,7 @@ threads = sa.Table(
     sa.UniqueConstraint("phone_e164", "our_number", name="uq_threads_contact"),
     # Each Inbox filter is one index range read newest first (benchmarks/inbox.py).
     sa.Index("ix_threads_recent", "done", "last_message_at", "id"),
+    sa.Index("ix_threads_unread", "done", "unread"),  # the unread total, read from the index
     sa.Index("ix_threads_needs_reply", "needs_reply", "done", "last_message_at", "id"),
     sa.Index("ix_threads_consent", "consent_state", "last_message_at", "id"),
     sa.Index("ix_threads_review", "needs_review", "last_message_at", "id"),

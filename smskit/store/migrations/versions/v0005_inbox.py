@@ -58,6 +58,7 @@ def upgrade() -> None:
     )
     for name, columns in (
         ("ix_threads_recent", ["done", "last_message_at", "id"]),
+        ("ix_threads_unread", ["done", "unread"]),
         ("ix_threads_needs_reply", ["needs_reply", "done", "last_message_at", "id"]),
         ("ix_threads_consent", ["consent_state", "last_message_at", "id"]),
         ("ix_threads_review", ["needs_review", "last_message_at", "id"]),
