@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -110,7 +111,8 @@ class Inbox:
         >>> Inbox(Store.open("sqlite://"), actor="ana").poll()
         0
         """
-        if self.provider is not None:
+        # With a public URL, Twilio posts replies and statuses to the webhook app: no polling.
+        if self.provider is not None and not os.environ.get("SMSKIT_PUBLIC_URL"):
             try:
                 report = sync(self.provider, LedgerSink(self.store, self.ledger), self._since)
                 self._since = report.next_since
