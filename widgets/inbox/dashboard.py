@@ -70,6 +70,7 @@ class InboxDashboard(W.VBox):
             "campaign", W.Dropdown(options=[("", "")], layout=W.Layout(width="320px"))
         )
         self.threads = _tag("threads", W.Select(options=[], rows=14, layout=W.Layout(width="100%")))
+        self.empty = _tag("empty", W.HTML())
         self.thread_html = _tag("conversation", W.HTML())
         self.consent_html = _tag("consent-panel", W.HTML())
         self.reason = _tag("reason", W.Text(layout=W.Layout(width="320px")))
@@ -105,7 +106,7 @@ class InboxDashboard(W.VBox):
             ],
             layout=W.Layout(width="60%", padding="0 0 0 12px"),
         )
-        list_panel = W.VBox([self.campaign, self.threads], layout=W.Layout(width="40%"))
+        list_panel = W.VBox([self.campaign, self.threads, self.empty], layout=W.Layout(width="40%"))
         super().__init__(
             [
                 self.header,
@@ -178,6 +179,18 @@ class InboxDashboard(W.VBox):
                 return
             self._seen = seen
             options = [(R.thread_label(th, t), th.id) for th in page.threads]
+            self.empty.value = (
+                ""
+                if options
+                else "<i>"
+                + R.e(
+                    t(
+                        "Nothing here yet. When customers answer a campaign, their replies "
+                        "appear here within a second or two."
+                    )
+                )
+                + "</i>"
+            )
             chosen = self.threads.value
             self.threads.unobserve(self._on_threads_value, names="value")
             self.threads.options = options
