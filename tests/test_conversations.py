@@ -12,6 +12,7 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -223,14 +224,16 @@ def test_a_reply_at_22_00_their_time_is_scheduled_for_their_morning(tmp_path: Pa
 
 CHILD = textwrap.dedent(
     """
-    import json, sys, time
+    import json, os, sys, time
     from smskit.conversations import Inbox
     from smskit.providers.twilio import TwilioProvider
     from smskit.store.database import Store
     url, sim_url, sid, token, thread, version, go, key, body = sys.argv[1:]
     inbox = Inbox(Store.open(url), TwilioProvider.for_url(sim_url, sid, token), actor=key)
-    while time.time() < float(go):
-        time.sleep(0.001)
+    inbox.thread(int(thread))  # connected and ready
+    print("ready", flush=True)
+    while not os.path.exists(go):  # both press Send at the same moment
+        time.sleep(0.0005)
     result = inbox.reply(int(thread), body, seen_version=int(version), key=key)
     print(json.dumps({"outcome": result.outcome.value, "text": str(result.text)}))
     """
@@ -240,7 +243,7 @@ CHILD = textwrap.dedent(
 def _race(
     db_url: str, sim: SimulatorHandle, thread: int, version: int, runs: list[tuple[str, str]]
 ) -> list[str]:
-    go = time.time() + 3.0  # both children are up and connected by then
+    go = Path(tempfile.mkdtemp()) / "go"
     children = [
         subprocess.Popen(
             [
@@ -263,6 +266,10 @@ def _race(
         )
         for key, body in runs
     ]
+    for child in children:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == b"ready", child.stderr
+    go.touch()
     outcomes = []
     for child in children:
         out, err = child.communicate(timeout=60)
