@@ -201,6 +201,7 @@ def fold_inbound(
     sid: str | None = None,
     opt_out_type: str | None = None,
     status: ConsentStatus | None = None,
+    _folded_scope: str | None = None,
 ) -> int:
     """Fold one reply into its thread (1 if it was new to it); store it first when ``sid`` is given.
 
@@ -215,34 +216,50 @@ def fold_inbound(
     (1, 0)
     """
     now = datetime.now(UTC)
-    with store.engine.connect() as connection:
-        connection.execution_options(smskit_read=True)
-        campaign_id, scope = _scope_of(connection, phone, ours)
-    if status is None or scope != status.scope:
-        try:
-            status = consent_of(ledger, phone, [ours, scope])
-        except ValueError:  # a sender that is not a phone number (a short code texting us)
-            status = None
-    params: dict[str, Any] = {
-        "phone": phone,
-        "ours": ours,
-        "body": body,
-        "preview": body[:_PREVIEW],
-        "at": received_at,
-        "now": now,
-        "scope": scope,
-        "campaign_id": campaign_id,
-        "opt_out_type": opt_out_type,
-        "sid": sid,
-        "row_id": row_id,
-        # Unknown consent (a short code texting us) leaves the thread's copy as it was.
-        "consent_state": status.state.value if status is not None else None,
-        "needs_review": status.needs_review if status is not None else None,
-        # A STOP wants no answer: the ledger's one confirmation is it.
-        "needs_reply": status is None or status.state is not ConsentState.OPTED_OUT,
-    }
     insert_reply, insert_thread = _inserts(store)
+    if status is None:
+        with store.engine.connect() as connection:
+            connection.execution_options(smskit_read=True)
+            _, _folded_scope = _scope_of(connection, phone, ours)
+        status = _consent_or_none(ledger, phone, [ours, _folded_scope])
+    # One transaction, one connection: on PostgreSQL each checkout and commit is a round trip.
     with store.engine.begin() as connection:
+        campaign_id, scope = _scope_of(connection, phone, ours)
+        if status is not None and scope not in (status.scope, _folded_scope):
+            # The campaign's own scope (a brand) decides too; folded outside this transaction.
+            connection.rollback()
+            status = _consent_or_none(ledger, phone, [ours, scope])
+            return fold_inbound(
+                store,
+                ledger,
+                phone,
+                ours,
+                body,
+                received_at,
+                row_id=row_id,
+                sid=sid,
+                opt_out_type=opt_out_type,
+                status=status,
+                _folded_scope=scope,
+            )
+        params: dict[str, Any] = {
+            "phone": phone,
+            "ours": ours,
+            "body": body,
+            "preview": body[:_PREVIEW],
+            "at": received_at,
+            "now": now,
+            "scope": scope,
+            "campaign_id": campaign_id,
+            "opt_out_type": opt_out_type,
+            "sid": sid,
+            "row_id": row_id,
+            # Unknown consent (a short code texting us) leaves the thread's copy as it was.
+            "consent_state": status.state.value if status is not None else None,
+            "needs_review": status.needs_review if status is not None else None,
+            # A STOP wants no answer: the ledger's one confirmation is it.
+            "needs_reply": status is None or status.state is not ConsentState.OPTED_OUT,
+        }
         if sid is not None:
             params["row_id"] = connection.execute(insert_reply, params).scalar()
             if params["row_id"] is None:
@@ -250,6 +267,13 @@ def fold_inbound(
         connection.execute(insert_thread, params)
         result = connection.execute(_COUNT_REPLY, params)
     return 1 if result.rowcount else 0
+
+
+def _consent_or_none(ledger: ConsentLedger, phone: str, scopes: list[str]) -> ConsentStatus | None:
+    try:
+        return consent_of(ledger, phone, scopes)
+    except ValueError:  # a sender that is not a phone number (a short code texting us)
+        return None
 
 
 def set_consent_flags(
