@@ -133,7 +133,7 @@ def test_a_campaign_its_replies_and_answers_with_consent_first(
     )
     late = inbox.reply(question, "We open at nine.", seen_version=seen)
     assert late.outcome is ReplyOutcome.CONFLICT and "ana answered" in str(late.text)
-    sim.wait_for(result.sid or "", ["delivered"])
+    sim.wait_for(result.sid or "", ["delivered"], timeout=30)
     assert _sent_to(sim, PEOPLE["question"], answer) == [answer]
     inbox.poll()
     items = inbox.open(question).items
