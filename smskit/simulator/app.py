@@ -17,7 +17,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
-from smskit.simulator import accounts_api, admin_api, messages_api, numbers_api, pricing_api
+from smskit.simulator import (
+    accounts_api,
+    admin_api,
+    messages_api,
+    numbers_api,
+    pricing_api,
+    vonage_api,
+)
 from smskit.simulator.faults import FaultsAndLimits
 from smskit.simulator.web import ApiError, Simulator
 
@@ -51,11 +58,16 @@ def build_app(simulator: Simulator) -> ASGIApp:
         *numbers_api.ROUTES,
         *pricing_api.ROUTES,
         *admin_api.ROUTES,
+        *vonage_api.ROUTES,
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            **vonage_api.EXCEPTION_HANDLERS,
+        },
     )
     app.state.simulator = simulator
     return FaultsAndLimits(app, simulator.engine)

@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from smskit.i18n.catalog import LocalizedError
-from smskit.simulator import billing, optout, twiml
+from smskit.simulator import billing, optout, twiml, vonage_hooks
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import API_VERSION, ERRORS
 from smskit.simulator.signing import signature
@@ -200,8 +200,30 @@ class Engine:
     async def _set(self, sid: str, **changes: Any) -> SimMessage:
         message = self.store.update_message(sid, **changes)
         if message.status_callback and "status" in changes:
-            await self._post(message.account_sid, message.status_callback, status_params(message))
+            if message.api == "vonage":  # one delivery receipt per part, Vonage's fields
+                receipt = vonage_hooks.receipt_params(message)
+                if receipt is not None:
+                    await self._post_vonage(message.account_sid, message.status_callback, receipt)
+            else:
+                await self._post(
+                    message.account_sid, message.status_callback, status_params(message)
+                )
         return message
+
+    async def _post_vonage(self, account_sid: str, url: str, params: dict[str, str]) -> str:
+        """POST a Vonage webhook signed with the account's signature secret."""
+        account = self.store.account(account_sid)
+        if account is None or self._http is None:
+            return ""
+        body = vonage_hooks.signed(account, params, self._config.signature_method)
+        try:
+            answer = await self._http.post(url, data=body)
+            return answer.text if answer.is_success else ""
+        except httpx.HTTPError as error:
+            self.callbacks_failed += 1
+            where = httpx.URL(url)
+            log.warning("webhook %s%s failed: %s", where.host, where.path, type(error).__name__)
+            return ""
 
     # --- webhooks -------------------------------------------------------------------------------
     async def _post(self, account_sid: str, url: str, params: Mapping[str, str]) -> str:
@@ -232,13 +254,16 @@ class Engine:
                 "{number} is not a number of this account; buy or add it first.", number=to
             )
         now = utcnow()
+        owner = self.store.owned_number(account_sid, to)
+        vonage = owner is not None and owner.api == "vonage"
         message = SimMessage(
-            sid=new_sid("SM"),
+            sid=vonage_hooks.message_id() if vonage else new_sid("SM"),
             account_sid=account_sid,
             to=to,
             from_=from_,
             body=body,
             status="received",
+            api="vonage" if vonage else "twilio",
             direction="inbound",
             date_created=now,
             date_updated=now,
@@ -254,6 +279,13 @@ class Engine:
         toll_free = billing.sender_class(to, "US") == "toll_free" or (
             number is not None and number.number_type == "toll_free"
         )
+        if vonage:  # Vonage's SMS API leaves keywords to the application: no block, no reply
+            url = (number.sms_url if number else None) or self._config.inbound_url
+            if url:
+                keyword = body.strip().split(" ")[0].upper() if body.strip() else ""
+                params = vonage_hooks.inbound_params(message, keyword)
+                await self._post_vonage(account_sid, url, params)
+            return message
         kind = optout.classify(body, toll_free=toll_free)
         if kind in ("opt_out", "opt_in"):
             for sender in self._scopes(account_sid, to, from_):
