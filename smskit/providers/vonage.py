@@ -195,6 +195,18 @@ class VonageProvider:
         return cls(_client(api_key, api_secret, base_url, pool_size, timeout), **kwargs)
 
     @classmethod
+    def from_credentials(
+        cls, creds: Any, *, base_url: str | None = None, **kwargs: Any
+    ) -> VonageProvider:
+        """A provider for :class:`smskit.providers.vonage_credentials.VonageCredentials`.
+
+        >>> from smskit.providers.vonage_credentials import VonageCredentials
+        >>> VonageProvider.from_credentials(VonageCredentials("abcd1234", "S" * 16)).api_key
+        'abcd1234'
+        """
+        return cls.for_url(base_url, creds.api_key, creds.api_secret.reveal(), **kwargs)
+
+    @classmethod
     def for_simulator(cls, handle: Any, **kwargs: Any) -> VonageProvider:
         """A provider for a running simulator handle (its ``vonage_api_key``/``_secret``).
 
