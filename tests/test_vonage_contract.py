@@ -99,7 +99,9 @@ def test_numbers_match(provider: VonageProvider) -> None:
     numbers, count, _next = provider.client.numbers.search_available_numbers(search)
     same_shape(last_body(provider), example("search_available_numbers_basic.json"))
     assert all(isinstance(n, AvailableNumber) for n in numbers) and count >= 3
-    bought = provider.client.numbers.buy_number(NumberParams(country="US", msisdn=numbers[0].msisdn))
+    bought = provider.client.numbers.buy_number(
+        NumberParams(country="US", msisdn=numbers[0].msisdn)
+    )
     same_shape(last_body(provider), example("number.json"))
     assert isinstance(bought, NumbersStatus) and bought.error_code == "200"
     owned, _, _ = provider.client.numbers.list_owned_numbers()
@@ -163,7 +165,7 @@ def test_injected_faults_have_vonage_bodies(sim: SimulatorHandle) -> None:
 
 
 def test_signed_request_auth_is_checked_by_the_simulator(sim: SimulatorHandle) -> None:
-    """The SDK signs a send with the signature secret instead of the API secret (auth 'signature')."""
+    """A send signed with the signature secret instead of the API secret (SDK's sign_params)."""
     from vonage import HttpClientOptions, Vonage
 
     host = sim.url.split("://")[1]

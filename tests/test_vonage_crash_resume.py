@@ -60,7 +60,7 @@ def _send(campaign_id: str, url: str, credentials: Path) -> subprocess.Popen[byt
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def test_vonage_sigkill_at_random_points_then_resume_sends_each_exactly_once(tmp_path: Path) -> None:
+def test_vonage_sigkill_at_random_points_then_resume_sends_each_once(tmp_path: Path) -> None:
     rng = random.Random(20261128)
     url = f"sqlite:///{tmp_path / 'smskit.db'}"
     store = Store.open(url)
