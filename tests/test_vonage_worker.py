@@ -23,7 +23,7 @@ from smskit.cli.main import write_private_json
 from smskit.simulator import start
 from smskit.store.database import Store
 
-from .test_worker import _campaign, _stop, _wait_finished, _worker, db_url  # noqa: F401
+from .test_worker import _campaign, _stop, _wait_finished, _worker
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +51,7 @@ def _sent(handle: object) -> list[object]:
 
 
 def test_vonage_workers_killed_with_sigkill_lose_nothing_and_send_nothing_twice(
-    db_url: str,  # noqa: F811
+    db_url: str,
     vonage_sim: tuple[object, Path],
     tmp_path: Path,
 ) -> None:

@@ -55,6 +55,7 @@ from smskit.providers import (
     AvailableNumber,
     MessageRecord,
     MessagingPrice,
+    MessagingService,
     NumberPrice,
     OwnedNumber,
     ProviderError,
@@ -475,6 +476,14 @@ class VonageProvider:
             )
 
         return self._call(read)
+
+    def messaging_services(self) -> Sequence[MessagingService]:
+        """Vonage has no sender pools like Twilio's Messaging Services: always empty.
+
+        >>> VonageProvider.for_url("http://127.0.0.1:1", "abcd1234", "s" * 16).messaging_services()
+        ()
+        """
+        return ()
 
     def messaging_prices(self, country: str) -> MessagingPrice:
         """Per-part SMS price for ``country`` from the Pricing API (highest network price)."""

@@ -23,6 +23,7 @@ from smskit.simulator import (
     messages_api,
     numbers_api,
     pricing_api,
+    services_api,
     vonage_api,
 )
 from smskit.simulator.faults import FaultsAndLimits
@@ -57,6 +58,7 @@ def build_app(simulator: Simulator) -> ASGIApp:
         *messages_api.ROUTES,
         *numbers_api.ROUTES,
         *pricing_api.ROUTES,
+        *services_api.ROUTES,
         *admin_api.ROUTES,
         *vonage_api.ROUTES,
     ]
