@@ -27,6 +27,7 @@ __all__ = [
     "Deployment",
     "connect",
     "connect_simulator",
+    "connect_vonage",
     "describe_deployment",
     "mask_account_sid",
     "mask_database_url",
@@ -162,6 +163,27 @@ def connect(
     verdict = check_connection(provider)
     saved = save(creds, remember) if verdict.ok and remember else None
     return Connection(provider, verdict, saved)
+
+
+def connect_vonage(creds: Any, *, base_url: str | None = None) -> Connection:
+    """Test Vonage credentials (:class:`smskit.providers.vonage_credentials.VonageCredentials`)
+    against Vonage's cloud or ``base_url`` (the simulator speaks Vonage too); nothing is saved:
+    keep them in ``VONAGE_API_KEY`` and ``VONAGE_API_SECRET``.
+
+    >>> from smskit.simulator import start
+    >>> from smskit.providers.vonage_credentials import VonageCredentials
+    >>> with start() as sim:
+    ...     good = VonageCredentials(sim.vonage_api_key, sim.vonage_api_secret)
+    ...     bad = VonageCredentials(sim.vonage_api_key, "Wrong0000secret")
+    ...     connect_vonage(good, base_url=sim.url).verdict.kind, connect_vonage(
+    ...         bad, base_url=sim.url).verdict.kind
+    ('ok', 'wrong_credentials')
+    """
+    from smskit.providers.vonage import VonageProvider
+    from smskit.providers.vonage_credentials import check_vonage_connection
+
+    provider = VonageProvider.from_credentials(creds, base_url=base_url)
+    return Connection(provider, check_vonage_connection(provider))
 
 
 def connect_simulator(handle: Any = None) -> Connection:

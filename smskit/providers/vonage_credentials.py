@@ -19,10 +19,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from smskit.i18n.catalog import LocalizedError
-from smskit.providers.credentials import Secret
+from smskit.i18n.catalog import N_, LocalizedError, Text
+from smskit.providers import Provider, ProviderError
+from smskit.providers.credentials import ConnectionVerdict, Secret
 
-__all__ = ["VonageCredentials", "check_vonage_format", "vonage_from_env"]
+__all__ = [
+    "VonageCredentials",
+    "check_vonage_connection",
+    "check_vonage_format",
+    "vonage_from_env",
+]
 
 # The Vonage dashboard shows an 8-character API key and a 16-character API secret; secrets made
 # through the Account API are 8-25 letters and digits (vonage_account.Account.create_secret).
@@ -126,3 +132,38 @@ def vonage_from_env(env: Mapping[str, str] | None = None) -> VonageCredentials |
         env.get("VONAGE_SIGNATURE_SECRET") or None,
         env.get("VONAGE_SIGNATURE_METHOD", "sha256"),
     )
+
+
+VONAGE_VERDICTS = {
+    "ok": N_("Connected to Vonage: the API key and secret work."),
+    "wrong_credentials": N_(
+        "Wrong credentials: Vonage did not accept the API key and secret. Copy both again from "
+        "the Vonage API Dashboard (API settings)."
+    ),
+    "no_network": N_("No network: Vonage could not be reached. Check the internet connection."),
+    "error": N_("Vonage answered with an error (HTTP {status})."),
+}
+
+
+def check_vonage_connection(provider: Provider) -> ConnectionVerdict:
+    """Ask for the balance once and give a verdict: ok, wrong credentials, no network or error.
+
+    Vonage has no "trial" account type; a demo account's limit shows when it sends (status 29).
+
+    >>> class Offline:
+    ...     def account(self): raise ProviderError(status=None)
+    >>> check_vonage_connection(Offline()).kind
+    'no_network'
+    """
+    try:
+        account = provider.account()
+    except ProviderError as error:
+        if error.status == 401 or error.code == 100_004:
+            return ConnectionVerdict(
+                "wrong_credentials", Text(VONAGE_VERDICTS["wrong_credentials"])
+            )
+        if error.status is None:
+            return ConnectionVerdict("no_network", Text(VONAGE_VERDICTS["no_network"]))
+        text = Text(VONAGE_VERDICTS["error"], status=error.status)
+        return ConnectionVerdict("error", text, code=error.code)
+    return ConnectionVerdict("ok", Text(VONAGE_VERDICTS["ok"]), account=account)

@@ -15,11 +15,14 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import secrets
+import string
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+
+_ALPHANUMERIC = string.ascii_letters + string.digits
 
 
 def new_sid(prefix: str) -> str:
@@ -141,7 +144,8 @@ class Store:
             auth_token=secrets.token_hex(16),
             api_keys=((new_sid("SK"), secrets.token_urlsafe(24)),),
             vonage_key=secrets.token_hex(4),
-            vonage_secret=secrets.token_urlsafe(12)[:16],
+            # Like the dashboard's: 16 letters and digits.
+            vonage_secret="".join(secrets.choice(_ALPHANUMERIC) for _ in range(16)),
             signature_secret=secrets.token_urlsafe(24),
         )
         with self._lock:
