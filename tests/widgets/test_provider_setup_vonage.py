@@ -116,3 +116,13 @@ def test_start_page_names_a_vonage_account_masked() -> None:
     assert "Vonage" in html and "ab…34" in html and "smskit-mode-vonage" in html
     assert "abcd1234" not in html and "Secret0123456789" not in html
     assert deployment.home == Path("/tmp/h")
+
+
+def test_the_comparison_lesson_is_shown_sourced_in_both_languages(handle: Any) -> None:
+    w = vonage_wizard(handle)
+    assert "Opt-Out Assist" in w.comparison.value and "developer.vonage.com" in w.comparison.value
+    LANGUAGE.lang = "id"
+    try:
+        assert "Tanda terima pengiriman" in w.comparison.value
+    finally:
+        LANGUAGE.lang = "en"

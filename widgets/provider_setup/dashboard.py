@@ -79,6 +79,7 @@ class ProviderSetup(W.VBox):
 
         self.header = DashboardHeader("Provider Setup", t)
         self.lesson = Lesson("provider_setup")
+        self.comparison = Lesson("providers_compared")  # Twilio and Vonage, sourced
         self.status = StatusLine()
         self.titles = [W.HTML() for _ in range(5)]
         for number, title in enumerate(self.titles, start=1):
@@ -172,6 +173,7 @@ class ProviderSetup(W.VBox):
             [
                 self.header,
                 self.lesson,
+                self.comparison,
                 _section("smskit-provider-mode-step", self.titles[0], self.mode),
                 _section(
                     "smskit-provider-credentials-step",
