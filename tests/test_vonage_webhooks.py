@@ -201,3 +201,34 @@ def test_simulator_receipts_per_part_and_inbound_reach_the_store(served: Any, st
     handle.inject_inbound(HANDSET, OURS, "STOP")
     wait_until(lambda: sink.ledger.status(HANDSET, OURS).state.value == "opted_out")
     assert [row.body for row in store.list_inbound(HANDSET)] == ["STOP"]
+
+
+def test_sync_without_a_public_url_reads_vonage_reports(store: Any) -> None:
+    """The twin of the Twilio sync test: statuses and a STOP read back from the Reports API."""
+    from datetime import UTC, datetime, timedelta
+
+    from smskit import simulator as sim
+    from smskit.providers.vonage import VonageProvider
+    from smskit.sending.tracking import sync
+    from smskit.store.records import NewMessage
+
+    with sim.start(step_delay=0.0, rate_limits=False) as handle:
+        handle.add_number(OURS, api="vonage")
+        provider = VonageProvider.for_simulator(handle)
+        since = datetime.now(UTC) - timedelta(minutes=1)
+        store.record_message(NewMessage("msg-sync", HANDSET, OURS, "y" * 200))
+        assert store.transition_message("msg-sync", "planned", "submitting")
+        sent = provider.send(HANDSET, "y" * 200, from_=OURS, client_ref="msg-sync")
+        assert store.transition_message(
+            "msg-sync", "submitting", "submitted", sid=sent.sid, status="queued", segments=2
+        )
+        for part in [m for m in handle.messages() if m.client_ref == "msg-sync"]:
+            handle.wait_for(part.sid)
+        handle.inject_inbound(HANDSET, OURS, "STOP")
+        sink = LedgerSink(store)
+        report = sync(provider, sink, since)
+        assert report.status_changes == 1 and report.new_inbound == 1
+        assert store.get_message("msg-sync").status == "delivered"  # both parts delivered
+        assert sink.ledger.status(HANDSET, OURS).state.value == "opted_out"
+        again = sync(provider, sink, report.next_since)
+        assert (again.status_changes, again.new_inbound) == (0, 0)
