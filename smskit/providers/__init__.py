@@ -1,9 +1,11 @@
 """Sending through an SMS provider: the :class:`Provider` protocol, its frozen results and errors.
 
-One implementation exists, :class:`smskit.providers.twilio.TwilioProvider`, built on the official
-``twilio`` client and used both against Twilio's cloud and against the local simulator. This module
-holds only what every caller needs: value types, the error that carries a Twilio code with its plain
-meaning, and the order of message statuses (so that a late callback never moves a message back).
+Two implementations exist, each on its provider's official SDK and used both against the cloud and
+against the local simulator: :class:`smskit.providers.twilio.TwilioProvider` (``twilio``) and
+:class:`smskit.providers.vonage.VonageProvider` (``vonage``, the SMS API; how Vonage differs is in
+that module's docstring). This module holds only what every caller needs: value types, the error
+that carries a provider's code with its plain meaning, and the order of message statuses (so that a
+late callback never moves a message back).
 
 >>> later_status("delivered", "sent")
 'delivered'
