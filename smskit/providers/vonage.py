@@ -44,7 +44,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -63,8 +63,14 @@ from smskit.providers import (
 )
 from smskit.providers.convert import decimal_or_none
 from smskit.providers.retry import Backoff, Retrier, parse_retry_after
-from smskit.providers.vonage_codes import THROTTLED, submit_code, vonage_meaning
-from smskit.providers.vonage_convert import e164, group_records
+from smskit.providers.vonage_codes import THROTTLED, submit_code
+from smskit.providers.vonage_convert import e164
+from smskit.providers.vonage_transport import (
+    ReportsLookup,
+    VonageProviderError,
+    adapter_class,
+    quiet_sdk_debug,
+)
 
 __all__ = ["VonageProvider", "VonageProviderError"]
 
@@ -72,56 +78,6 @@ log = logging.getLogger("smskit.providers")
 _CODE = re.compile(r"error code (\d+)")
 _TYPES = {"local": "landline", "mobile": "mobile-lvn", "toll_free": "landline-toll-free"}
 _KINDS = {v: k for k, v in _TYPES.items()}
-_LOOKBACK = timedelta(days=2)  # how far back the Reports API is asked for a lost send
-
-
-class VonageProviderError(ProviderError):
-    """A failed Vonage request, with Vonage's meanings (codes namespaced, see vonage_codes).
-
-    >>> str(VonageProviderError(status=400, code=100029))[:36]
-    'A demo account can only send to its '
-    """
-
-    provider = "Vonage"
-
-    def __init__(
-        self,
-        *,
-        status: int | None,
-        code: int | None = None,
-        retry_after: float | None = None,
-        unknown_outcome: bool = False,
-    ) -> None:
-        super().__init__(
-            status=status, code=code, retry_after=retry_after, unknown_outcome=unknown_outcome
-        )
-        if not unknown_outcome:
-            LocalizedError.__init__(self, vonage_meaning(code, status), status=status, code=code)
-
-
-def _adapter_class(base_url: str | None) -> Any:
-    from requests.adapters import HTTPAdapter
-
-    class SmskitAdapter(HTTPAdapter):
-        """Pooled, no retries of its own; to a loopback simulator, plain HTTP."""
-
-        def send(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-            if base_url is not None and request.url.startswith("https://"):
-                request.url = base_url.rstrip("/") + "/" + request.url.split("/", 3)[3]
-            return super().send(request, *args, **kwargs)
-
-    return SmskitAdapter
-
-
-class _NoSecretsInDebug(logging.Filter):
-    """Drop the SDK's DEBUG lines: they print every request's headers (the Basic-auth value made
-    from the API secret) and form data (``api_secret``) verbatim."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.DEBUG
-
-
-_FILTER = _NoSecretsInDebug()
 
 
 def _client(
@@ -129,9 +85,7 @@ def _client(
 ) -> Any:
     from vonage import Auth, HttpClientOptions, Vonage
 
-    sdk_log = logging.getLogger("vonage")
-    if _FILTER not in sdk_log.filters:
-        sdk_log.addFilter(_FILTER)
+    quiet_sdk_debug()
 
     options: dict[str, Any] = {"timeout": max(1, round(timeout)), "pool_maxsize": 1}
     options["max_retries"] = 0
@@ -140,13 +94,13 @@ def _client(
         options.update(api_host=host, rest_host=host)
     client = Vonage(Auth(api_key=api_key, api_secret=api_secret), HttpClientOptions(**options))
     session = client.http_client._session  # no public transport hook (see the module docstring)
-    session.mount("https://", _adapter_class(base_url)(pool_maxsize=pool_size, max_retries=0))
+    session.mount("https://", adapter_class(base_url)(pool_maxsize=pool_size, max_retries=0))
     if base_url is not None:
         session.trust_env = False  # no proxy or .netrc lookups for a loopback server
     return client
 
 
-class VonageProvider:
+class VonageProvider(ReportsLookup):
     """:class:`smskit.providers.Provider` on the real ``vonage`` SDK, with safe retries."""
 
     def __init__(
@@ -315,71 +269,6 @@ class VonageProvider:
         record, attempts, recovered = self._retry.create_once(create, find, "send")
         values = {f: getattr(record, f) for f in MessageRecord.__dataclass_fields__}
         return SentMessage(**values, attempts=attempts, recovered=recovered)
-
-    def _records(self, **filters: Any) -> list[dict[str, Any]]:
-        """SMS records from the Reports API (synchronous ``/v2/reports/records``, basic auth)."""
-        http = self.client.http_client
-        params = {"account_id": self.api_key, "product": "SMS", "include_message": "true"}
-        params.update({k: v for k, v in filters.items() if v is not None})
-        answer = http.get(http.api_host, "/v2/reports/records", params, "basic")
-        return list((answer or {}).get("records", []))
-
-    def find_by_reference(self, client_ref: str, *, to: str | None = None) -> MessageRecord | None:
-        """The send made with ``client_ref`` (all its parts, as one record), or None."""
-        since = (datetime.now(UTC) - _LOOKBACK).strftime("%Y-%m-%dT%H:%M:%SZ")
-        found = group_records(
-            self._records(
-                direction="outbound",
-                client_ref=client_ref,
-                to=to.lstrip("+") if to else None,
-                date_start=since,
-            )
-        )
-        return found[0] if found else None
-
-    def fetch(self, sid: str) -> MessageRecord:
-        """The current state of a message (all parts of the send ``sid`` belongs to)."""
-
-        def read() -> MessageRecord:
-            rows = self._records(direction="outbound", id=sid)
-            if not rows:
-                raise LocalizedError("Vonage has no message {sid}.", sid=sid)
-            ref = rows[0].get("client_ref")
-            if ref:
-                rows = self._records(direction="outbound", client_ref=ref)
-            return group_records(rows)[0]
-
-        return self._call(read)
-
-    def cancel(self, sid: str) -> MessageRecord:
-        """Vonage holds no scheduled messages, so there is nothing to cancel: ProviderError."""
-        raise VonageProviderError(status=400, code=None)
-
-    def list_messages(
-        self,
-        *,
-        to: str | None = None,
-        from_: str | None = None,
-        sent_after: datetime | None = None,
-        sent_before: datetime | None = None,
-        limit: int | None = 200,
-    ) -> Sequence[MessageRecord]:
-        """Messages of both directions from the Reports API, one record per send, newest first."""
-        start = sent_after or datetime.now(UTC) - _LOOKBACK
-        filters = {
-            "to": to.lstrip("+") if to else None,
-            "from": from_.lstrip("+") if from_ else None,
-            "date_start": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "date_end": sent_before.strftime("%Y-%m-%dT%H:%M:%SZ") if sent_before else None,
-        }
-
-        def read() -> list[MessageRecord]:
-            rows = self._records(direction="outbound", **filters)
-            rows += self._records(direction="inbound", **filters)
-            return group_records(rows)
-
-        records = self._call(read)
-        return tuple(records[:limit] if limit else records)
 
     # -- numbers, prices, account ------------------------------------------------------------
 
