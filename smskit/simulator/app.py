@@ -25,6 +25,7 @@ from smskit.simulator import (
     pricing_api,
     services_api,
     vonage_api,
+    vonage_reports_api,
 )
 from smskit.simulator.faults import FaultsAndLimits
 from smskit.simulator.web import ApiError, Simulator
@@ -61,6 +62,7 @@ def build_app(simulator: Simulator) -> ASGIApp:
         *services_api.ROUTES,
         *admin_api.ROUTES,
         *vonage_api.ROUTES,
+        *vonage_reports_api.ROUTES,
     ]
     app = Starlette(
         routes=routes,

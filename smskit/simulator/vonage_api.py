@@ -10,7 +10,7 @@ Paths as the SDK builds them (``https://{rest_host}/sms/json`` and so on; hosts 
   echoed in each part, in each delivery receipt and in the Reports API.
 - ``GET /account/get-balance``, ``GET /account/get-pricing/outbound/sms?country=``.
 - ``GET /number/search``, ``POST /number/buy``, ``GET /account/numbers``.
-- ``GET /v2/reports/records`` (the Reports API's synchronous records, on the API host), filtered by
+- ``GET /v2/reports/records`` (the Reports API, in :mod:`smskit.simulator.vonage_reports_api`), by
   ``id``, ``client_ref``, ``to``, ``from`` and ``date_start``/``date_end``: how smskit finds a send
   whose answer was lost (Vonage has no Messages list like Twilio's).
 
@@ -25,7 +25,6 @@ import base64
 import binascii
 import hmac
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +38,7 @@ from smskit.simulator.numbers_api import stock
 from smskit.simulator.render import friendly_name
 from smskit.simulator.signing import vonage_signature
 from smskit.simulator.state import Account, OwnedNumber, SimMessage, new_sid, utcnow
-from smskit.simulator.vonage_hooks import dlr_error, message_id
+from smskit.simulator.vonage_hooks import message_id
 from smskit.simulator.web import sim
 
 MAGIC_TO = {
@@ -106,7 +105,7 @@ def authenticate(request: Request, fields: dict[str, str] | None = None) -> Acco
     return account
 
 
-def _rest_account(request: Request) -> Account:
+def rest_account(request: Request) -> Account:
     account = authenticate(request, dict(request.query_params))
     if account is None:
         raise VonageRefusal(401, "Unauthorized", "You did not provide correct credentials.")
@@ -219,13 +218,13 @@ def _network(country: str | None) -> str:
 
 async def get_balance(request: Request) -> Response:
     """GET /account/get-balance."""
-    account = _rest_account(request)
+    account = rest_account(request)
     return JSONResponse({"value": float(balance(account.sid)), "autoReload": False})
 
 
 async def get_pricing(request: Request) -> Response:
     """GET /account/get-pricing/outbound/sms?country=XX."""
-    _rest_account(request)
+    rest_account(request)
     iso = request.query_params.get("country", "").upper()
     price = billing.country_prices().get(iso)
     if price is None:
@@ -297,7 +296,7 @@ def _matches(msisdn: str, pattern: str | None, how: str | None) -> bool:
 
 async def search_numbers(request: Request) -> Response:
     """GET /number/search?country=&type=&pattern=&search_pattern=&size=&index=."""
-    _rest_account(request)
+    rest_account(request)
     query = request.query_params
     iso = query.get("country", "").upper()
     wanted = {v: k for k, v in NUMBER_TYPES.items()}.get(query.get("type", ""))
@@ -345,104 +344,11 @@ async def buy_number(request: Request) -> Response:
 
 async def owned_numbers(request: Request) -> Response:
     """GET /account/numbers (paged by size and index)."""
-    account = _rest_account(request)
+    account = rest_account(request)
     size, index = _page(request)
     owned = sim(request).store.owned(account.sid)
     chosen = owned[(index - 1) * size : index * size]
     return JSONResponse({"count": len(owned), "numbers": [_number_json(n, True) for n in chosen]})
-
-
-_REPORT_STATUS = {
-    "queued": "accepted",
-    "sending": "accepted",
-    "sent": "accepted",
-    "delivered": "delivered",
-    "undelivered": "failed",
-    "failed": "rejected",
-    "received": "delivered",
-}
-
-
-def report_record(message: SimMessage, include_message: bool) -> dict[str, Any]:
-    """One SMS record of the Reports API."""
-    record: dict[str, Any] = {
-        "account_id": "",
-        "message_id": message.sid,
-        "client_ref": message.client_ref or "",
-        "direction": "inbound" if message.direction == "inbound" else "outbound",
-        "from": message.from_.lstrip("+"),
-        "to": message.to.lstrip("+"),
-        "network": message.network or "",
-        "country": message.country or "",
-        "date_received": _iso(message.date_created),
-        "date_finalized": _iso(message.date_updated),
-        "status": _REPORT_STATUS.get(message.status, "unknown"),
-        "error_code": str(dlr_error(message.error_code)),
-        "currency": "EUR",
-        "total_price": f"{message.price or 0:.8f}",
-        "concatenated": str(message.parts > 1).lower(),
-    }
-    if include_message:
-        record["message_body"] = message.body
-    return record
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _when(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        raise VonageRefusal(400, "Bad Request", f"invalid date: {raw!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-async def report_records(request: Request) -> Response:
-    """GET /v2/reports/records: the synchronous Reports API, SMS records of one account."""
-    account = _rest_account(request)
-    query = request.query_params
-    if query.get("account_id") != account.vonage_key:
-        raise VonageRefusal(403, "Forbidden", "account_id is not the authenticated account")
-    if query.get("product", "").upper() != "SMS":
-        raise VonageRefusal(400, "Bad Request", "product must be SMS")
-    direction = query.get("direction", "outbound")
-    wanted_id, ref = query.get("id"), query.get("client_ref")
-    to, sender = query.get("to"), query.get("from")
-    start, end = _when(query.get("date_start")), _when(query.get("date_end"))
-
-    def wanted(m: SimMessage) -> bool:
-        inbound = m.direction == "inbound"
-        return (
-            (m.api == "vonage" or inbound)
-            and inbound == (direction == "inbound")
-            and (wanted_id is None or m.sid in wanted_id.split(","))
-            and (ref is None or m.client_ref == ref)
-            and (to is None or m.to.lstrip("+") == to.lstrip("+"))
-            and (sender is None or m.from_.lstrip("+") == sender.lstrip("+"))
-            and (start is None or m.date_created >= start)
-            and (end is None or m.date_created <= end)
-        )
-
-    chosen = sim(request).store.messages(account.sid, wanted)
-    include = query.get("include_message", "false").lower() == "true"
-    records = [report_record(m, include) | {"account_id": account.vonage_key} for m in chosen]
-    return JSONResponse(
-        {
-            "request_id": str(uuid.uuid4()),
-            "request_status": "SUCCESS",
-            "received_at": _iso(utcnow()),
-            "product": "SMS",
-            "account_id": account.vonage_key,
-            "direction": direction,
-            "include_message": include,
-            "items_count": len(records),
-            "records": records,
-        }
-    )
 
 
 async def _refusal(request: Request, error: Exception) -> Response:
@@ -457,6 +363,5 @@ ROUTES = [
     Route("/number/search", search_numbers, methods=["GET"]),
     Route("/number/buy", buy_number, methods=["POST"]),
     Route("/account/numbers", owned_numbers, methods=["GET"]),
-    Route("/v2/reports/records", report_records, methods=["GET"]),
 ]
 EXCEPTION_HANDLERS = {VonageRefusal: _refusal}
