@@ -178,3 +178,20 @@ def test_signed_request_auth_is_checked_by_the_simulator(sim: SimulatorHandle) -
         answer = requests.post(f"{sim.url}/sms/json", data=params, timeout=5).json()
         assert answer["messages"][0]["status"] == status
         assert client.http_client.rest_host == host
+
+
+def test_fields_over_vonage_limits_are_refused_before_any_request(
+    provider: VonageProvider, sim: SimulatorHandle
+) -> None:
+    from smskit.i18n.catalog import LocalizedError
+
+    before = len(sim.messages())
+    with pytest.raises(LocalizedError, match="client-ref: at most 100"):
+        provider.send("+14155550100", "x", from_=FROM, client_ref="r" * 101)
+    with pytest.raises(LocalizedError, match="callback URL"):
+        provider.send("+14155550100", "x", from_=FROM, status_callback="https://x/" + "a" * 100)
+    with pytest.raises(LocalizedError, match="cannot schedule"):
+        from datetime import UTC, datetime
+
+        provider.send("+14155550100", "x", from_=FROM, send_at=datetime.now(UTC))
+    assert len(sim.messages()) == before

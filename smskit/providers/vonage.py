@@ -232,6 +232,14 @@ class VonageProvider(ReportsLookup):
         if send_at is not None:
             raise LocalizedError("Vonage's SMS API cannot schedule a message (no SendAt).")
         ref = client_ref or uuid.uuid4().hex
+        # The SMS API's limits (vonage_sms.SmsMessage): refused here with the field's name.
+        if len(ref) > 100:
+            raise LocalizedError("client-ref: at most 100 characters (got {n}).", n=len(ref))
+        if status_callback and len(status_callback) > 100:
+            raise LocalizedError(
+                "Vonage's callback URL holds at most 100 characters (got {n}).",
+                n=len(status_callback),
+            )
         fields: dict[str, Any] = {
             "to": to.lstrip("+"),
             "from_": from_.lstrip("+") if from_.lstrip("+").isdigit() else from_,
