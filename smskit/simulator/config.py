@@ -95,6 +95,9 @@ class SimulatorConfig:
     vonage_dlr_url: str | None = None
     """Where Vonage delivery receipts go when a send names no ``callback`` (the account's
     default delivery receipt webhook)."""
+    vonage_opt_out_assist: bool = False
+    """Vonage's Opt-Out Assist on the account (US and Canada numbers): Vonage blocks and answers
+    STOP, START and HELP itself. Off by default, as on Vonage (enabled on request)."""
     signature_method: str = "sha256"
     """The HMAC of Vonage's signed webhooks: md5, sha1, sha256 or sha512 (dashboard setting)."""
 

@@ -30,7 +30,7 @@ from smskit.simulator import billing, optout, twiml, vonage_hooks
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import API_VERSION, ERRORS
 from smskit.simulator.signing import signature
-from smskit.simulator.state import SimMessage, Store, new_sid, utcnow
+from smskit.simulator.state import OwnedNumber, SimMessage, Store, new_sid, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -279,12 +279,8 @@ class Engine:
         toll_free = billing.sender_class(to, "US") == "toll_free" or (
             number is not None and number.number_type == "toll_free"
         )
-        if vonage:  # Vonage's SMS API leaves keywords to the application: no block, no reply
-            url = (number.sms_url if number else None) or self._config.inbound_url
-            if url:
-                keyword = body.strip().split(" ")[0].upper() if body.strip() else ""
-                params = vonage_hooks.inbound_params(message, keyword)
-                await self._post_vonage(account_sid, url, params)
+        if vonage:
+            await self._receive_vonage(message, number, toll_free)
             return message
         kind = optout.classify(body, toll_free=toll_free)
         if kind in ("opt_out", "opt_in"):
@@ -308,16 +304,47 @@ class Engine:
                 self._reply(account_sid, sender=sender, recipient=recipient, text=wanted.body)
         return message
 
+    async def _receive_vonage(
+        self, message: SimMessage, number: OwnedNumber | None, toll_free: bool
+    ) -> None:
+        """Vonage's SMS API leaves keywords to the application, except where someone else acts:
+        on a US toll-free number the carrier blocks STOP itself and answers
+        (https://help.nexmo.com/hc/en-us/articles/360049692172-US-Toll-Free-Restrictions-), and
+        with Opt-Out Assist (US and Canada, on request) Vonage blocks and answers STOP, START and
+        HELP (https://developer.vonage.com/en/opt-out-assist/technical-details). Either way the
+        message still goes to the inbound webhook. A blocked recipient's sends get status 7.
+        """
+        account_sid, ours, handset = message.account_sid, message.to, message.from_
+        country = billing.country_of(ours)
+        assist = self._config.vonage_opt_out_assist and country in ("US", "CA")
+        kind = optout.classify(message.body, toll_free=toll_free)
+        if kind in ("opt_out", "opt_in") and (toll_free or assist):
+            self.store.set_opt_out(account_sid, ours, handset, kind == "opt_out")
+        if kind is not None and (toll_free or assist):
+            carrier = optout.carrier_reply(message.body, "toll_free") if toll_free else None
+            text = carrier or (optout.reply(kind) if assist else None)
+            if text:
+                self._reply(account_sid, sender=ours, recipient=handset, text=text, api="vonage")
+        url = (number.sms_url if number else None) or self._config.inbound_url
+        if url:
+            body = message.body.strip()
+            keyword = body.split(" ")[0].upper() if body else ""
+            params = vonage_hooks.inbound_params(message, keyword)
+            await self._post_vonage(account_sid, url, params)
+
     def _scopes(self, account_sid: str, number: str, recipient: str) -> set[str]:
         # The opt-out covers the number and every Messaging Service that sent from it to this person
         # (facts B1: with a Messaging Service the block covers the whole Service).
         sent = self.store.messages(account_sid, lambda m: m.from_ == number and m.to == recipient)
         return {number} | {m.messaging_service_sid for m in sent if m.messaging_service_sid}
 
-    def _reply(self, account_sid: str, sender: str, recipient: str, text: str) -> None:
+    def _reply(
+        self, account_sid: str, sender: str, recipient: str, text: str, api: str = "twilio"
+    ) -> None:
         now = utcnow()
         reply = SimMessage(
-            sid=new_sid("SM"),
+            sid=vonage_hooks.message_id() if api == "vonage" else new_sid("SM"),
+            api=api,
             account_sid=account_sid,
             to=recipient,
             from_=sender,
