@@ -232,3 +232,20 @@ def test_sync_without_a_public_url_reads_vonage_reports(store: Any) -> None:
         assert sink.ledger.status(HANDSET, OURS).state.value == "opted_out"
         again = sync(provider, sink, report.next_since)
         assert (again.status_changes, again.new_inbound) == (0, 0)
+
+
+def test_a_long_inbound_message_is_read_whole_once_its_parts_are_in(store: Any) -> None:
+    sink = LedgerSink(store)
+    client = TestClient(create_vonage_app(sink, SECRET, api_key=KEY))
+    base = {"msisdn": "14155550100", "to": "14155550177", "type": "text", "concat": "true"}
+    base |= {"concat-ref": "77", "concat-total": "2"}
+    second = {**base, "messageId": "2B00000000000002", "concat-part": "2", "text": "STOP"}
+    first = {**base, "messageId": "2A00000000000001", "concat-part": "1", "text": "x" * 150 + " "}
+    assert client.post("/vonage/inbound", data=signed(second)).status_code == 204  # out of order
+    assert store.list_inbound(HANDSET) == []  # held until the rest arrives
+    assert client.post("/vonage/inbound", data=signed(first)).status_code == 204
+    [row] = store.list_inbound(HANDSET)
+    assert (row.sid, row.body) == ("2A00000000000001", "x" * 150 + " STOP")
+    bad = {**base, "messageId": "2C00000000000003", "concat-part": "9", "text": "x"}
+    answer = client.post("/vonage/inbound", data=signed(bad))
+    assert (answer.status_code, answer.text) == (400, "malformed concat-part")

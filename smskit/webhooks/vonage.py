@@ -15,6 +15,8 @@ are folded (:func:`smskit.providers.vonage_convert.combined_status`): delivered 
 failed as soon as one fails. Inbound messages go to the consent ledger like Twilio's, without
 ``OptOutType`` (Vonage's SMS API leaves keywords to the application); the ledger's confirmation,
 if any, is sent through ``send_reply`` (Vonage's webhook answer carries no reply, unlike TwiML).
+A long inbound message arrives in parts (``concat``, ``concat-ref``, ``concat-total``,
+``concat-part``); they are held until the last one is in, so the ledger reads the whole text.
 
 >>> sorted(route.path for route in create_vonage_app(object(), "s" * 32).routes)
 ['/vonage/dlr', '/vonage/inbound']
@@ -59,6 +61,7 @@ _DIGITS = re.compile(r"[0-9]{1,12}")
 _SIG = re.compile(r"[0-9a-fA-F]{32,128}")
 _NONCE = re.compile(r"[0-9A-Za-z-]{1,64}")
 MAX_TEXT_CHARS = 1600
+MAX_PARTS = 10  # 10 parts of 153 GSM-7 characters: about Twilio's 1,600 characters
 
 
 def _field(form: Mapping[str, str], name: str, shape: re.Pattern[str], required: bool) -> str:
@@ -95,6 +98,27 @@ class _Parts:
             while len(self._seen) > self._limit:
                 self._seen.popitem(last=False)
             return combined_status(list(statuses.values()), parts)
+
+
+class _Concatenated:
+    """Parts of long inbound messages until the last one arrives (bounded; a restart forgets)."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._parts: OrderedDict[str, dict[int, tuple[str, str]]] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def add(self, key: str, part: int, total: int, sid: str, text: str) -> tuple[str, str] | None:
+        """The first part's id and the whole text once all ``total`` parts are in, else None."""
+        with self._lock:
+            parts = self._parts.setdefault(key, {})
+            parts[part] = (sid, text)
+            while len(self._parts) > self._limit:
+                self._parts.popitem(last=False)
+            if len(parts) < total:
+                return None
+            del self._parts[key]
+        return parts[1][0], "".join(parts[n][1] for n in sorted(parts))
 
 
 class _Nonces:
@@ -143,7 +167,7 @@ def vonage_routes(
         api_key=api_key or "smskit", signature_secret=secret, signature_method=signature_method
     )
     del secret
-    parts, nonces = _Parts(), _Nonces()
+    parts, nonces, concatenated = _Parts(), _Nonces(), _Concatenated()
     store = getattr(sink, "store", None)
 
     async def fields(request: Request) -> dict[str, str]:
@@ -206,7 +230,7 @@ def vonage_routes(
             ours = parts.fold(ref or sid, part, ours, count)
         return StatusUpdate(sid, ours, code, to, from_, datetime.now(UTC))
 
-    def inbound_from(form: Mapping[str, str]) -> InboundMessage:
+    def inbound_from(form: Mapping[str, str]) -> InboundMessage | None:
         sid = _field(form, "messageId", _ID, required=True)
         from_ = e164(_field(form, "msisdn", _ADDRESS, required=True))
         to = e164(_field(form, "to", _ADDRESS, required=True))
@@ -215,6 +239,18 @@ def vonage_routes(
             raise Refused(400, "text too long")
         if any((ord(c) < 32 and c not in "\t\n\r") or c == "\x7f" for c in text):
             raise Refused(400, "malformed text")
+        if form.get("concat", "").lower() == "true":
+            # A long message arrives in parts (concat-ref, concat-total, concat-part): the consent
+            # ledger reads the whole text once the last part is in (a STOP may be in part 2).
+            ref = _field(form, "concat-ref", _NONCE, required=True)
+            total = int(_field(form, "concat-total", _DIGITS, required=True))
+            part = int(_field(form, "concat-part", _DIGITS, required=True))
+            if not 2 <= total <= MAX_PARTS or not 1 <= part <= total:
+                raise Refused(400, "malformed concat-part")
+            whole = concatenated.add(f"{from_}|{to}|{ref}", part, total, sid, text)
+            if whole is None:
+                return None
+            sid, text = whole
         return InboundMessage(sid, from_, to, text, None, datetime.now(UTC))
 
     async def on_dlr(request: Request) -> Response:
@@ -231,6 +267,8 @@ def vonage_routes(
             message = inbound_from(await fields(request))
         except Refused as error:
             return refuse(error, inbound_path)
+        if message is None:  # one part of a longer message: kept until the rest arrives
+            return Response(status_code=204)
         new = await run_in_threadpool(sink.record_inbound, message)
         reply = sink.reply_for(message.sid) if isinstance(sink, RepliesInbound) else None
         if new and reply and send_reply is not None:
