@@ -87,7 +87,7 @@ def test_vonage_sigkill_at_random_points_then_resume_sends_each_once(tmp_path: P
                 "vonage_api_secret": sim.vonage_api_secret,
             },
         )
-        thresholds = sorted(rng.sample(range(10, len(eligible) - 10), 12))
+        thresholds = sorted(rng.sample(range(10, len(eligible) - 10), 8))  # Twilio twin: 12
         kills = 0
         for threshold in thresholds:
             child = _send(campaign_id, url, credentials)
@@ -101,7 +101,7 @@ def test_vonage_sigkill_at_random_points_then_resume_sends_each_once(tmp_path: P
                 os.kill(child.pid, signal.SIGKILL)
                 kills += 1
             child.wait(timeout=30)
-        assert kills >= 10
+        assert kills >= 6
 
         left = progress(store, campaign_id)
         assert left.count("planned") + left.count("submitting") > 0  # the kills left work undone
