@@ -207,6 +207,8 @@ async def send_sms(request: Request) -> Response:
 
 
 def _unit_price(country: str | None) -> Decimal:
+    # smskit's price table figure (USD, data/countries.csv) under Vonage's default account currency
+    # label, EUR: the simulator shows Vonage's shapes, not Vonage's tariff.
     price = billing.country_prices().get(country or "")
     return price.outbound if price is not None else Decimal("0.05")
 
