@@ -11,7 +11,8 @@ The campaign sender adds two tables next to ``messages`` (migration 0002):
 
 Migration 0003 indexes ``messages.updated_at``: the frequency caps read the last week of the log
 (:mod:`smskit.campaign.send_history`), which must not mean scanning every message ever sent.
-Migration 0004 adds the sending worker's leases on messages and the ``workers`` table.
+Migration 0004 adds the sending worker's leases on messages and the ``workers`` table; 0006 adds
+who created, approved, sent and canceled each campaign (a team's audit trail, issue 14).
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
@@ -133,6 +134,14 @@ campaigns = sa.Table(
     sa.Column("status", sa.String(24), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # Migration 0006: who planned, approved (four-eyes), sent and canceled it, and when.
+    sa.Column("created_by", sa.String(128), nullable=True),
+    sa.Column("approved_by", sa.String(128), nullable=True),
+    sa.Column("sent_by", sa.String(128), nullable=True),
+    sa.Column("canceled_by", sa.String(128), nullable=True),
+    sa.Column("approved_at", UTCDateTime(), nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    sa.Column("canceled_at", UTCDateTime(), nullable=True),
 )
 
 messages = sa.Table(
