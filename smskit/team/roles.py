@@ -37,6 +37,7 @@ __all__ = [
     "allowed",
     "expand",
     "group_names",
+    "refusal_reason",
     "require",
     "roles_from_groups",
 ]
@@ -156,3 +157,23 @@ def require(actor: str, roles: Iterable[Role], action: Action) -> None:
             action=action.value.replace("_", " "),
             role=PERMISSIONS[action].value,
         )
+
+
+def refusal_reason(error: BaseException) -> str | None:
+    """The database's refusal of a person's change in one line (SQLSTATE 42501, a grant or a
+    guard trigger, smskit/store/team_guard.py), or None for any other error.
+
+    >>> class Orig(Exception):
+    ...     sqlstate = "42501"
+    >>> class Wrapped(Exception):
+    ...     orig = Orig("smskit: vic may not send: that needs the operator role\\nCONTEXT: ...")
+    >>> refusal_reason(Wrapped())
+    'vic may not send: that needs the operator role'
+    >>> refusal_reason(ValueError("x")) is None
+    True
+    """
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) != "42501":
+        return None
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return first.removeprefix("smskit: ")
