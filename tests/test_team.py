@@ -160,6 +160,23 @@ def test_the_database_refuses_what_a_role_may_not_do_whatever_the_kernel_claims(
                 "now())"
             )
         )
+    # An analyst records consent read from an imported file (a preflight does), nothing else.
+    insert = (
+        "INSERT INTO consent_events (phone_e164, scope, kind, action, source, evidence, actor, "
+        "occurred_at, recorded_at) VALUES ('+14155550100', 'm', 'x', :action, :source, 'e', "
+        "'someone else', now(), now())"
+    )
+    analyst = stores["ana"].engine
+    with analyst.begin() as c:
+        c.execute(sa.text(insert), {"action": "opt_in", "source": "import"})
+    with pytest.raises(refused, match="ana may not change consent"), analyst.begin() as c:
+        c.execute(sa.text(insert), {"action": "opt_out", "source": "manual"})
+    with stores["olu"].engine.begin() as c:
+        c.execute(sa.text(insert), {"action": "opt_out", "source": "manual"})
+    with owner.engine.connect() as c:
+        actors = c.execute(sa.text("SELECT actor FROM consent_events ORDER BY id")).scalars().all()
+    assert actors == ["ana", "olu"]  # stamped from the login, not what the caller wrote
+
     # The analyst cannot send either, nor approve, nor write an approver's name.
     with pytest.raises(refused, match="ana may not send"):
         control.confirm(stores["ana"], cid, actor=_as("ana"))
@@ -172,7 +189,6 @@ def test_the_database_refuses_what_a_role_may_not_do_whatever_the_kernel_claims(
     # The approver approves (recorded as the login); then messages can no longer be added.
     approve(stores["ida"], cid, _as("ida"), POLICY)
     assert owner.get_campaign(cid).approved_by == "ida"
-    analyst = stores["ana"].engine
     with pytest.raises(refused, match="once approved or sent"), analyst.begin() as c:
         c.execute(sa.text("DELETE FROM messages WHERE campaign_id = :id"), {"id": cid})
     with pytest.raises(refused, match="ida may not send"), stores["ida"].engine.begin() as c:

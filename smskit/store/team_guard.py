@@ -7,8 +7,8 @@ skipped by calling the store directly, so the refusal must come from something t
 change. PostgreSQL's ``session_user`` is fixed by the login (``SET ROLE`` cannot change it), so:
 
 - ``{prefix}_viewer``, ``_analyst``, ``_operator``, ``_approver``: group roles with table grants
-  (viewer and approver read; analyst writes contacts and plans; operator also updates messages
-  and appends consent events), plus ``{prefix}_staff``, which every person's login belongs to;
+  (viewer and approver read; analyst writes contacts and plans, and the consent read from an
+  imported file; operator also any consent change by hand), plus ``{prefix}_staff``, which every person's login belongs to;
 - ``{prefix}_u_<name>``: one login per JupyterHub user, created (or its password replaced) by the
   Hub's spawn hook and handed only to that user's server (:func:`provision_staff_login`);
 - triggers on ``campaigns``, ``messages`` and ``consent_events`` (:data:`_GUARD`) that, for a staff
@@ -161,7 +161,9 @@ CREATE OR REPLACE FUNCTION {p}_guard_consent() RETURNS trigger LANGUAGE plpgsql 
 DECLARE actor text := {p}_actor();
 BEGIN
   IF actor IS NULL THEN RETURN NEW; END IF;
-  IF NOT {p}_may('operator') THEN
+  -- Consent read from an imported contact file is the analyst's (a preflight records it);
+  -- any other change by a person is an operator's.
+  IF NOT ({p}_may('operator') OR (NEW.source = 'import' AND {p}_may('analyst'))) THEN
     RAISE EXCEPTION 'smskit: % may not change consent: that needs the operator role', actor
       USING ERRCODE = '42501';
   END IF;
@@ -238,7 +240,8 @@ def install_team_roles(engine: sa.Engine, prefix: str = "smskit") -> None:
                 connection.execute(
                     sa.text(f"GRANT INSERT, UPDATE, DELETE ON {_q(table)} TO {role}")
                 )
-        connection.execute(sa.text(f"GRANT INSERT ON consent_events TO {operator}"))
+        for role in (analyst, operator):  # the guard decides which events each may add
+            connection.execute(sa.text(f"GRANT INSERT ON consent_events TO {role}"))
         connection.execute(sa.text(f"GRANT UPDATE ON campaigns TO {_q(f'{p}_approver')}"))
         for role in (analyst, operator):
             connection.execute(
