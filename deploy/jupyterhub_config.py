@@ -174,13 +174,9 @@ for key in ("SMSKIT_PUBLIC_URL", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "CI"
 c.JupyterHub.services = [
     {"name": "smskit-simulator", "command": [*SERVICE, "simulator"], "environment": SERVICE_ENV},
     {"name": "smskit-worker", "command": [*SERVICE, "worker"], "environment": SERVICE_ENV},
-    {
-        "name": "smskit-webhooks",
-        "url": f"http://127.0.0.1:{PORT + 3}",
-        "command": [*SERVICE, "webhooks"],
-        "environment": SERVICE_ENV,
-        "display": False,
-    },
+    # Its own port, not behind the Hub's proxy: Twilio calls it (signed requests, checked against
+    # SMSKIT_PUBLIC_URL); put it behind its own TLS reverse proxy (README). GET /health.
+    {"name": "smskit-webhooks", "command": [*SERVICE, "webhooks"], "environment": SERVICE_ENV},
     {
         "name": "idle-culler",
         "command": [

@@ -8,7 +8,8 @@ change. PostgreSQL's ``session_user`` is fixed by the login (``SET ROLE`` cannot
 
 - ``{prefix}_viewer``, ``_analyst``, ``_operator``, ``_approver``: group roles with table grants
   (viewer and approver read; analyst writes contacts and plans, and the consent read from an
-  imported file; operator also any consent change by hand), plus ``{prefix}_staff``, which every person's login belongs to;
+  imported file; operator also any consent change by hand), plus ``{prefix}_staff``, which
+  every person's login belongs to;
 - ``{prefix}_u_<name>``: one login per JupyterHub user, created (or its password replaced) by the
   Hub's spawn hook and handed only to that user's server (:func:`provision_staff_login`);
 - triggers on ``campaigns``, ``messages`` and ``consent_events`` (:data:`_GUARD`) that, for a staff

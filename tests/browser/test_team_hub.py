@@ -159,22 +159,47 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 # --- security ----------------------------------------------------------------------------------
 
 
+def test_services_answer_their_health_checks(hub: str) -> None:
+    port = int(hub.rsplit(":", 1)[1])
+    webhooks = f"http://127.0.0.1:{port + 3}"
+    deadline = time.monotonic() + 60
+    while True:  # the webhook app waits for the simulator's credentials first
+        try:
+            health = httpx.get(f"{webhooks}/health", timeout=5)
+            break
+        except httpx.HTTPError:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+    assert (health.status_code, health.text) == (200, "ok")
+    # Public, but only for Twilio: an unsigned callback is refused.
+    forged = httpx.post(f"{webhooks}/twilio/status", data={"MessageSid": "SM" + "0" * 32})
+    assert forged.status_code == 403
+
+
 def test_without_a_session_there_is_only_the_login_page(hub: str) -> None:
     anonymous = httpx.Client(base_url=hub, timeout=30, follow_redirects=True)
     for path in (
         "/",
         "/hub/home",
         "/user/vic/voila/render/start.ipynb",
-        "/user/olu/lab",
-        "/services/smskit-webhooks/health",
+        "/user/ana/lab",
     ):
         response = anonymous.get(path)
         assert response.url.path == "/hub/login", (path, response.url)
         assert 'name="password"' in response.text
-    for path in ("/user/vic/api/contents", "/hub/api/users", "/user/ana/api/kernels"):
+    # APIs answer 403 (or a staff server's 404 for what it does not serve), never content.
+    for path in (
+        "/user/vic/api/contents",
+        "/hub/api/users",
+        "/user/ana/api/kernels",
+        "/user/olu/lab",
+        "/user/olu/api/terminals",
+    ):
         response = anonymous.get(path, headers={"Accept": "application/json"})
-        assert response.status_code in (401, 403) or response.url.path == "/hub/login", path
-        assert "start.ipynb" not in response.text
+        assert response.status_code in (401, 403, 404) or response.url.path == "/hub/login", path
+        # (a 404 page may link to the landing page; never a notebook's or a listing's content)
+        assert "nbformat" not in response.text and '"content"' not in response.text, path
+        assert "smskit_widgets" not in response.text, path
 
 
 @pytest.mark.parametrize("user", ["vic", "olu", "ida"])
@@ -199,7 +224,7 @@ def test_staff_reach_dashboards_but_no_contents_terminal_or_editor(hub: str, use
         "api/terminals",
     ):
         assert client.get(f"/user/{user}/{path}").status_code == 404, path
-    xsrf = client.cookies.get("_xsrf") or ""
+    xsrf = client.cookies.get("_xsrf", path=f"/user/{user}/") or ""
     started = client.post(f"/user/{user}/api/kernels", json={}, headers={"X-XSRFToken": xsrf})
     assert started.status_code == 403
     # Not someone else's server either.
