@@ -53,7 +53,8 @@ refresh-notebooks: $(STAMP)
 	$(TEST_ENV) SMSKIT_HOME=$$(mktemp -d) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
 
-browser: $(STAMP)
+# The team Hub tests need the proxy from npm (.ci/run installs Node; they fail in CI without it).
+browser: $(STAMP) $(if $(shell command -v npm),node_modules/.package-lock.json)
 	$(TEST_ENV) $(BIN)/pytest tests/browser -m browser
 
 test: lint unit notebooks browser wheel-smoke
