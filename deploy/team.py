@@ -55,6 +55,7 @@ def start_postgres(folder: Path) -> tuple[str, subprocess.Popen[bytes] | None]:
         password_file.write_text(secrets.token_urlsafe(18))
         password_file.chmod(0o600)
     if prefix:
+        folder.parent.chmod(0o711)  # postgres may pass through (not list) the team folder
         shutil.chown(folder, "postgres")
         shutil.chown(password_file, "postgres")
     if not (data / "PG_VERSION").exists():
