@@ -10,6 +10,7 @@ worker holds a campaign that lacks an approval or an operator, then sends it onc
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -245,3 +246,21 @@ def test_a_viewer_kernel_process_is_refused_by_the_server(
     assert out.startswith("REFUSED") and "permission denied for table campaigns" in out, out
     assert logins["vic"].split("@")[0].split(":")[-1] not in out  # no password in the error
     assert Store.open(url).get_campaign(cid).status == "planned"
+
+
+def test_a_hub_that_does_not_answer_makes_the_worker_wait_not_hold(tmp_path: Path) -> None:
+    from smskit.team.directory import HubDirectory, roles_lookup_from_env
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    hub = HubDirectory(f"http://127.0.0.1:{closed}/hub/api", "secret-token", timeout=1)
+    assert "secret-token" not in repr(hub)
+    env = {"SMSKIT_TEAM": "1", "JUPYTERHUB_API_URL": hub.api_url, "JUPYTERHUB_API_TOKEN": "t"}
+    assert isinstance(roles_lookup_from_env(env), HubDirectory)
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    cid = save_plan(store, _plan(2, "Small"), actor="ana")
+    store.transition_campaign(cid, "queued", only_from=("planned",), by=("sent", "olu"))
+    worker = Worker(store, None, policy=POLICY, roles_of=hub)
+    assert worker.run_once().started == ()
+    assert store.get_campaign(cid).status == "queued"  # waits for the Hub, not held

@@ -205,7 +205,11 @@ class Worker:
 
     def _refused(self, campaign_id: str) -> bool:
         """Hold a campaign the team's rules forbid sending (four eyes, operator role)."""
-        reason = send_refusal(self.store, campaign_id, self.roles_of, self.policy)
+        try:
+            reason = send_refusal(self.store, campaign_id, self.roles_of, self.policy)
+        except ConnectionError as error:  # the Hub is down: neither send nor hold, ask again
+            log.warning("campaign %s: waits: %s", campaign_id, error)
+            return True
         if reason is None:
             return False
         if self.store.transition_campaign(campaign_id, "held", only_from=RUNNABLE):

@@ -36,7 +36,8 @@ def all_roles(name: str) -> frozenset[Role]:
 class HubDirectory:
     """Roles from the Hub's ``GET /users/{name}`` (groups), cached ``ttl`` seconds.
 
-    An unknown user, or a Hub that does not answer, gives None: no roles, so nothing is sent.
+    An unknown user gives None (no roles: nothing of theirs is sent); a Hub that does not answer
+    raises ConnectionError, so the worker waits instead of holding the campaign.
     """
 
     def __init__(self, api_url: str, token: str, *, ttl: float = 10.0, timeout: float = 5.0):
@@ -67,8 +68,8 @@ class HubDirectory:
                 roles = None
             else:
                 roles = roles_from_groups(response.json().get("groups") or ())
-        except (httpx.HTTPError, ValueError):
-            return None  # not cached: the Hub may be back next pass
+        except (httpx.HTTPError, ValueError) as error:  # not cached: it may be back next pass
+            raise ConnectionError(f"the Hub at {self.api_url} did not answer") from error
         with self._lock:
             self._cache[name] = (now, roles)
         return roles

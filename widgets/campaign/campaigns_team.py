@@ -21,8 +21,9 @@ from smskit.team.roles import refusal_reason
 
 t = Translator("campaign_team")
 
-#: Statuses in which the Campaigns view offers Send (confirm) and Approve.
-SENDABLE = ("draft", "held")
+#: Statuses in which the Campaigns view offers Send (confirm; a held one has Send the rest) and
+#: Approve.
+SENDABLE = ("draft",)
 APPROVABLE_SHOWN = ("draft", "held", "paused", "failed")
 
 
