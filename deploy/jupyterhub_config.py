@@ -20,6 +20,7 @@ Environment (all optional except the password of the try-out authenticator):
 # ruff: noqa: F821  (get_config is provided by JupyterHub when it loads this file)
 from __future__ import annotations
 
+import importlib.resources
 import os
 import sys
 from pathlib import Path
@@ -39,7 +40,8 @@ ON_POSTGRES = DATABASE_URL.startswith("postgresql")
 PREFIX = os.environ.get("SMSKIT_TEAM_ROLE_PREFIX", "smskit")
 PORT = int(os.environ.get("SMSKIT_TEAM_PORT", "8000"))
 GROUPS = group_names()
-NOTEBOOKS = ROOT / "notebooks"
+# The dashboards' notebooks, from a checkout or an installed wheel alike.
+NOTEBOOKS = Path(str(importlib.resources.files("smskit_widgets.notebooks")))
 
 # --- the Hub and its proxy (configurable-http-proxy from npm, in ./node_modules) --------------
 c.JupyterHub.ip = os.environ.get("SMSKIT_TEAM_IP", "127.0.0.1")
@@ -92,9 +94,9 @@ c.JupyterHub.spawner_class = "simple"  # one OS user (try-out); see README for r
 c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = str(NOTEBOOKS)
 c.Spawner.default_url = "/voila/render/start.ipynb"
-c.Spawner.start_timeout = 120
+c.Spawner.start_timeout = 300  # 30 people signing in at once take a while on 2 cores
 c.Spawner.http_timeout = 120
-c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "SMSKIT_LANG", "VIRTUAL_ENV", "CI"]
+c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "SMSKIT_LANG", "VIRTUAL_ENV", "MPLBACKEND", "CI"]
 
 _OWNER_ENGINE = None
 
