@@ -156,6 +156,7 @@ def pre_spawn_hook(spawner):  # type: ignore[no-untyped-def]
             *as_root,
             "--MappingKernelManager.cull_idle_timeout=600",
             "--MappingKernelManager.cull_interval=60",
+            "--VoilaExecutor.startup_timeout=180",
         ]
 
 

@@ -35,6 +35,9 @@ c.ServerApp.jpserver_extensions = {
 }
 c.ServerApp.default_url = "/voila/render/start.ipynb"
 c.VoilaConfiguration.show_tracebacks = False
+# A kernel may take more than Voilà's default 60 s to start when a whole team signs in at once on a
+# small machine (benchmarks/team_load.py): wait longer rather than fail the page.
+c.VoilaExecutor.startup_timeout = 180
 # Kernels of closed pages end after 10 idle minutes (each holds ~100-130 MB).
 c.MappingKernelManager.cull_idle_timeout = 600
 c.MappingKernelManager.cull_interval = 60
