@@ -40,7 +40,12 @@ def test_approve_then_send_as_three_people(monkeypatch: pytest.MonkeyPatch) -> N
     assert "planned by ana" in view.table.value
     assert 'data-approval="needed"' in view.approval.value.replace("'", '"')
     assert "4 messages" in view.approval.value and "Hi N0!" in view.approval.value
-    assert view.approve_button.layout.display is None  # shown
+    assert view.approve_button.layout.display == "none"  # not offered to the analyst ...
+    assert view.send_button.layout.display == "none"
+    _as(monkeypatch, "ida", "approver")
+    view.reload()
+    assert view.approve_button.layout.display is None  # ... but to the approver
+    assert view.send_button.layout.display == "none"
 
     _as(monkeypatch, "olu", "operator")
     view.send_button.click()

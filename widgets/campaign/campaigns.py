@@ -29,7 +29,7 @@ from smskit.campaign.storage import campaign_of, delivery_summary, progress, res
 from smskit.consent.ledger import ConsentLedger
 from smskit.sending import control
 from smskit.store.database import Store
-from smskit.team import approval_summary
+from smskit.team import Action, approval_summary, current_actor
 
 t = Translator("campaign")
 _REDRAW_EVERY = 5.0  # seconds between re-drawing the results of a campaign that keeps changing
@@ -262,13 +262,18 @@ class CampaignsView(W.VBox):
         for name in ("pause", "resume", "cancel", "delete"):
             _show(getattr(self, f"{name}_button"), name in actions)
         # Four eyes: what will go out, and Approve while no one has; Send for a draft or a held one.
+        # (Offered to whom the role allows; the server refuses anyone else anyway.)
         summary = approval_summary(self.store, line.id)
+        actor = current_actor()
         self.approval.value = CT.approval_html(summary)
         _show(
             self.approve_button,
-            summary.needed and not summary.approved_by and line.status in CT.APPROVABLE_SHOWN,
+            summary.needed
+            and not summary.approved_by
+            and line.status in CT.APPROVABLE_SHOWN
+            and actor.may(Action.APPROVE),
         )
-        _show(self.send_button, line.status in CT.SENDABLE)
+        _show(self.send_button, line.status in CT.SENDABLE and actor.may(Action.SEND))
         self.head.value = CR.campaign_head_html(line)
         self.progress_bar.value = round(self.progress.fraction * 100)
         self.progress_html.value = R.progress_html(self.progress)
