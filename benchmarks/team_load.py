@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 import psutil
+from playwright.async_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("SMSKIT_CHROMIUM", "/usr/bin/chromium")
@@ -121,7 +122,13 @@ async def open_as(browser, base: str, user: str, dashboard: str) -> tuple[float,
         render = f"{base}/user/{user}/voila/render/{dashboard}"
         while "/voila/render/" not in page.url:
             await asyncio.sleep(1)
-            await page.goto(render, timeout=TIMEOUT_MS)
+            try:
+                await page.goto(render, timeout=TIMEOUT_MS)
+            except PlaywrightError as error:
+                # The waiting page redirected by itself at the same moment: not a failure.
+                if "interrupted by another navigation" not in str(error):
+                    raise
+                await page.wait_for_load_state()
             if time.monotonic() - started > TIMEOUT_MS / 1000:
                 raise TimeoutError(f"{user}: the server did not start")
         await page.wait_for_selector(".jupyter-widgets", timeout=TIMEOUT_MS)
