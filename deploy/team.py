@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         os.killpg(hub.pid, signal.SIGTERM)
         return hub.wait(timeout=60)
     finally:
-        if postgres is not None:
-            postgres.send_signal(signal.SIGINT)  # fast shutdown
+        if postgres is not None:  # its own process group: runuser does not pass signals on
+            os.killpg(postgres.pid, signal.SIGINT)  # PostgreSQL's fast shutdown
             postgres.wait(timeout=30)
 
 
