@@ -12,7 +12,7 @@ Consent changes already carry ``consent_events.actor`` (revision 0001); staff ch
 their reason in ``evidence`` (:mod:`smskit.team.consent`).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0007"  # was "0004"; rechained onto main's head at the merge
 branch_labels = None
 depends_on = None
 
