@@ -80,6 +80,8 @@ _EXPORTS: dict[str, str] = {
     "compare_costs": "smskit.senders.pricing",
     "count_segments": "smskit.encoding.bulk",
     "country": "smskit.senders.countries",
+    "current_actor": "smskit.team.actor",
+    "current_actor_name": "smskit.team.actor",
     "import_contacts": "smskit.contacts.importer",
     "ownership_cost": "smskit.senders.pricing",
     "parse_number": "smskit.numbers.phone",
@@ -150,3 +152,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from smskit.senders.types import broadcast_time, validate_sender
     from smskit.sending.runner import CampaignRunner
     from smskit.store.database import Store
+    from smskit.team.actor import current_actor, current_actor_name

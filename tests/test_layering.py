@@ -23,6 +23,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"encoding", "numbers"}),
     frozenset({"senders", "guide", "providers"}),
     frozenset({"store"}),
+    frozenset({"team"}),
     frozenset({"consent"}),
     frozenset({"contacts", "compliance"}),
     frozenset({"campaign"}),

@@ -16,6 +16,8 @@ Migration 0005 adds the Inbox (:mod:`smskit.conversations`): ``threads`` (one pe
 number, with unread count, consent flags, assignment and a version for compare-and-set replies),
 ``thread_replies`` (each staff reply once, by its idempotency key) and ``quick_replies``; and an
 index on ``messages.to_number`` so that opening a thread reads one contact's messages only.
+Migration 0006 widens provider message ids to 64 characters (Vonage's UUIDs); 0007 adds who
+created, approved, sent and canceled each campaign (a team's audit trail).
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
@@ -140,6 +142,14 @@ campaigns = sa.Table(
     sa.Column("status", sa.String(24), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # Migration 0006: who planned, approved (four-eyes), sent and canceled it, and when.
+    sa.Column("created_by", sa.String(128), nullable=True),
+    sa.Column("approved_by", sa.String(128), nullable=True),
+    sa.Column("sent_by", sa.String(128), nullable=True),
+    sa.Column("canceled_by", sa.String(128), nullable=True),
+    sa.Column("approved_at", UTCDateTime(), nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    sa.Column("canceled_at", UTCDateTime(), nullable=True),
 )
 
 messages = sa.Table(
