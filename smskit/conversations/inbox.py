@@ -8,8 +8,8 @@
     conversation = inbox.open(page.threads[0].id)
     inbox.reply(conversation.thread.id, "We open at 9.", seen_version=conversation.thread.version)
 
-"Assigned to me" and every reply's author are ``actor``: by default the operating-system user
-(:func:`getpass.getuser`), so that a team deployment can pass the signed-in user instead.
+"Assigned to me" and every reply's author are ``actor``: by default who is signed in to JupyterHub,
+else the operating-system user (:func:`smskit.team.actor.current_actor_name`).
 
 >>> from smskit.store.database import Store
 >>> inbox = Inbox(Store.open("sqlite://"), actor="ana")
@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -57,18 +56,19 @@ from smskit.i18n.catalog import LocalizedError
 from smskit.providers import Provider, ProviderError
 from smskit.sending.tracking import LedgerSink, sync
 from smskit.store.database import Store
+from smskit.team.actor import current_actor_name
 
 __all__ = ["Inbox", "current_actor"]
 
 
 def current_actor() -> str:
-    """The operating-system user, the default actor ("assigned to me", reply authors).
+    """The default actor ("assigned to me", reply authors): the Hub user, else the OS user.
 
     >>> bool(current_actor())
     True
     """
     try:
-        return getpass.getuser() or "staff"
+        return current_actor_name() or "staff"
     except (KeyError, OSError):  # no user name (some containers)
         return "staff"
 
