@@ -138,6 +138,30 @@ def test_translation_in_the_wrong_domain_does_not_count(tmp_path: Path) -> None:
     assert missing == {"Quiet hours", "Row {row}: no phone"}
 
 
+def test_checker_reports_untranslated_data_display_values(tmp_path: Path) -> None:
+    root = _tree(tmp_path, COMPLETE_WIDGET_PO, COMPLETE_SMSKIT_PO)
+    (root / "data").mkdir()
+    (root / "data" / "countries.csv").write_text(
+        "code,notable_rules,source,as_of\n"
+        "GB,Quiet hours,x,2026-01-01\nUS,Only English,x,2026-01-01\n"
+    )
+    problems = [(p.msgid, p.where) for p in i18n_check.data_problems(root)]
+    assert problems == [("Only English", "data/countries.csv:3 (notable_rules)")]
+
+
+def test_plural_entries_count_as_translated(tmp_path: Path) -> None:
+    src = 'from x import t\nlabel = t.ngettext("{n} segment", "{n} segments", 2)\n'
+    root = _tree(tmp_path, COMPLETE_WIDGET_PO, COMPLETE_SMSKIT_PO)
+    (root / "widgets" / "plural.py").write_text('t = Translator("demo")\n' + src)
+    assert [p.msgid for p in i18n_check.check(root)] == ["{n} segment"]
+    po = root / "widgets" / "locale" / "id" / "LC_MESSAGES" / "demo.po"
+    po.write_text(
+        po.read_text()
+        + 'msgid "{n} segment"\nmsgid_plural "{n} segments"\nmsgstr[0] "{n} segmen"\n'
+    )
+    assert i18n_check.check(root) == []
+
+
 # --- (d) the real catalogues parse ----------------------------------------------------------------
 
 
@@ -165,6 +189,35 @@ def test_every_message_has_an_indonesian_translation(domain: str) -> None:
     ]
     listing = "\n".join(f"  {p.where}: {p.msgid!r} ({p.reason})" for p in problems)
     assert not problems, f"{len(problems)} untranslated in domain {domain!r}:\n{listing}"
+
+
+def test_every_data_display_value_has_an_indonesian_translation() -> None:
+    problems = i18n_check.data_problems()
+    listing = "\n".join(f"  {p.where}: {p.msgid[:70]!r}" for p in problems)
+    assert not problems, f"{len(problems)} data values without Indonesian:\n{listing}"
+
+
+def test_plurals_follow_babel_rules_in_both_languages() -> None:
+    from smskit.i18n.formatting import Plural
+
+    weeks = [Plural("{n} week", "{n} weeks", n) for n in (0, 1, 4, 1000)]
+    assert [w.render("en") for w in weeks] == ["0 weeks", "1 week", "4 weeks", "1,000 weeks"]
+    assert [w.render("id") for w in weeks] == ["0 minggu", "1 minggu", "4 minggu", "1.000 minggu"]
+
+
+def test_country_names_inside_indonesian_sentences_are_indonesian() -> None:
+    from decimal import Decimal
+
+    from smskit.senders.recommender import Needs, recommend
+
+    needs = Needs("otp", False, 100, ("US", "GB"), 2)
+    text = " ".join(
+        r.message.render("id") for o in recommend(needs).options for r in o.disqualifiers
+    )
+    assert "Amerika Serikat" in text and "United States" not in text
+    costly = recommend(Needs("otp", False, 100_000, ("GB",), 2, monthly_budget=Decimal(1)))
+    budget = [r.message.render("id") for o in costly.options for r in o.disqualifiers]
+    assert any("US$" in b and "per bulan" in b for b in budget), budget
 
 
 def test_translations_keep_their_placeholders() -> None:

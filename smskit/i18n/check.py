@@ -40,12 +40,14 @@ _SMSKIT_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "N_": None,
     "Text": None,
     "LocalizedError": None,
+    "Plural": (1, 2),
 }
 _WIDGET_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "t": None,
     "_t": None,
     "N_": None,
     "DashboardHeader": (1,),
+    "ngettext": (1, 2),
 }
 _BARE_ONLY = frozenset({"Text"})
 _TRANSLATOR = re.compile(r"""\bTranslator\(\s*["']([\w-]+)["']\s*\)""")
@@ -127,6 +129,8 @@ def _extract(path: Path, keywords: dict[str, tuple[int, ...] | None]) -> Iterato
 
     results = extract_from_file(extract_python_ast, str(path), keywords)  # type: ignore[arg-type]
     for line, message, _comments, _context in results:
+        if isinstance(message, tuple) and message and isinstance(message[0], str):
+            message = message[0]  # ngettext: the singular is the msgid
         if isinstance(message, str) and message:
             yield line, message
 
@@ -171,11 +175,17 @@ def read_catalogue(path: Path) -> dict[str, tuple[str, bool]]:
 
     with path.open("rb") as handle:
         catalogue = read_po(handle, locale=LANG, abort_invalid=True)
-    return {
+    entries = {
         str(m.id): (str(m.string or ""), bool(m.fuzzy))
         for m in catalogue
         if m.id and isinstance(m.id, str)
     }
+    for m in catalogue:  # plural entries: keyed by the singular; every form must be filled
+        if isinstance(m.id, tuple) and m.id[0]:
+            strings = m.string if isinstance(m.string, tuple | list) else (m.string or "",)
+            forms = [str(s or "") for s in strings]
+            entries[str(m.id[0])] = (forms[0] if all(f.strip() for f in forms) else "", m.fuzzy)
+    return entries
 
 
 def catalogues(root: Path = ROOT) -> tuple[dict[str, dict[str, tuple[str, bool]]], list[Problem]]:
@@ -224,9 +234,52 @@ def check(root: Path = ROOT) -> list[Problem]:
     return problems
 
 
+def _data_values(root: Path) -> list[Problem]:
+    import csv
+
+    from smskit._data import DISPLAY_COLUMNS
+
+    values = []
+    for table, columns in DISPLAY_COLUMNS.items():
+        if not (root / "data" / f"{table}.csv").exists():
+            continue
+        with (root / "data" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            values += [
+                Problem(SMSKIT_DOMAIN, row[c].strip(), "", table)
+                for row in csv.DictReader(handle)
+                for c in columns
+            ]
+    return values
+
+
+def data_problems(root: Path = ROOT) -> list[Problem]:
+    """Every value of a display column of ``data/`` (``smskit._data.DISPLAY_COLUMNS``) that has
+    no Indonesian msgstr in smskit's catalogues."""
+    import csv
+
+    from smskit._data import DISPLAY_COLUMNS
+
+    known, _problems = catalogues(root)
+    problems = []
+    for table, columns in DISPLAY_COLUMNS.items():
+        if not (root / "data" / f"{table}.csv").exists():
+            continue
+        with (root / "data" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                for column in columns:
+                    value = row[column].strip()
+                    entry = known[SMSKIT_DOMAIN].get(value)
+                    if value and (entry is None or not entry[0].strip() or entry[1]):
+                        where = f"data/{table}.csv:{number} ({column})"
+                        problems.append(
+                            Problem(SMSKIT_DOMAIN, value, "no Indonesian msgstr", where)
+                        )
+    return problems
+
+
 def unused(root: Path = ROOT) -> dict[str, list[str]]:
     """Catalogue entries that no literal call uses, per domain: stale, or passed as a variable."""
-    used: dict[str, set[str]] = {}
+    used: dict[str, set[str]] = {SMSKIT_DOMAIN: {p.msgid for p in _data_values(root)}}
     for message in extract_messages(root):
         used.setdefault(message.domain, set()).add(message.msgid)
     known, _problems = catalogues(root)
@@ -238,7 +291,7 @@ def unused(root: Path = ROOT) -> dict[str, list[str]]:
 
 def main() -> int:
     """Print the problems grouped by domain, then unused entries; exit status 1 on problems."""
-    problems = check()
+    problems = check() + data_problems()
     for domain in sorted({p.domain for p in problems}):
         print(f"== {domain}")
         for p in (p for p in problems if p.domain == domain):

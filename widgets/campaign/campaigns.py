@@ -19,7 +19,7 @@ import traitlets
 from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.common.i18n import Translator, on_language_change
-from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.status import StatusLine, UserError, shows_errors
 from smskit_widgets.consent.inspector import ConsentInspector
 
 from smskit.campaign.overview import campaign_lines
@@ -49,7 +49,7 @@ def apply_control(store: Store, action: str, campaign_id: str) -> str:
     if not done:
         record = store.get_campaign(campaign_id)
         now = CR.campaign_status_label(record.status) if record else t("deleted")
-        raise ValueError(t("That does not apply to this campaign now: it is {status}.", status=now))
+        raise UserError(t("That does not apply to this campaign now: it is {status}.", status=now))
     if action == "pause":
         return t("Paused. Messages already on their way finish; no more are sent.")
     if action == "resume":
@@ -308,7 +308,7 @@ class CampaignsView(W.VBox):
     def _act(self, action: str) -> None:
         """Apply one control to the selected campaign, say what happened, and reload."""
         if not self.selected:
-            raise ValueError(t("Choose a campaign first"))
+            raise UserError(t("Choose a campaign first"))
         try:
             self.status.show(apply_control(self.store, action, self.selected), "ok")
         finally:

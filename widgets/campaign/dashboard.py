@@ -29,7 +29,7 @@ from smskit_widgets.campaign.contacts import SavedContacts
 from smskit_widgets.campaign.send import SendAndWatch
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.status import StatusLine, UserError, shows_errors
 
 from smskit.campaign.audience import (
     consent_rows,
@@ -319,7 +319,7 @@ class CampaignSender(SendAndWatch, W.VBox):
     @shows_errors
     def _on_import_button_click(self, _button: W.Button) -> None:
         if self._path is None:
-            raise ValueError(t("Upload a CSV or XLSX file first"))
+            raise UserError(t("Upload a CSV or XLSX file first"))
         consent = self.consent_column.value
         self._imported = import_contacts(
             self._path,
@@ -400,7 +400,7 @@ class CampaignSender(SendAndWatch, W.VBox):
     @shows_errors
     def _on_preflight_button_click(self, _button: W.Button) -> None:
         if not self.audience:
-            raise ValueError(t("Load an audience first (step 1)"))
+            raise UserError(t("Load an audience first (step 1)"))
         campaign = self._campaign()
         if self._imported is not None:
             import_consent(self.ledger, consent_rows(self._imported), campaign.consent_scope)

@@ -22,7 +22,7 @@ from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.campaigns import apply_control
 from smskit_widgets.common.i18n import Translator
-from smskit_widgets.common.status import shows_errors
+from smskit_widgets.common.status import UserError, shows_errors
 
 from smskit.campaign.overview import display_status
 from smskit.campaign.storage import progress
@@ -61,7 +61,7 @@ class SendAndWatch:
     @shows_errors
     def _on_test_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
+            raise UserError(t("Run the preflight first (step 4)"))
         sent = send_test(
             self.provider, self.store, self.campaign_id, self.test_number.value.strip()
         )
@@ -70,12 +70,12 @@ class SendAndWatch:
     @shows_errors
     def _on_send_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
+            raise UserError(t("Run the preflight first (step 4)"))
         with self._lock:
             if not control.confirm(self.store, self.campaign_id):
                 record = self.store.get_campaign(self.campaign_id)
                 now = CR.campaign_status_label(record.status) if record else t("deleted")
-                raise ValueError(t("This campaign cannot be sent now: it is {status}.", status=now))
+                raise UserError(t("This campaign cannot be sent now: it is {status}.", status=now))
             self.send_button.disabled = True
             self._watch(self.campaign_id)
         self._check_workers()
@@ -106,7 +106,7 @@ class SendAndWatch:
     def _control(self, action: str) -> None:
         campaign_id = self._watching or self.campaign_id
         if not campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
+            raise UserError(t("Run the preflight first (step 4)"))
         with self._lock:
             said = apply_control(self.store, action, campaign_id)
             if not self._watching:

@@ -18,7 +18,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import ipywidgets as W
 import traitlets
 
-from smskit.i18n.catalog import LANGUAGE_NAMES, LANGUAGES, Text, default_language, translate
+from smskit.i18n.catalog import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Text,
+    default_language,
+    translate,
+    translate_plural,
+)
 
 WIDGETS_LOCALE = Path(str(importlib.resources.files("smskit_widgets") / "locale"))
 log = logging.getLogger("smskit.widgets")
@@ -66,6 +73,24 @@ class Translator:
             log.warning("bad placeholders in %s translation of %r", self.domain, message)
             return message.format(**params)
 
+    def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+        """The right plural form for ``n`` (Babel's plural rules), formatted with ``n`` and params.
+
+        ``t.ngettext("{n} segment", "{n} segments", 2)`` is "2 segments", "2 segmen" in Indonesian.
+        Numbers passed as ``n`` are shown with the language's separators.
+        """
+        from smskit.i18n.formatting import format_number
+
+        text = translate_plural(
+            singular, plural, int(n), LANGUAGE.lang, self.domain, WIDGETS_LOCALE
+        )
+        values = {"n": format_number(n, LANGUAGE.lang), **params}
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            log.warning("bad placeholders in %s translation of %r", self.domain, singular)
+            return (singular if int(n) == 1 else plural).format(**values)
+
 
 def render_text(text: Text | str) -> str:
     """smskit's own messages (errors, findings) in the current language."""
@@ -89,3 +114,34 @@ class LanguageSwitch(W.ToggleButtons):
         )
         self.add_class("smskit-language-switch")
         traitlets.link((self, "value"), (LANGUAGE, "lang"))
+
+
+# --- locale-aware formats in the current language (smskit.i18n.formatting, via Babel) -----------
+
+
+def num(value: object, decimals: int | None = None) -> str:
+    """A number with the current language's separators: 1,000 in English, 1.000 in Indonesian."""
+    from smskit.i18n.formatting import format_number
+
+    return format_number(value, LANGUAGE.lang, decimals=decimals)  # type: ignore[arg-type]
+
+
+def money(amount: object, currency: str, *, rate: bool = False) -> str:
+    """An amount with its currency in the current language: $2.07, US$2,07."""
+    from smskit.i18n.formatting import format_money
+
+    return format_money(amount, currency, LANGUAGE.lang, rate=rate)  # type: ignore[arg-type]
+
+
+def country(code: str, fallback: str | None = None) -> str:
+    """A country's name in the current language (CLDR): Amerika Serikat, Inggris Raya."""
+    from smskit.i18n.formatting import country_name
+
+    return country_name(code, LANGUAGE.lang, fallback)
+
+
+def local_time(moment: object, zone: object, *, with_zone: bool = True) -> str:
+    """An aware datetime in ``zone``'s local time, with the day and the zone named."""
+    from smskit.i18n.formatting import format_local_time
+
+    return format_local_time(moment, zone, LANGUAGE.lang, with_zone=with_zone)  # type: ignore[arg-type]
