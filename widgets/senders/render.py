@@ -151,6 +151,20 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
     )
 
 
+def price_origin(origin: str) -> str:
+    """Where the prices come from, in words: never a class name like "TwilioProvider"."""
+    parts = []
+    for part in origin.split(" + "):
+        if part == "data/countries.csv":
+            parts.append(t("the reference table"))
+        elif part.endswith("Pricing API"):
+            provider = part.removesuffix(" Pricing API").removesuffix("Provider") or "?"
+            parts.append(t("{provider}'s current price list", provider=provider))
+        else:
+            parts.append(t("your file {name}", name=part))
+    return t(" then ").join(parts)
+
+
 def _launch_time(row: SenderSummary) -> str:
     if row.registration_first:
         # Indonesia, India...: the sender exists only once each carrier has registered it.
