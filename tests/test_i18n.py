@@ -220,6 +220,25 @@ def test_country_names_inside_indonesian_sentences_are_indonesian() -> None:
     assert any("US$" in b and "per bulan" in b for b in budget), budget
 
 
+def test_one_translation_per_term_across_catalogues() -> None:
+    # "Visualisasi Pengodean" on Start and "Visualisasi Encoding" on the page itself: never again.
+    clashes = i18n_check.inconsistent_terms()
+    assert not clashes, "\n".join(f"{m!r}: {where}" for m, where in clashes.items())
+
+
+def test_glossary_terms_are_translated_once_on_every_page() -> None:
+    from smskit_widgets.common import i18n as _i18n
+
+    previous = _i18n.LANGUAGE.lang
+    try:
+        _i18n.LANGUAGE.lang = "id"
+        names = {_i18n.Translator(d)("Encoding Visualizer") for d in ("start", "encoding")}
+        assert names == {"Visualisasi Pengodean"}
+        assert _i18n.Translator("campaign")("delivered") == _i18n.Translator("lessons")("delivered")
+    finally:
+        _i18n.LANGUAGE.lang = previous
+
+
 def test_translations_keep_their_placeholders() -> None:
     problems = [p for p in i18n_check.check() if "placeholders" in p.reason]
     assert not problems, "\n".join(f"{p.domain}: {p.msgid!r}: {p.reason}" for p in problems)

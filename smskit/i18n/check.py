@@ -34,6 +34,7 @@ SMSKIT_PO_DIR = SMSKIT_DIR / "i18n" / "locale" / "id" / "LC_MESSAGES"
 WIDGETS_PO_DIR = WIDGETS_DIR / "locale" / "id" / "LC_MESSAGES"
 LANG = "id"
 SMSKIT_DOMAIN = "smskit"
+GLOSSARY = "glossary"  # widgets' shared terms: one translation for every dashboard
 
 # Babel keyword spec: name -> argument positions (None = the first argument is the message).
 _SMSKIT_KEYWORDS: dict[str, tuple[int, ...] | None] = {
@@ -205,8 +206,21 @@ def catalogues(root: Path = ROOT) -> tuple[dict[str, dict[str, tuple[str, bool]]
             if msgid not in merged or not merged[msgid][0]:
                 merged[msgid], owner[msgid] = entry, path.name
     result[SMSKIT_DOMAIN] = merged
-    for path in sorted((root / "widgets" / "locale" / LANG / "LC_MESSAGES").glob("*.po")):
-        result[path.stem] = read_catalogue(path)
+    folder = root / "widgets" / "locale" / LANG / "LC_MESSAGES"
+    glossary = (
+        read_catalogue(folder / f"{GLOSSARY}.po") if (folder / f"{GLOSSARY}.po").exists() else {}
+    )
+    for path in sorted(folder.glob("*.po")):
+        if path.stem == GLOSSARY:
+            continue
+        entries = read_catalogue(path)
+        for msgid in set(entries) & set(glossary):
+            problems.append(
+                Problem(path.stem, msgid, f"repeats a glossary term: keep it in {GLOSSARY}.po", "")
+            )
+        # Translator looks in the glossary first, so its terms count for every dashboard.
+        result[path.stem] = {**entries, **glossary}
+    result[GLOSSARY] = glossary
     return result, problems
 
 
@@ -277,15 +291,37 @@ def data_problems(root: Path = ROOT) -> list[Problem]:
     return problems
 
 
+def inconsistent_terms(root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """English messages that two catalogues translate differently (say "Visualisasi Pengodean"
+    on Start and "Visualisasi Encoding" on its own page): ``msgid -> {catalogue: msgstr}``."""
+    seen: dict[str, dict[str, str]] = {}
+    folders = (
+        root / "widgets" / "locale" / LANG / "LC_MESSAGES",
+        root / "smskit" / "i18n" / "locale" / LANG / "LC_MESSAGES",
+    )
+    for folder in folders:
+        for path in sorted(folder.glob("*.po")):
+            for msgid, (msgstr, _fuzzy) in read_catalogue(path).items():
+                if msgstr:
+                    seen.setdefault(msgid, {})[
+                        f"{path.parent.parent.parent.parent.name}/{path.name}"
+                    ] = msgstr
+    return {m: where for m, where in seen.items() if len(set(where.values())) > 1}
+
+
 def unused(root: Path = ROOT) -> dict[str, list[str]]:
     """Catalogue entries that no literal call uses, per domain: stale, or passed as a variable."""
     used: dict[str, set[str]] = {SMSKIT_DOMAIN: {p.msgid for p in _data_values(root)}}
     for message in extract_messages(root):
         used.setdefault(message.domain, set()).add(message.msgid)
     known, _problems = catalogues(root)
+    shared = known.pop(GLOSSARY, {})
+    everywhere = set().union(*used.values()) if used else set()
     stale = {
-        domain: sorted(set(entries) - used.get(domain, set())) for domain, entries in known.items()
+        domain: sorted(set(entries) - set(shared) - used.get(domain, set()))
+        for domain, entries in known.items()
     }
+    stale[GLOSSARY] = sorted(set(shared) - everywhere)
     return {domain: ids for domain, ids in stale.items() if ids}
 
 

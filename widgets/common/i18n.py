@@ -22,11 +22,13 @@ from smskit.i18n.catalog import (
     LANGUAGE_NAMES,
     LANGUAGES,
     Text,
+    catalogue,
     default_language,
     translate,
     translate_plural,
 )
 
+GLOSSARY = "glossary"  # widgets/locale/<lang>/LC_MESSAGES/glossary.po: the shared terms
 WIDGETS_LOCALE = Path(str(importlib.resources.files("smskit_widgets") / "locale"))
 log = logging.getLogger("smskit.widgets")
 
@@ -63,7 +65,10 @@ class Translator:
         self.domain = domain
 
     def __call__(self, message: str, **params: object) -> str:
-        text = translate(message, LANGUAGE.lang, self.domain, WIDGETS_LOCALE)
+        # The glossary (glossary.po) first: a shared term has one translation on every page.
+        text = catalogue(WIDGETS_LOCALE, LANGUAGE.lang, GLOSSARY).get(message) or translate(
+            message, LANGUAGE.lang, self.domain, WIDGETS_LOCALE
+        )
         if not params:
             return text
         try:
