@@ -106,6 +106,10 @@ def translate_plural(
         forms = plural_catalogue(locale_dir, lang, name).get(singular)
         if forms:
             return forms[min(plural_index(count, lang), len(forms) - 1)]
+    for name in domains:  # a plain entry for the singular serves a language with one form (id)
+        single = catalogue(locale_dir, lang, name).get(singular)
+        if single and plural_index(2, lang) == 0:
+            return single
     return singular if plural_index(count, "en") == 0 else plural
 
 
