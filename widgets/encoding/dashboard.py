@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import ipywidgets as W
 import traitlets
+from smskit_widgets.common.feedback import ActionFeedback, reports_to
 from smskit_widgets.common.html import heading
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.feedback import ActionFeedback, reports_to
 from smskit_widgets.common.status import StatusLine, shows_errors
 from smskit_widgets.encoding import render
 

@@ -84,7 +84,8 @@ def render_readout(analysis: Analysis, t: Translate) -> str:
         hint = t("Type or pick a message to see how it is encoded, split and billed.")
         return (
             f'<div class="smskit-readout" id="smskit-readout" style="font-size:18px;margin:6px 0">'
-            f'<b class="smskit-segment-count">0</b> {html.escape(t.ngettext("segment", "segments", 0))}'
+            f'<b class="smskit-segment-count">0</b> '
+            f"{html.escape(t.ngettext('segment', 'segments', 0))}"
             f' · <span class="smskit-empty-hint">{html.escape(hint)}</span></div>'
         )
     shift = ""

@@ -276,7 +276,8 @@ class SenderComparison(W.VBox):
         ]
         self.fetch_prices.description = t("Fetch prices from the provider")
         self.upload.description = t("Load my prices (CSV)")
-        self.prices_note.value = f"<small>{t('Prices in use: {origin}', origin=render.price_origin(self.prices.origin))}</small>"
+        origin = render.price_origin(self.prices.origin)
+        self.prices_note.value = f"<small>{t('Prices in use: {origin}', origin=origin)}</small>"
         self.table_title.value = heading(t("The four sender types side by side"))
         self.questions_title.value = heading(t("Which sender should I use?"))
         self.charts_title.value = heading(t("Cost and speed"))
