@@ -82,7 +82,9 @@ def placeholders(message: str) -> frozenset[str]:
     """
     try:
         return frozenset(
-            name.split(".")[0].split("[")[0]
+            # ``{first_name|there}`` (a template field with its fallback): the field counts, the
+            # fallback word is translated ("Hai {first_name|Kak}").
+            name.split(".")[0].split("[")[0].split("|")[0]
             for _, name, _, _ in string.Formatter().parse(message)
             if name
         )

@@ -218,3 +218,46 @@ class Plural:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneNames:
+    """Time zones for a sentence: up to two by name, the rest counted (a US test number has 40+).
+
+    >>> str(ZoneNames(("America/New_York",)))
+    'America/New_York'
+    >>> ZoneNames(("America/New_York", "America/Chicago", "America/Denver")).render("id")
+    'America/New_York, America/Chicago dan 1 zona waktu lain'
+    """
+
+    zones: tuple[str, ...]
+
+    def render(self, lang: str) -> str:
+        """Two names, then how many more."""
+        head = ", ".join(self.zones[:2])
+        if len(self.zones) <= 2:
+            return head
+        more = Plural("and {n} other time zone", "and {n} other time zones", len(self.zones) - 2)
+        return f"{head} {more.render(lang)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+@dataclass(frozen=True, slots=True)
+class Prerendered:
+    """A parameter stored already rendered in every language (JSON keeps no objects).
+
+    >>> Prerendered((("en", "2 weeks"), ("id", "2 minggu"))).render("id")
+    '2 minggu'
+    """
+
+    texts: tuple[tuple[str, str], ...]
+
+    def render(self, lang: str) -> str:
+        """The text in ``lang``, else English."""
+        found = dict(self.texts)
+        return found.get(lang) or found.get("en", "")
+
+    def __str__(self) -> str:
+        return self.render("en")

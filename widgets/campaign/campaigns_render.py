@@ -81,7 +81,7 @@ def campaigns_html(
         t("Failed"),
         t("Opted out"),
         t("Cost so far"),
-        t("Next send (UTC)"),
+        t("Next send"),
     ]
     th = "".join(f"<th style='{CELL_STYLE}'>{e(h)}</th>" for h in head)
     rows = []
@@ -151,7 +151,7 @@ def campaign_head_html(line: CampaignLine, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     colour = _COLOURS.get(line.status, "#1f4e79")
     facts = [
-        t("Made {time} UTC", time=_stamp(line.created_at)),
+        t("Made {time}", time=_stamp(line.created_at)),
         t("Cost so far: {cost}", cost=_money(line.cost, line.currency or "USD")),
     ]
     if line.status in RUNNABLE and line.next_send_at is not None:

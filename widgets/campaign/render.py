@@ -12,7 +12,9 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
+from smskit_widgets.common.i18n import LANGUAGE, Translator, num, render_text
+from smskit_widgets.common.i18n import money as _format_money
+from smskit_widgets.common.timezone import shown
 
 from smskit.campaign.compose import ComposePreview
 from smskit.campaign.model import CampaignPlan, PlanTotals
@@ -68,7 +70,26 @@ def status_label(status: str) -> str:
 
 
 def _money(amount: object, currency: str = "USD") -> str:
-    return f"${amount:,.2f}" if currency == "USD" else f"{amount:,.2f} {currency}"
+    return _format_money(amount, currency or "USD")
+
+
+def sender_kind_name(kind: str) -> str:
+    """A sender kind in words (never ``long_code`` or ``messaging_service``)."""
+    names = {
+        "long_code": t("Long code (ordinary phone number)"),
+        "toll_free": t("Toll-free number"),
+        "short_code": t("Short code"),
+        "alphanumeric": t("Alphanumeric sender ID (brand name)"),
+        "messaging_service": t("Twilio Messaging Service (a pool of numbers)"),
+    }
+    return names.get(kind, kind.replace("_", " "))
+
+
+def reasons_line(row: ResultRow) -> str:
+    """A recipient's reasons in the current language, on one line."""
+    if not row.reasons:
+        return " ".join(row.reason.split())
+    return "; ".join(" ".join(render_text(text).split()) for text in row.reasons)
 
 
 def _duration(seconds: float) -> str:
@@ -209,8 +230,8 @@ def confirm_text(totals: PlanTotals) -> str:
     """The confirmation question, stating the numbers."""
     return t(
         "Send {messages} messages, about {segments} segments, estimated {cost}?",
-        messages=f"{totals.sendable:,}",
-        segments=f"{totals.segments:,}",
+        messages=num(totals.sendable),
+        segments=num(totals.segments),
         cost=_money(totals.cost, totals.currency),
     )
 
@@ -246,12 +267,11 @@ def preflight_html(plan: CampaignPlan) -> str:
     )
     when = []
     if totals.first_send_at is not None:
-        when.append(t("First message: {time} UTC", time=_stamp(totals.first_send_at)))
+        when.append(t("First message: {time}", time=_stamp(totals.first_send_at)))
     if totals.last_window_at is not None and totals.last_window_at != totals.first_send_at:
         when.append(
             t(
-                "Some recipients wait for their quiet hours to end; the last window opens "
-                "{time} UTC",
+                "Some recipients wait for their quiet hours to end; the last window opens {time}",
                 time=_stamp(totals.last_window_at),
             )
         )
@@ -277,7 +297,8 @@ def preflight_html(plan: CampaignPlan) -> str:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+    # The user's time zone, named: "Thu, Dec 3, 2026 09:00 (Western Indonesia Time, Asia/Jakarta)".
+    return shown(moment)
 
 
 def dry_run_html(dry: DryRun) -> str:
@@ -335,16 +356,17 @@ def results_html(rows: Sequence[ResultRow], limit: int = 200) -> str:
     """The results table (first ``limit`` rows; the CSV has all)."""
     table = _table(
         "smskit-campaign-results-table",
-        [t("Row"), t("Recipient"), t("Number"), t("Plan"), t("Status"), t("Error"), t("Reason")],
+        [t("Row"), t("Name"), t("Number"), t("Plan"), t("Status"), t("Error"), t("Reason")],
         [
             (
                 r.row,
-                r.key,
+                # The phone once: the recipient key is the number unless the file had an id.
+                r.name or ("" if r.key == r.to else r.key),
                 r.to,
                 status_label(r.plan_status),
                 status_label(r.status or r.state),
                 r.error_code or "",
-                r.reason,
+                reasons_line(r),
             )
             for r in rows[:limit]
         ],
@@ -375,7 +397,7 @@ def opt_outs_html(opt_outs: Sequence[OptOut]) -> str:
         return f"<div class='smskit-campaign-opt-outs'>{e(none)}</div>"
     how = {"reply": t("replied STOP"), "refused": t("refused by Twilio (21610)")}
     rows = [(o.phone, _stamp(o.at), how.get(o.how, o.how)) for o in opt_outs]
-    head = [t("Number"), t("When (UTC)"), t("How")]
+    head = [t("Number"), t("When"), t("How")]
     table = _table("smskit-campaign-opt-outs-table", head, rows)
     return f"<div class='smskit-campaign-opt-outs'>{table}</div>"
 

@@ -21,6 +21,7 @@ import ipywidgets as W
 from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.campaigns import apply_control
+from smskit_widgets.common.feedback import SENDING, WORKING, reports_to
 from smskit_widgets.common.i18n import Translator
 from smskit_widgets.common.status import UserError, shows_errors
 
@@ -58,16 +59,18 @@ class SendAndWatch:
 
     # -- 5 Confirm and send --------------------------------------------------------------------
 
-    @shows_errors
+    @reports_to("send_feedback", busy=SENDING)
     def _on_test_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
             raise UserError(t("Run the preflight first (step 4)"))
         sent = send_test(
             self.provider, self.store, self.campaign_id, self.test_number.value.strip()
         )
-        self.status.show(t("Test sent to {to} ({status}).", to=sent.to, status=sent.status), "ok")
+        self.send_feedback.show(
+            t("Test sent to {to} ({status}).", to=sent.to, status=R.status_label(sent.status)), "ok"
+        )
 
-    @shows_errors
+    @reports_to("send_feedback", busy=WORKING)
     def _on_send_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
             raise UserError(t("Run the preflight first (step 4)"))
@@ -88,18 +91,18 @@ class SendAndWatch:
             said = t(
                 "Confirmed. No sending worker is running yet: sending starts as soon as one runs."
             )
-        self.status.show(said, "ok")
+        self.send_feedback.show(said, "ok")
         self.campaigns.selected = self.campaign_id
 
-    @shows_errors
+    @reports_to("send_feedback")
     def _on_pause_button_click(self, _button: W.Button) -> None:
         self._control("pause")
 
-    @shows_errors
+    @reports_to("send_feedback")
     def _on_resume_button_click(self, _button: W.Button) -> None:
         self._control("resume")
 
-    @shows_errors
+    @reports_to("send_feedback")
     def _on_cancel_button_click(self, _button: W.Button) -> None:
         self._control("cancel")
 
@@ -113,7 +116,7 @@ class SendAndWatch:
                 self._watch(campaign_id)
             else:
                 self.progress = progress(self.store, campaign_id)
-        self.status.show(said, "ok")
+        self.send_feedback.show(said, "ok")
 
     @shows_errors
     def _on_results_button_click(self, _button: W.Button) -> None:
@@ -155,7 +158,7 @@ class SendAndWatch:
         if status != self._last_status:
             self._last_status = status
             if status == "failed":
-                self.status.show(
+                self.send_feedback.show(
                     t(
                         "Sending stopped after an error from the provider (the worker's log has "
                         "the details). Fix the cause, then press Send the rest."
@@ -163,7 +166,9 @@ class SendAndWatch:
                     "error",
                 )
             elif status == "finished":
-                self.status.show(t("The send has ended. See the results under Campaigns."), "ok")
+                self.send_feedback.show(
+                    t("The send has ended. See the results under Campaigns."), "ok"
+                )
 
     def _check_ended(self, p: Any) -> None:
         """Stop following once the campaign is done and its delivery reports are in (or late)."""
