@@ -31,7 +31,7 @@ from smskit_widgets.campaign.send import SendAndWatch
 from smskit_widgets.common.feedback import LOADING, WORKING, ActionFeedback, reports_to
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.status import StatusLine, UserError, shows_errors
+from smskit_widgets.common.status import StatusLine, UserError
 from smskit_widgets.common.timezone import USER_ZONE, ZonePicker, on_zone_change
 
 from smskit.campaign.audience import (
