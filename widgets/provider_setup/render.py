@@ -118,13 +118,14 @@ def timeline_html(history: Sequence[str], record: MessageRecord | None) -> str:
     steps = "".join(
         f'<span class="smskit-provider-step smskit-provider-step-{html.escape(s)}" '
         f'style="padding:2px 6px;margin-right:4px;border-radius:3px;background:#eef;'
-        f'color:{_STATUS_COLOURS.get(s, "#1f4e79")}">{html.escape(s)}</span>'
+        f'color:{_STATUS_COLOURS.get(s, "#1f4e79")}">{html.escape(t(s))}</span>'
         for s in history
     )
+    segments = int(record.num_segments or 0)
     details = t(
-        "{sid}: {segments} segment(s) to {to}",
+        "{sid}: {segments} to {to}",
         sid=record.sid,
-        segments=record.num_segments,
+        segments=t.ngettext("{n} segment", "{n} segments", segments),
         to=record.to,
     )
     error = ""
