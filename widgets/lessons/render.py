@@ -12,7 +12,7 @@ import itertools
 from decimal import Decimal
 
 from smskit_widgets.common.html import figure_svg, header_cells, svg_pyplot
-from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
+from smskit_widgets.common.i18n import LANGUAGE, Translator, money, num, render_text
 
 from smskit.guide.channels import Channel, ChannelCost, SmsStat
 from smskit.guide.journey import HOPS, JourneyState, describe
@@ -166,7 +166,7 @@ def journey_html(state: JourneyState, history: tuple[JourneyState, ...]) -> str:
 
 
 def _money(value: Decimal | None) -> str:
-    return "–" if value is None else f"${value.normalize():f}"
+    return "–" if value is None else money(value, "USD", rate=True)
 
 
 def _yes_no(value: bool) -> str:
@@ -188,7 +188,7 @@ def channels_table(channels: tuple[Channel, ...]) -> str:
         (
             t("Character limit"),
             [
-                f"{c.max_characters:,}" if c.max_characters else t("No fixed limit")
+                num(c.max_characters) if c.max_characters else t("No fixed limit")
                 for c in channels
             ],
         ),
@@ -241,8 +241,8 @@ def cost_html(cost: ChannelCost) -> str:
             "SMS",
             cost.sms_cost,
             t(
-                "{n} segment(s) × {price}",
-                n=cost.sms_segments,
+                "{segments} × {price}",
+                segments=t.ngettext("{n} segment", "{n} segments", cost.sms_segments),
                 price=_money(cost.sms_price.price_usd),
             ),
         ),
