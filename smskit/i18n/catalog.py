@@ -83,7 +83,7 @@ def plural_catalogue(locale_dir: Path, lang: str, domain: str) -> dict[str, tupl
 def translate_plural(
     singular: str,
     plural: str,
-    count: int,
+    count: int | float,
     lang: str,
     domain: str = "smskit",
     locale_dir: Path = SMSKIT_LOCALE,

@@ -32,7 +32,7 @@ def _locale(lang: str) -> Any:
 
 
 @functools.cache
-def plural_index(count: int, lang: str) -> int:
+def plural_index(count: int | float | Decimal, lang: str) -> int:
     """Which gettext plural form ``count`` takes in ``lang``: CLDR's category, in gettext's order.
 
     English has "one" and "other" (forms 0 and 1); Indonesian has only "other" (form 0), so
@@ -40,6 +40,8 @@ def plural_index(count: int, lang: str) -> int:
 
     >>> plural_index(1, "en"), plural_index(2, "en"), plural_index(0, "en"), plural_index(1, "id")
     (0, 1, 1, 0)
+    >>> plural_index(1.5, "en")  # "1.5 hours"
+    1
     """
     rule = _locale(lang).plural_form
     categories = [c for c in ("zero", "one", "two", "few", "many") if c in rule.tags] + ["other"]

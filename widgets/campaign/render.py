@@ -94,10 +94,10 @@ def reasons_line(row: ResultRow) -> str:
 
 def _duration(seconds: float) -> str:
     if seconds < 90:
-        return t("{n} seconds", n=round(seconds))
+        return t.ngettext("{n} second", "{n} seconds", round(seconds))
     if seconds < 5400:
-        return t("{n} minutes", n=round(seconds / 60))
-    return t("{n} hours", n=round(seconds / 3600, 1))
+        return t.ngettext("{n} minute", "{n} minutes", round(seconds / 60))
+    return t.ngettext("{n} hour", "{n} hours", round(seconds / 3600, 1))
 
 
 def _table(cls: str, head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -152,7 +152,7 @@ def preview_html(preview: ComposePreview) -> str:
         f"<div class='smskit-campaign-sample'><b>{e(s.key)}</b>: "
         + (
             f"<span>{e(s.text)}</span> <i>({e(s.encoding)}, "
-            f"{e(t('{n} segments', n=s.segments))})</i>"
+            f"{e(t.ngettext('{n} segment', '{n} segments', s.segments))})</i>"
             if s.text is not None
             else f"<span style='color:{_BAD}'>{e(render_text(s.reason or ''))}</span>"
         )
@@ -160,7 +160,9 @@ def preview_html(preview: ComposePreview) -> str:
         for s in preview.samples
     )
     encodings = ", ".join(f"{e(name)}: {n}" for name, n in preview.by_encoding)
-    sizes = ", ".join(e(t("{n} segments", n=s)) + f": {n}" for s, n in preview.by_segments)
+    sizes = ", ".join(
+        e(t.ngettext("{n} segment", "{n} segments", s)) + f": {n}" for s, n in preview.by_segments
+    )
     lines = [
         t(
             "Across {n} recipients: {segments} segments in all.",
@@ -219,9 +221,8 @@ def advice_html(recommendation: Recommendation) -> str:
         out = "; ".join(render_text(r.message) for r in o.disqualifiers[:2])
         items.append(
             f"<li><b style='color:{colour}'>{e(o.sender_type.value)}</b> "
-            f"({e(t('{n} segments/s', n=o.mps))}): {e(why)}"
-            + (f" <i style='color:{_BAD}'>{e(out)}</i>" if out else "")
-            + "</li>"
+            f"({e(t.ngettext('{n} segment per second', '{n} segments per second', o.mps))}): "
+            f"{e(why)}" + (f" <i style='color:{_BAD}'>{e(out)}</i>" if out else "") + "</li>"
         )
     return f"<ul class='smskit-campaign-sender-advice'>{''.join(items)}</ul>"
 

@@ -78,7 +78,7 @@ class Translator:
             log.warning("bad placeholders in %s translation of %r", self.domain, message)
             return message.format(**params)
 
-    def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+    def ngettext(self, singular: str, plural: str, n: float, **params: object) -> str:
         """The right plural form for ``n`` (Babel's plural rules), formatted with ``n`` and params.
 
         ``t.ngettext("{n} segment", "{n} segments", 2)`` is "2 segments", "2 segmen" in Indonesian.
@@ -94,7 +94,7 @@ class Translator:
             return text.format(**values)
         except (KeyError, IndexError, ValueError):
             log.warning("bad placeholders in %s translation of %r", self.domain, singular)
-            return (singular if int(n) == 1 else plural).format(**values)
+            return (singular if n == 1 else plural).format(**values)
 
 
 def render_text(text: Text | str) -> str:

@@ -187,10 +187,7 @@ def channels_table(channels: tuple[Channel, ...]) -> str:
         (t("Works on every phone"), [_yes_no(c.works_on_every_phone) for c in channels]),
         (
             t("Character limit"),
-            [
-                num(c.max_characters) if c.max_characters else t("No fixed limit")
-                for c in channels
-            ],
+            [num(c.max_characters) if c.max_characters else t("No fixed limit") for c in channels],
         ),
         (t("Rich content"), [render_text(c.rich_content) for c in channels]),
         (t("Read receipts"), [_yes_no(c.read_receipts) for c in channels]),
