@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from smskit_widgets.campaign.render import _money, _stamp, e
 from smskit_widgets.common.html import CELL_STYLE
-from smskit_widgets.common.i18n import Translator
+from smskit_widgets.common.i18n import Translator, num
 
 from smskit.campaign.overview import CampaignLine, display_status
 from smskit.sending.control import RUNNABLE, allowed_actions
@@ -95,10 +95,10 @@ def campaigns_html(
                 "status",
                 f"<span style='color:{colour}'>{e(campaign_status_label(line.status))}</span>",
             ),
-            ("sent", f"{line.handed_over:,} / {line.total:,}"),
-            ("delivered", f"{line.delivered:,}"),
-            ("failed", f"{line.failed:,}"),
-            ("opted-out", f"{line.opted_out:,}"),
+            ("sent", f"{num(line.handed_over)} / {num(line.total)}"),
+            ("delivered", num(line.delivered)),
+            ("failed", num(line.failed)),
+            ("opted-out", num(line.opted_out)),
             ("cost", e(_money(line.cost, line.currency or "USD"))),
             ("next", e(_next_send(line, now))),
         ]

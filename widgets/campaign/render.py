@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from smskit_widgets.common.i18n import LANGUAGE, Translator, num, render_text
+from smskit_widgets.common.i18n import LANGUAGE, Translator, country, num, render_text
 from smskit_widgets.common.i18n import money as _format_money
 from smskit_widgets.common.timezone import shown
 
@@ -258,9 +258,9 @@ def preflight_html(plan: CampaignPlan) -> str:
         [t("Country"), t("Messages"), t("Segments"), t("Cost")],
         [
             (
-                c.country or "?",
-                f"{c.messages:,}",
-                f"{c.segments:,}",
+                f"{country(c.country)} ({c.country})" if c.country else "?",
+                num(c.messages),
+                num(c.segments),
                 _money(c.cost, totals.currency),
             )
             for c in totals.by_country

@@ -20,7 +20,7 @@ from smskit_widgets.common.html import heading
 from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
 from smskit_widgets.common.status import StatusLine, shows_errors
-from smskit_widgets.common.timezone import shown
+from smskit_widgets.common.timezone import ZonePicker, on_zone_change, shown
 from smskit_widgets.consent import render
 from smskit_widgets.consent.inspector import ConsentInspector
 
@@ -222,9 +222,11 @@ class QuietHoursPlanner(W.VBox):
         # Right under the number field and its button: a bad number is said where it was typed.
         self.add_feedback = ActionFeedback("quiet-add")
         self.add_feedback.layout.width = "240px"
+        self.zone = ZonePicker(layout=W.Layout(width="420px"))  # the times below are in it
         super().__init__(
             [
                 self.title,
+                self.zone,
                 W.HBox(
                     [
                         W.VBox([self.recipients, self.number, self.add, self.add_feedback]),
@@ -243,6 +245,7 @@ class QuietHoursPlanner(W.VBox):
         self.observe(lambda _change: self._refresh(), names="windows")
         self._compute()
         on_language_change(self._refresh)
+        on_zone_change(self._refresh)
 
     @property
     def at(self) -> datetime:
