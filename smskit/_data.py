@@ -23,14 +23,6 @@ DATA_DIR = Path(str(importlib.resources.files("smskit.data")))
 PROVENANCE = ("source", "as_of")
 
 
-#: Columns whose text staff read on a dashboard: every value goes through the message catalogues
-#: (``smskit/i18n/locale/id/LC_MESSAGES/data_<table>.po``), checked by tests/test_i18n.py.
-#: Columns that only identify (codes) or cite (``source``) stay as they are.
-DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
-    "countries": ("notable_rules",),
-}
-
-
 class DataFileError(ValueError):
     """A reference table is missing, malformed or lacks provenance; names the file and row."""
 
