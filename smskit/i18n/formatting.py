@@ -263,3 +263,36 @@ class Prerendered:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+# The zone a moment in a sentence is shown in: UTC unless the dashboard sets the user's zone (one
+# kernel serves one person, so a module-level setting is enough).
+_display_zone = ["UTC"]
+
+
+def set_display_zone(zone: str) -> None:
+    """Show :class:`Moment` parameters in ``zone`` from now on (a dashboard sets the user's).
+
+    >>> set_display_zone("UTC")
+    """
+    ZoneInfo(zone)  # refuse an unknown zone here, not later while rendering
+    _display_zone[0] = zone
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    """A moment in a sentence, shown in the display zone with the zone named.
+
+    >>> from datetime import UTC
+    >>> Moment(datetime(2026, 12, 3, 2, 0, tzinfo=UTC)).render("en")
+    'Thu, Dec 3, 2026 02:00 (UTC)'
+    """
+
+    at: datetime
+
+    def render(self, lang: str) -> str:
+        """The moment in the display zone and ``lang``."""
+        return format_local_time(self.at, _display_zone[0], lang)
+
+    def __str__(self) -> str:
+        return self.render("en")

@@ -18,7 +18,7 @@ import ipywidgets as W
 import traitlets
 from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change
 
-from smskit.i18n.formatting import format_local_time, zone_label
+from smskit.i18n.formatting import format_local_time, set_display_zone, zone_label
 
 t = Translator("common")
 
@@ -54,6 +54,9 @@ class _Zone(traitlets.HasTraits):
 
 
 USER_ZONE = _Zone()
+# Moments inside smskit's sentences ("Waits until …") follow the user's zone too.
+set_display_zone(USER_ZONE.zone)
+USER_ZONE.observe(lambda change: set_display_zone(change["new"]), names="zone")
 
 
 def on_zone_change(callback: object) -> None:
