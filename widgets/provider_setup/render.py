@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from smskit_widgets.common.i18n import Translator, render_text
+from smskit_widgets.common.i18n import Translator, money, render_text
 
 from smskit.providers import AvailableNumber, MessageRecord, NumberPrice, OwnedNumber
 from smskit.providers.credentials import ConnectionVerdict
@@ -32,7 +32,8 @@ def verdict_html(verdict: ConnectionVerdict) -> str:
     if verdict.account is not None:
         account = (
             f'<div class="smskit-provider-account">{html.escape(t("Account"))}: '
-            f"{html.escape(verdict.account.friendly_name)} ({html.escape(verdict.account.kind)})"
+            f"{html.escape(verdict.account.friendly_name)} "
+            f"({html.escape(_account_kind(verdict.account.kind))})"
             "</div>"
         )
     return (
@@ -70,6 +71,18 @@ def _yes(flag: bool) -> str:
     return html.escape(t("yes") if flag else t("no"))
 
 
+def _account_kind(kind: str) -> str:
+    # Twilio's account types ("Trial", "Full"), in words.
+    names = {"trial": t("trial account"), "full": t("paid account")}
+    return names.get(kind.strip().lower(), kind)
+
+
+def number_type_name(kind: str) -> str:
+    """A number type in words (never ``toll_free``)."""
+    names = {"local": t("Local"), "mobile": t("Mobile"), "toll_free": t("Toll-free")}
+    return names.get(kind, kind.replace("_", " "))
+
+
 def number_label(number: AvailableNumber) -> str:
     """One line for the search results list: number, place and capabilities."""
     place = ", ".join(p for p in (number.locality, number.region, number.iso_country) if p)
@@ -82,7 +95,7 @@ def search_summary_html(found: Sequence[AvailableNumber]) -> str:
     if not found:
         text = t("No numbers match: try another area code or type.")
     else:
-        text = t("{n} numbers available.", n=len(found))
+        text = t.ngettext("{n} number available.", "{n} numbers available.", len(found))
     return f'<div class="smskit-provider-search-summary">{html.escape(text)}</div>'
 
 
@@ -90,10 +103,9 @@ def confirmation_html(phone_number: str, price: NumberPrice | None) -> str:
     """The explicit purchase confirmation for a real account, with the monthly price."""
     if price is not None:
         cost = t(
-            "It costs {amount} {currency} per month ({kind} number), billed by Twilio.",
-            amount=f"{price.monthly_price:.2f}",
-            currency=price.currency,
-            kind=price.number_type.replace("_", " "),
+            "It costs {amount} per month ({kind}), billed by Twilio.",
+            amount=money(price.monthly_price, price.currency),
+            kind=number_type_name(price.number_type),
         )
     else:
         cost = t("Twilio did not report the monthly price: check twilio.com/pricing first.")
