@@ -337,3 +337,61 @@ def test_notebook_markdown_is_a_title_not_teaching_text(notebook: Path) -> None:
         f"{notebook.name}: markdown cells are shown in English only; put teaching text in "
         f"widgets/lessons/<en|id>/<name>.md and show it with Lesson('<name>'): {long}"
     )
+
+
+# --- words that come from codes: statuses, audit events, scripts ---------------------------------
+
+
+def _in(lang: str, render):  # type: ignore[no-untyped-def]
+    from smskit_widgets.common import i18n as _i18n
+
+    previous = _i18n.LANGUAGE.lang
+    try:
+        _i18n.LANGUAGE.lang = lang
+        return render()
+    finally:
+        _i18n.LANGUAGE.lang = previous
+
+
+def test_every_twilio_status_chip_has_indonesian_words() -> None:
+    from smskit_widgets.campaign.render import status_label
+
+    from smskit.webhooks.fields import TWILIO_STATUSES
+
+    untranslated = sorted(
+        s for s in TWILIO_STATUSES if _in("id", lambda s=s: status_label(s)) in {s, ""}
+    )
+    assert not untranslated, f"status chips shown as codes in Indonesian: {untranslated}"
+
+
+def test_every_audit_event_and_source_has_words_in_both_languages() -> None:
+    from smskit_widgets.consent.render import action_name, source_name
+
+    from smskit.consent.events import ConsentAction, ConsentSource
+
+    for lang in ("en", "id"):
+        for code, name in [
+            *((a.value, _in(lang, lambda a=a: action_name(a.value))) for a in ConsentAction),
+            *((s.value, _in(lang, lambda s=s: source_name(s.value))) for s in ConsentSource),
+        ]:
+            assert "_" not in name and name != code, (lang, code, name)
+
+
+def test_the_double_opt_in_script_exists_in_indonesian() -> None:
+    from smskit.consent.auto_replies import Program
+    from smskit.consent.events import ConsentSource
+    from smskit.consent.ledger import ConsentLedger
+    from smskit.store.database import Store
+
+    ledger = ConsentLedger(Store.open("sqlite://"), program=Program("Toko"))
+    _status, script = ledger.request_confirmation(
+        "+6281234567890", "Toko", ConsentSource.WEB_FORM, "form", language="id"
+    )
+    assert "Balas YA" in script and "Reply YES" not in script
+
+
+def test_the_campaign_placeholder_uses_an_indonesian_fallback_word() -> None:
+    from smskit_widgets.campaign.dashboard import t as campaign_t
+
+    placeholder = _in("id", lambda: campaign_t("Hi {first_name|there}, ... Reply STOP to opt out."))
+    assert placeholder.startswith("Hai {first_name|") and "|there}" not in placeholder
