@@ -256,7 +256,7 @@ class SenderComparison(W.VBox):
             (self.q_replies, t("Customers need to reply")),
             (self.q_countries, t("Destination countries (ISO codes, e.g. GB, FR)")),
             (self.q_volume, t("Messages per month")),
-            (self.q_peak, t("Peak speed needed (segments/s, 0 = don't know)")),
+            (self.q_peak, t("Peak speed needed (segments per second, 0 = don't know)")),
             (self.q_budget, t("Monthly budget (0 = no limit)")),
             (self.q_weeks, t("Weeks until launch")),
             (self.q_broadcast, t("Largest broadcast (messages, 0 = none)")),
