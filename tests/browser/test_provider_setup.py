@@ -73,3 +73,25 @@ def test_real_account_path_checks_the_format_first(open_dashboard) -> None:  # t
     page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia").click()
     expect(page.locator(".smskit-title")).to_contain_text("Pengaturan Penyedia", timeout=30_000)
     expect(page.locator(".smskit-provider-title-2")).to_contain_text("Kredensial")
+
+
+def test_a_slow_connection_test_shows_checking(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    # Real-looking credentials: with no network (CI) the check takes seconds; meanwhile the page
+    # says "Checking…" beside the button (sent at once, visible after 300 ms), then the verdict.
+    page = open_dashboard("provider_setup.ipynb", ".smskit-provider-setup")
+    page.locator(".smskit-provider-mode button", has_text="My Twilio account").click()
+    expect(page.locator(".smskit-provider-sid input")).to_be_visible(timeout=30_000)
+    page.evaluate(
+        """() => { window.smskitBusySeen = false;
+          new MutationObserver(() => {
+            if (document.querySelector('.smskit-feedback-connect .smskit-busy'))
+              window.smskitBusySeen = true;
+          }).observe(document.body, {subtree: true, childList: true, characterData: true}); }"""
+    )
+    page.locator(".smskit-provider-sid input").fill("AC" + "3" * 32)
+    page.locator(".smskit-provider-token input").fill("f" * 32)
+    page.locator(".smskit-provider-connect").click()
+    expect(page.locator(".smskit-provider-verdict")).to_be_visible(timeout=90_000)
+    assert page.evaluate("window.smskitBusySeen")
+    expect(page.locator(".smskit-feedback-connect .smskit-busy")).to_have_count(0)
+    expect(page.locator(".smskit-provider-verdict-ok")).to_have_count(0)
