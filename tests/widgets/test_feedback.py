@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import ipywidgets as W
+import pytest
 from smskit_widgets.common.feedback import CHECKING, ActionFeedback, reports_to
 from smskit_widgets.common.i18n import LANGUAGE
 from smskit_widgets.common.status import UserError
@@ -70,3 +71,19 @@ def test_smskit_errors_follow_the_language() -> None:
         assert "Periksa" in form.feedback.value
     finally:
         LANGUAGE.lang = previous
+
+
+def test_the_user_zone_comes_from_the_page_address_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from smskit_widgets.common import timezone
+
+    monkeypatch.setenv("SMSKIT_TIMEZONE", "Asia/Makassar")
+    assert timezone.initial_zone("lang=id&tz=Asia/Jakarta") == "Asia/Jakarta"
+    assert timezone.initial_zone("tz=Not/AZone") == "Asia/Makassar"
+    previous = timezone.USER_ZONE.zone
+    try:
+        timezone.apply_query("tz=Europe/London")
+        assert timezone.USER_ZONE.zone == "Europe/London"
+    finally:
+        timezone.USER_ZONE.zone = previous

@@ -59,6 +59,11 @@ set_display_zone(USER_ZONE.zone)
 USER_ZONE.observe(lambda change: set_display_zone(change["new"]), names="zone")
 
 
+def apply_query(query_string: str | None = None) -> None:
+    """Take ``?tz=`` from the page's query now (a preheated kernel learns its URL late)."""
+    USER_ZONE.zone = initial_zone(query_string)
+
+
 def on_zone_change(callback: object) -> None:
     """Call ``callback()`` whenever the user's time zone changes."""
     USER_ZONE.observe(lambda _change: callback(), names="zone")  # type: ignore[operator]
