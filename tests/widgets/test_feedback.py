@@ -87,3 +87,22 @@ def test_the_user_zone_comes_from_the_page_address_then_the_environment(
         assert timezone.USER_ZONE.zone == "Europe/London"
     finally:
         timezone.USER_ZONE.zone = previous
+
+
+def test_a_closed_widget_stops_following_the_zone() -> None:
+    from smskit_widgets.common import timezone
+
+    class _Clock(W.HTML):
+        def _refresh(self) -> None:
+            self.value = timezone.USER_ZONE.zone
+
+    open_clock, closed_clock = _Clock(), _Clock()
+    timezone.on_zone_change(open_clock._refresh)
+    timezone.on_zone_change(closed_clock._refresh)
+    closed_clock.close()  # a warm-up build thrown away
+    previous = timezone.USER_ZONE.zone
+    try:
+        timezone.USER_ZONE.zone = "Asia/Jayapura"
+        assert open_clock.value == "Asia/Jayapura" and closed_clock.value == ""
+    finally:
+        timezone.USER_ZONE.zone = previous

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -64,9 +65,20 @@ def apply_query(query_string: str | None = None) -> None:
     USER_ZONE.zone = initial_zone(query_string)
 
 
-def on_zone_change(callback: object) -> None:
-    """Call ``callback()`` whenever the user's time zone changes."""
-    USER_ZONE.observe(lambda _change: callback(), names="zone")  # type: ignore[operator]
+def on_zone_change(callback: Callable[[], None]) -> None:
+    """Call ``callback()`` whenever the user's time zone changes.
+
+    A listener whose widget was closed (a preheated kernel's warm-up build) removes itself.
+    """
+
+    def handler(_change: object) -> None:
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, W.Widget) and owner.comm is None:
+            USER_ZONE.unobserve(handler, names="zone")
+            return
+        callback()
+
+    USER_ZONE.observe(handler, names="zone")
 
 
 def shown(moment: datetime | None, *, with_zone: bool = True) -> str:
