@@ -395,3 +395,37 @@ def test_the_campaign_placeholder_uses_an_indonesian_fallback_word() -> None:
 
     placeholder = _in("id", lambda: campaign_t("Hi {first_name|there}, ... Reply STOP to opt out."))
     assert placeholder.startswith("Hai {first_name|") and "|there}" not in placeholder
+
+
+def _plural_calls() -> list[tuple[str, str, str]]:
+    from babel.messages.extract import extract_from_file
+
+    calls = []
+    for path in sorted((ROOT / "widgets").rglob("*.py")):
+        domain = i18n_check.widget_domain(path)
+        found = extract_from_file(
+            i18n_check.extract_python_ast,  # type: ignore[arg-type]
+            str(path),
+            {"ngettext": (1, 2)},
+        )
+        calls += [(domain or "", m[0], m[1]) for _line, m, _c, _x in found if isinstance(m, tuple)]
+    return sorted(set(calls))
+
+
+PLURAL_CALLS = _plural_calls()
+
+
+@pytest.mark.parametrize(("domain", "singular", "plural"), PLURAL_CALLS)
+def test_every_plural_renders_in_indonesian_at_run_time(
+    domain: str, singular: str, plural: str
+) -> None:
+    # The checker reads the catalogues; this asks the Translator the pages use, for 1 and 3.
+    from smskit_widgets.common.i18n import Translator
+
+    t = Translator(domain)
+    fields = {name: "x" for name in i18n_check.placeholders(singular) if name != "n"}
+    english = {singular.format(n=1, **fields), plural.format(n=3, **fields)}
+    for count in (1, 3):
+        said = _in("id", lambda count=count: t.ngettext(singular, plural, count, **fields))
+        assert said not in english, (domain, singular, said)
+        assert str(count) in said or "{n}" not in singular, (domain, singular, said)

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from smskit_widgets.campaign.render import _money, _stamp, e
+from smskit_widgets.common.formats import num
 from smskit_widgets.common.html import CELL_STYLE
-from smskit_widgets.common.i18n import Translator, num
+from smskit_widgets.common.i18n import Translator
 
 from smskit.campaign.overview import CampaignLine, display_status
 from smskit.sending.control import RUNNABLE, allowed_actions

@@ -12,8 +12,9 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
-from smskit_widgets.common.i18n import LANGUAGE, Translator, country, num, render_text
-from smskit_widgets.common.i18n import money as _format_money
+from smskit_widgets.common.formats import country, num
+from smskit_widgets.common.formats import money as _format_money
+from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
 from smskit_widgets.common.timezone import shown
 
 from smskit.campaign.compose import ComposePreview

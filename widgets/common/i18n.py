@@ -24,6 +24,7 @@ from smskit.i18n.catalog import (
     Text,
     catalogue,
     default_language,
+    plural_catalogue,
     translate,
     translate_plural,
 )
@@ -84,11 +85,13 @@ class Translator:
         ``t.ngettext("{n} segment", "{n} segments", 2)`` is "2 segments", "2 segmen" in Indonesian.
         Numbers passed as ``n`` are shown with the language's separators.
         """
-        from smskit.i18n.formatting import format_number
+        from smskit.i18n.formatting import format_number, plural_index
 
-        text = translate_plural(
-            singular, plural, int(n), LANGUAGE.lang, self.domain, WIDGETS_LOCALE
-        )
+        shared = plural_catalogue(WIDGETS_LOCALE, LANGUAGE.lang, GLOSSARY).get(singular)
+        if shared:  # the glossary first, as for single messages
+            text = shared[min(plural_index(n, LANGUAGE.lang), len(shared) - 1)]
+        else:
+            text = translate_plural(singular, plural, n, LANGUAGE.lang, self.domain, WIDGETS_LOCALE)
         values = {"n": format_number(n, LANGUAGE.lang), **params}
         try:
             return text.format(**values)
@@ -119,34 +122,3 @@ class LanguageSwitch(W.ToggleButtons):
         )
         self.add_class("smskit-language-switch")
         traitlets.link((self, "value"), (LANGUAGE, "lang"))
-
-
-# --- locale-aware formats in the current language (smskit.i18n.formatting, via Babel) -----------
-
-
-def num(value: object, decimals: int | None = None) -> str:
-    """A number with the current language's separators: 1,000 in English, 1.000 in Indonesian."""
-    from smskit.i18n.formatting import format_number
-
-    return format_number(value, LANGUAGE.lang, decimals=decimals)  # type: ignore[arg-type]
-
-
-def money(amount: object, currency: str, *, rate: bool = False) -> str:
-    """An amount with its currency in the current language: $2.07, US$2,07."""
-    from smskit.i18n.formatting import format_money
-
-    return format_money(amount, currency, LANGUAGE.lang, rate=rate)  # type: ignore[arg-type]
-
-
-def country(code: str, fallback: str | None = None) -> str:
-    """A country's name in the current language (CLDR): Amerika Serikat, Inggris Raya."""
-    from smskit.i18n.formatting import country_name
-
-    return country_name(code, LANGUAGE.lang, fallback)
-
-
-def local_time(moment: object, zone: object, *, with_zone: bool = True) -> str:
-    """An aware datetime in ``zone``'s local time, with the day and the zone named."""
-    from smskit.i18n.formatting import format_local_time
-
-    return format_local_time(moment, zone, LANGUAGE.lang, with_zone=with_zone)  # type: ignore[arg-type]

@@ -13,7 +13,8 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from smskit_widgets.common.i18n import money, num, render_text
+from smskit_widgets.common.formats import money, num
+from smskit_widgets.common.i18n import render_text
 
 from smskit.encoding.advice import GsmAdvice, Replacement, SendCost
 from smskit.encoding.graphemes import join_surrogates

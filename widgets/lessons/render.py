@@ -11,8 +11,9 @@ import html
 import itertools
 from decimal import Decimal
 
+from smskit_widgets.common.formats import money, num
 from smskit_widgets.common.html import figure_svg, header_cells, svg_pyplot
-from smskit_widgets.common.i18n import LANGUAGE, Translator, money, num, render_text
+from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
 
 from smskit.guide.channels import Channel, ChannelCost, SmsStat
 from smskit.guide.journey import HOPS, JourneyState, describe

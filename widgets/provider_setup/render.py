@@ -8,7 +8,8 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from smskit_widgets.common.i18n import Translator, money, render_text
+from smskit_widgets.common.formats import money
+from smskit_widgets.common.i18n import Translator, render_text
 
 from smskit.providers import AvailableNumber, MessageRecord, NumberPrice, OwnedNumber
 from smskit.providers.credentials import ConnectionVerdict

@@ -13,8 +13,9 @@ from typing import Any
 import ipywidgets as W
 import traitlets
 from smskit_widgets.common.feedback import LOADING, ActionFeedback, reports_to
+from smskit_widgets.common.formats import country
 from smskit_widgets.common.html import heading
-from smskit_widgets.common.i18n import LANGUAGE, Translator, country, on_language_change
+from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
 from smskit_widgets.common.status import StatusLine
 from smskit_widgets.senders import render

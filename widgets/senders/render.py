@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
+from smskit_widgets.common.formats import country as country_name
+from smskit_widgets.common.formats import money as _money
+from smskit_widgets.common.formats import num
 from smskit_widgets.common.html import figure_svg, header_cells, svg_pyplot
-from smskit_widgets.common.i18n import LANGUAGE, Translator, num, render_text
-from smskit_widgets.common.i18n import country as country_name
-from smskit_widgets.common.i18n import money as _money
+from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
 
 from smskit.senders.catalogue import Reason, SenderType, UseCase
 from smskit.senders.comparison import SenderSummary, TypeComparison
