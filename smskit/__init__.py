@@ -10,7 +10,7 @@ The subpackages, bottom to top (a package imports only from those below it, see
     i18n                      English and Bahasa Indonesia
     encoding, numbers         segments and encodings; phone numbers
     senders, guide            sender types, prices, pacing; what the guide teaches
-    providers                 the Provider protocol and the Twilio client
+    providers                 the Provider protocol, the Twilio and Vonage clients
     store                     SQLite or PostgreSQL, migrations
     consent                   keywords in any language, the event-sourced ledger
     contacts, compliance      contact files and saved contacts; preflight: quiet hours, caps

@@ -36,6 +36,11 @@ def configure_send(parser: argparse.ArgumentParser) -> None:
         "--simulator-file", type=Path, help="JSON with url, account_sid, auth_token of a simulator"
     )
     parser.add_argument(
+        "--provider",
+        choices=("twilio", "vonage"),
+        help="with --simulator-file: speak Twilio's API (default) or Vonage's to it",
+    )
+    parser.add_argument(
         "--rate", type=float, help="segments per second (0: no limit; default: the sender's)"
     )
     parser.add_argument("--dry-run", action="store_true", help="count only; send nothing")

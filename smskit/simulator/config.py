@@ -92,6 +92,14 @@ class SimulatorConfig:
     """Act as a trial account: only ``verified_numbers`` are reachable (21608), bodies prefixed."""
     verified_numbers: tuple[str, ...] = ()
     """Numbers a trial account may send to (Twilio's Verified Caller IDs)."""
+    vonage_dlr_url: str | None = None
+    """Where Vonage delivery receipts go when a send names no ``callback`` (the account's
+    default delivery receipt webhook)."""
+    vonage_opt_out_assist: bool = False
+    """Vonage's Opt-Out Assist on the account (US and Canada numbers): Vonage blocks and answers
+    STOP, START and HELP itself. Off by default, as on Vonage (enabled on request)."""
+    signature_method: str = "sha256"
+    """The HMAC of Vonage's signed webhooks: md5, sha1, sha256 or sha512 (dashboard setting)."""
 
     def with_changes(self, **changes: Any) -> SimulatorConfig:
         """Return a copy with ``changes`` applied; an unknown knob raises ValueError naming it.
@@ -141,6 +149,8 @@ class SimulatorConfig:
             raise ValueError(f"rates takes positive values for {', '.join(DEFAULT_RATES)}")
         if any(v <= 0 for v in self.sender_rates.values()):
             raise ValueError("sender_rates takes positive segments per second")
+        if self.signature_method not in ("md5", "sha1", "sha256", "sha512"):
+            raise ValueError("signature_method must be md5, sha1, sha256 or sha512")
         if not self.error_codes:
             raise ValueError("error_codes must name at least one code")
         if self.api_concurrency < 1 or (self.api_rate is not None and self.api_rate <= 0):

@@ -149,7 +149,7 @@ messages = sa.Table(
     sa.Column("from_number", sa.String(32), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("sid", sa.String(34), nullable=True),
+    sa.Column("sid", sa.String(64), nullable=True),  # 0007: any provider's message id
     sa.Column("status", sa.String(24), nullable=True),  # 0004: "partially_delivered" is 19
     sa.Column("error_code", sa.Integer, nullable=True),
     sa.Column("segments", sa.Integer, nullable=True),
@@ -186,7 +186,7 @@ inbound_messages = sa.Table(
     "inbound_messages",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sid", sa.String(34), nullable=False),
+    sa.Column("sid", sa.String(64), nullable=False),  # 0007
     sa.Column("from_number", sa.String(32), nullable=False),
     sa.Column("to_number", sa.String(32), nullable=False),
     sa.Column("body", sa.Text, nullable=False),

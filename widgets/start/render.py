@@ -162,6 +162,10 @@ def environment_html(deployment: Deployment) -> str:
     if deployment.mode == "simulator":
         mode = t("Built-in simulator: nothing is really sent and nothing is billed.")
         css = "simulator"
+    elif deployment.mode == "vonage":
+        from smskit_widgets.provider_setup.vonage_texts import running_on_vonage
+
+        mode, css = running_on_vonage(deployment.account or ""), "vonage"
     else:
         mode = t(
             "Real Twilio account {account}: messages are really sent and billed.",
