@@ -281,7 +281,7 @@ class ProviderSetup(W.VBox):
             self._saved = vonage_from_env()
             self.account_sid.value = self._saved.api_key if self._saved is not None else ""
             if self._saved is not None:
-                self.status.show(V.found_in_environment(self._saved.api_key))
+                self.connect_feedback.show(V.found_in_environment(self._saved.api_key))
         if self.mode.value == TWILIO:
             # Environment, keyring or private file: the token stays in smskit, never in a widget.
             self._saved = load()
