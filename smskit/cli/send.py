@@ -68,10 +68,19 @@ def run_send(args: argparse.Namespace, out: TextIO) -> int:
     """
     from smskit.cli.campaigns import provider_from
     from smskit.consent.ledger import ConsentLedger
+    from smskit.i18n.catalog import LocalizedError
     from smskit.sending.runner import CampaignRunner
     from smskit.store.database import Store
 
     store = Store.open(args.database)
+    if not args.dry_run:
+        # In a team the same rules as the worker's: four eyes, and an operator's confirmation.
+        from smskit.team.approvals import send_refusal
+        from smskit.team.directory import roles_lookup_from_env
+
+        refusal = send_refusal(store, args.campaign_id, roles_lookup_from_env())
+        if refusal is not None:
+            raise LocalizedError("Not sent: {reason}", reason=refusal)
     options: dict[str, Any] = {}
     if args.rate is not None:
         options["rate"] = args.rate or None

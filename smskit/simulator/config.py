@@ -88,6 +88,11 @@ class SimulatorConfig:
     """Seed for outcome and fault draws, for reproducible tests."""
     inbound_url: str | None = None
     """Webhook for inbound messages to numbers without their own SmsUrl."""
+    customer_replies: float = 0.0
+    """Practice mode: share of delivered campaign messages whose recipient texts back once
+    (questions, thanks, opt-outs in several languages, wrong numbers; simulator/customers.py)."""
+    customer_reply_delay: float = 1.0
+    """Seconds between a message's delivery and its recipient's reply, in practice mode."""
     trial: bool = False
     """Act as a trial account: only ``verified_numbers`` are reachable (21608), bodies prefixed."""
     verified_numbers: tuple[str, ...] = ()
@@ -132,7 +137,14 @@ class SimulatorConfig:
 
         >>> SimulatorConfig().check()
         """
-        for name in ("fault_500", "fault_503", "fault_429", "fault_slow", "fault_drop"):
+        for name in (
+            "fault_500",
+            "fault_503",
+            "fault_429",
+            "fault_slow",
+            "fault_drop",
+            "customer_replies",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be a share between 0 and 1, got {value}")
@@ -140,6 +152,8 @@ class SimulatorConfig:
             raise ValueError("fault_500 + fault_503 + fault_429 must not exceed 1")
         if self.step_delay < 0 or self.slow_seconds < 0 or self.queue_seconds <= 0:
             raise ValueError("step_delay and slow_seconds must be >= 0, queue_seconds > 0")
+        if self.customer_reply_delay < 0:
+            raise ValueError("customer_reply_delay must be >= 0")
         if set(self.outcomes) - set(DEFAULT_OUTCOMES) or sum(self.outcomes.values()) <= 0:
             raise ValueError("outcomes takes positive weights for delivered, undelivered, failed")
         if any(v < 0 for v in self.outcomes.values()):

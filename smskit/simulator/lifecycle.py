@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 
 from smskit.i18n.catalog import LocalizedError
-from smskit.simulator import billing, optout, twiml, vonage_hooks
+from smskit.simulator import billing, customers, optout, twiml, vonage_hooks
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import API_VERSION, ERRORS
 from smskit.simulator.signing import signature
@@ -168,7 +168,11 @@ class Engine:
         await self._set(sid, status="sent", date_sent=utcnow(), price=price)
         await asyncio.sleep(self._config.step_delay)
         if outcome == "delivered":
-            await self._set(sid, status="delivered")
+            delivered = await self._set(sid, status="delivered")
+            # Practice mode: the recipient of a campaign message may text back (customers.py).
+            if delivered.direction == "outbound-api" and self.chance(config.customer_replies):
+                delay = self._config.customer_reply_delay
+                self._spawn(customers.reply_later(self, delivered, delay))
         else:
             await self._set(
                 sid, status="undelivered", **_error(self._rng.choice(self._config.error_codes))

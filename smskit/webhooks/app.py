@@ -165,7 +165,7 @@ def create_app(
     >>> from smskit.sending.tracking import MemoryLog
     >>> app = create_app("0" * 32, MemoryLog(), public_url="https://example.org/hooks")
     >>> sorted(route.path for route in app.routes)
-    ['/twilio/inbound', '/twilio/status']
+    ['/health', '/twilio/inbound', '/twilio/status']
     >>> _ = create_app("0" * 32, MemoryLog(), trusted_proxies="10.0.0.0/8")
     """
     from starlette.applications import Starlette
@@ -304,10 +304,15 @@ def create_app(
             reply = None
         return Response(twiml(reply), media_type="text/xml")
 
+    async def health(_request: Request) -> Response:
+        # For the Hub, a load balancer or a monitor: the app is up (it says nothing else).
+        return Response("ok", media_type="text/plain")
+
     return Starlette(
         routes=[
             Route(status_path, on_status, methods=["POST"]),
             Route(inbound_path, on_inbound, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
             *extra_routes,
         ]
     )
@@ -327,13 +332,14 @@ def app_from_env() -> Starlette:
     ...            SMSKIT_PUBLIC_URL="https://hooks.example.org")
     >>> with mock.patch.dict(os.environ, env):
     ...     sorted(route.path for route in app_from_env().routes)
-    ['/twilio/inbound', '/twilio/status']
+    ['/health', '/twilio/inbound', '/twilio/status']
     """
+    from smskit.conversations.sink import InboxSink
     from smskit.i18n.catalog import LocalizedError
     from smskit.providers.credentials import load
     from smskit.store.database import Store
 
-    sink = LedgerSink(Store.open())
+    sink = InboxSink(Store.open())  # consent, the message log, and the Inbox's threads
     vonage = _vonage_routes_from_env(sink)
     token: str | Secret | None = os.environ.get("TWILIO_AUTH_TOKEN") or None
     if token is None:

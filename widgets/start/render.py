@@ -81,6 +81,12 @@ DASHBOARDS: tuple[DashboardCard, ...] = (
         ("analyst", "staff"),
         N_("What will this campaign cost, is it compliant, and how do I send it at a safe pace?"),
     ),
+    DashboardCard(
+        "inbox.ipynb",
+        N_("Inbox"),
+        ("staff", "trainer"),
+        N_("Who replied to our campaigns, what do they ask, and may I answer them now?"),
+    ),
 )
 
 GUIDE_SECTIONS: tuple[GuideSection, ...] = (
@@ -92,7 +98,9 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
     GuideSection(6, N_("Twilio setup walkthrough"), ("provider_setup.ipynb",)),
     GuideSection(7, N_("Best practices: consent"), ("consent.ipynb",)),
     GuideSection(
-        8, N_("Best practices: sending"), ("campaign.ipynb", "encoding.ipynb", "consent.ipynb")
+        8,
+        N_("Best practices: sending"),
+        ("campaign.ipynb", "encoding.ipynb", "consent.ipynb", "inbox.ipynb"),
     ),
 )
 

@@ -4,8 +4,8 @@ Twilio's SIDs have 34 characters (two letters and 32 hex digits); Vonage's SMS A
 16 hex digits or, on newer accounts, a 36-character UUID (the SDK's own test data,
 vonage-python-sdk sms/tests/data/send_long_sms.json). 64 leaves room for any provider's id.
 
-Revision ID: 0007
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-03
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
