@@ -40,7 +40,7 @@ def test_no_cell_starts_a_formula_and_each_value_stays_in_its_cell(value: str) -
     text = results_csv([_row(value)])
     # Read back the way a spreadsheet does: the header, then exactly one row of 10 cells.
     header, *rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert len(rows) == 1 and len(rows[0]) == len(header) == 10, repr(text)
+    assert len(rows) == 1 and len(rows[0]) == len(header) == 11, repr(text)
     for cell in rows[0]:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n")), repr(cell)
     assert rows[0][1] == ("'" + value if value[0] in "=+-@\t\r\n" else value)
@@ -49,7 +49,7 @@ def test_no_cell_starts_a_formula_and_each_value_stays_in_its_cell(value: str) -
 @pytest.mark.parametrize("value", [v for v in HOSTILE if "\r" in v or "\n" in v])
 def test_every_value_with_a_carriage_return_or_line_feed_is_quoted(value: str) -> None:
     text = results_csv([_row(value)])
-    line = text[text.index("meaning") + len("meaning") :].lstrip("\r\n")
+    line = text[text.index("meaning,name") + len("meaning,name") :].lstrip("\r\n")
     expected = '"' + ("'" if value[0] in "\r\n" else "") + value.replace('"', '""') + '"'
     assert line.startswith("2," + expected + ","), repr(line)
 
@@ -59,6 +59,24 @@ def test_ordinary_values_are_unchanged_and_rows_end_in_crlf() -> None:
         [ResultRow(3, "c1", "+1", "eligible", "final", "delivered", None, "SM1", "")]
     )
     assert text == (
-        "row,recipient,to,plan,state,status,error_code,sid,reason,meaning\r\n"
-        "3,c1,'+1,eligible,final,delivered,,SM1,,\r\n"
+        "row,recipient,to,plan,state,status,error_code,sid,reason,meaning,name\r\n"
+        "3,c1,'+1,eligible,final,delivered,,SM1,,,\r\n"
     )
+
+
+def test_csv_reasons_are_in_the_readers_language_on_one_line() -> None:
+    from smskit.i18n.catalog import Text
+    from smskit.i18n.formatting import ZoneNames
+
+    zones = ZoneNames(("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix"))
+    reasons = (
+        Text("The recipient opted out"),
+        Text("Outside the allowed hours in the recipient's time zone ({zones})", zones=zones),
+    )
+    row = ResultRow(2, "+1", "+1", "blocked", "not sent", "", None, "", "x", "Ana", reasons)
+    english = results_csv([row]).splitlines()[1]
+    indonesian = results_csv([row], "id").splitlines()[1]
+    assert "The recipient opted out; Outside the allowed hours" in english
+    assert "and 2 other time zones" in english and "America/Phoenix" not in english
+    assert "dan 2 zona waktu lain" in indonesian and "opted out" not in indonesian
+    assert indonesian.endswith(",Ana")

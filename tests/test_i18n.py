@@ -138,6 +138,30 @@ def test_translation_in_the_wrong_domain_does_not_count(tmp_path: Path) -> None:
     assert missing == {"Quiet hours", "Row {row}: no phone"}
 
 
+def test_checker_reports_untranslated_data_display_values(tmp_path: Path) -> None:
+    root = _tree(tmp_path, COMPLETE_WIDGET_PO, COMPLETE_SMSKIT_PO)
+    (root / "data").mkdir()
+    (root / "data" / "countries.csv").write_text(
+        "code,notable_rules,source,as_of\n"
+        "GB,Quiet hours,x,2026-01-01\nUS,Only English,x,2026-01-01\n"
+    )
+    problems = [(p.msgid, p.where) for p in i18n_check.data_problems(root)]
+    assert problems == [("Only English", "data/countries.csv:3 (notable_rules)")]
+
+
+def test_plural_entries_count_as_translated(tmp_path: Path) -> None:
+    src = 'from x import t\nlabel = t.ngettext("{n} segment", "{n} segments", 2)\n'
+    root = _tree(tmp_path, COMPLETE_WIDGET_PO, COMPLETE_SMSKIT_PO)
+    (root / "widgets" / "plural.py").write_text('t = Translator("demo")\n' + src)
+    assert [p.msgid for p in i18n_check.check(root)] == ["{n} segment"]
+    po = root / "widgets" / "locale" / "id" / "LC_MESSAGES" / "demo.po"
+    po.write_text(
+        po.read_text()
+        + 'msgid "{n} segment"\nmsgid_plural "{n} segments"\nmsgstr[0] "{n} segmen"\n'
+    )
+    assert i18n_check.check(root) == []
+
+
 # --- (d) the real catalogues parse ----------------------------------------------------------------
 
 
@@ -165,6 +189,54 @@ def test_every_message_has_an_indonesian_translation(domain: str) -> None:
     ]
     listing = "\n".join(f"  {p.where}: {p.msgid!r} ({p.reason})" for p in problems)
     assert not problems, f"{len(problems)} untranslated in domain {domain!r}:\n{listing}"
+
+
+def test_every_data_display_value_has_an_indonesian_translation() -> None:
+    problems = i18n_check.data_problems()
+    listing = "\n".join(f"  {p.where}: {p.msgid[:70]!r}" for p in problems)
+    assert not problems, f"{len(problems)} data values without Indonesian:\n{listing}"
+
+
+def test_plurals_follow_babel_rules_in_both_languages() -> None:
+    from smskit.i18n.formatting import Plural
+
+    weeks = [Plural("{n} week", "{n} weeks", n) for n in (0, 1, 4, 1000)]
+    assert [w.render("en") for w in weeks] == ["0 weeks", "1 week", "4 weeks", "1,000 weeks"]
+    assert [w.render("id") for w in weeks] == ["0 minggu", "1 minggu", "4 minggu", "1.000 minggu"]
+
+
+def test_country_names_inside_indonesian_sentences_are_indonesian() -> None:
+    from decimal import Decimal
+
+    from smskit.senders.recommender import Needs, recommend
+
+    needs = Needs("otp", False, 100, ("US", "GB"), 2)
+    text = " ".join(
+        r.message.render("id") for o in recommend(needs).options for r in o.disqualifiers
+    )
+    assert "Amerika Serikat" in text and "United States" not in text
+    costly = recommend(Needs("otp", False, 100_000, ("GB",), 2, monthly_budget=Decimal(1)))
+    budget = [r.message.render("id") for o in costly.options for r in o.disqualifiers]
+    assert any("US$" in b and "per bulan" in b for b in budget), budget
+
+
+def test_one_translation_per_term_across_catalogues() -> None:
+    # "Visualisasi Pengodean" on Start and "Visualisasi Encoding" on the page itself: never again.
+    clashes = i18n_check.inconsistent_terms()
+    assert not clashes, "\n".join(f"{m!r}: {where}" for m, where in clashes.items())
+
+
+def test_glossary_terms_are_translated_once_on_every_page() -> None:
+    from smskit_widgets.common import i18n as _i18n
+
+    previous = _i18n.LANGUAGE.lang
+    try:
+        _i18n.LANGUAGE.lang = "id"
+        names = {_i18n.Translator(d)("Encoding Visualizer") for d in ("start", "encoding")}
+        assert names == {"Visualisasi Pengodean"}
+        assert _i18n.Translator("campaign")("delivered") == _i18n.Translator("lessons")("delivered")
+    finally:
+        _i18n.LANGUAGE.lang = previous
 
 
 def test_translations_keep_their_placeholders() -> None:
@@ -265,3 +337,95 @@ def test_notebook_markdown_is_a_title_not_teaching_text(notebook: Path) -> None:
         f"{notebook.name}: markdown cells are shown in English only; put teaching text in "
         f"widgets/lessons/<en|id>/<name>.md and show it with Lesson('<name>'): {long}"
     )
+
+
+# --- words that come from codes: statuses, audit events, scripts ---------------------------------
+
+
+def _in(lang: str, render):  # type: ignore[no-untyped-def]
+    from smskit_widgets.common import i18n as _i18n
+
+    previous = _i18n.LANGUAGE.lang
+    try:
+        _i18n.LANGUAGE.lang = lang
+        return render()
+    finally:
+        _i18n.LANGUAGE.lang = previous
+
+
+def test_every_twilio_status_chip_has_indonesian_words() -> None:
+    from smskit_widgets.campaign.render import status_label
+
+    from smskit.webhooks.fields import TWILIO_STATUSES
+
+    untranslated = sorted(
+        s for s in TWILIO_STATUSES if _in("id", lambda s=s: status_label(s)) in {s, ""}
+    )
+    assert not untranslated, f"status chips shown as codes in Indonesian: {untranslated}"
+
+
+def test_every_audit_event_and_source_has_words_in_both_languages() -> None:
+    from smskit_widgets.consent.render import action_name, source_name
+
+    from smskit.consent.events import ConsentAction, ConsentSource
+
+    for lang in ("en", "id"):
+        for code, name in [
+            *((a.value, _in(lang, lambda a=a: action_name(a.value))) for a in ConsentAction),
+            *((s.value, _in(lang, lambda s=s: source_name(s.value))) for s in ConsentSource),
+        ]:
+            assert "_" not in name and name != code, (lang, code, name)
+
+
+def test_the_double_opt_in_script_exists_in_indonesian() -> None:
+    from smskit.consent.auto_replies import Program
+    from smskit.consent.events import ConsentSource
+    from smskit.consent.ledger import ConsentLedger
+    from smskit.store.database import Store
+
+    ledger = ConsentLedger(Store.open("sqlite://"), program=Program("Toko"))
+    _status, script = ledger.request_confirmation(
+        "+6281234567890", "Toko", ConsentSource.WEB_FORM, "form", language="id"
+    )
+    assert "Balas YA" in script and "Reply YES" not in script
+
+
+def test_the_campaign_placeholder_uses_an_indonesian_fallback_word() -> None:
+    from smskit_widgets.campaign.dashboard import t as campaign_t
+
+    placeholder = _in("id", lambda: campaign_t("Hi {first_name|there}, ... Reply STOP to opt out."))
+    assert placeholder.startswith("Hai {first_name|") and "|there}" not in placeholder
+
+
+def _plural_calls() -> list[tuple[str, str, str]]:
+    from babel.messages.extract import extract_from_file
+
+    calls = []
+    for path in sorted((ROOT / "widgets").rglob("*.py")):
+        domain = i18n_check.widget_domain(path)
+        found = extract_from_file(
+            i18n_check.extract_python_ast,  # type: ignore[arg-type]
+            str(path),
+            {"ngettext": (1, 2)},
+        )
+        calls += [(domain or "", m[0], m[1]) for _line, m, _c, _x in found if isinstance(m, tuple)]
+    return sorted(set(calls))
+
+
+PLURAL_CALLS = _plural_calls()
+
+
+@pytest.mark.parametrize(("domain", "singular", "plural"), PLURAL_CALLS)
+def test_every_plural_renders_in_indonesian_at_run_time(
+    domain: str, singular: str, plural: str
+) -> None:
+    # The checker reads the catalogues; this asks the Translator the pages use, for 1 and 3.
+    from smskit_widgets.common.i18n import Translator
+
+    t = Translator(domain)
+    fields = {name: "x" for name in i18n_check.placeholders(singular) if name != "n"}
+    english = {singular.format(n=1, **fields), plural.format(n=3, **fields)}
+    for count in (1, 3):
+        said = _in("id", lambda count=count: t.ngettext(singular, plural, count, **fields))
+        assert said not in english, (domain, singular, said)
+        assert str(count) in said or "{n}" not in singular, (domain, singular, said)

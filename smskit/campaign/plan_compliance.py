@@ -24,6 +24,7 @@ from smskit.compliance.preflight import content_findings, preflight
 from smskit.compliance.quiet_hours import us_state
 from smskit.consent.events import ConsentStatus
 from smskit.i18n.catalog import Text
+from smskit.i18n.formatting import Moment
 from smskit.numbers.phone import InvalidNumber, NumberInfo, parse_number
 
 __all__ = ["compliance_checks", "consent_map"]
@@ -126,11 +127,7 @@ def _waits(findings: tuple[Finding, ...], next_at: datetime | None) -> tuple[Fin
         Finding(
             f.code,
             WARN,
-            Text(
-                "Waits until {time} UTC ({why})",
-                time=next_at.strftime("%Y-%m-%d %H:%M"),
-                why=f.reason,
-            ),
+            Text("Waits until {time} ({why})", time=Moment(next_at), why=f.reason),
             f.source,
         )
         if f.severity is BLOCK and (f.code == "quiet_hours" or f.code.startswith("frequency."))

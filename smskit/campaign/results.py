@@ -12,7 +12,7 @@ The CSV is safe to open in a spreadsheet:
 
 >>> rows = [ResultRow(2, "c1", "+14155550100", "eligible", "final", "delivered", None, "SM1", "")]
 >>> print(results_csv(rows).splitlines()[1])
-2,c1,'+14155550100,eligible,final,delivered,,SM1,,
+2,c1,'+14155550100,eligible,final,delivered,,SM1,,,
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import sqlalchemy as sa
 
 from smskit.campaign.storage import ResultRow
 from smskit.consent.audit import safe_cell
+from smskit.i18n.catalog import translate
 from smskit.providers import error_meaning
 from smskit.store.database import Store
 from smskit.store.schema import message_events, messages
@@ -54,15 +55,18 @@ CSV_COLUMNS = (
     "sid",
     "reason",
     "meaning",
+    "name",
 )
 
 
-def results_csv(rows: Iterable[ResultRow]) -> str:
+def results_csv(rows: Iterable[ResultRow], lang: str = "en") -> str:
     """The results table as CSV text, every cell made safe from formula injection.
+
+    Reasons and error meanings are written in ``lang`` (the reader's language), one line each.
 
     >>> row = ResultRow(3, "=HYPERLINK(1)", "+1", "blocked", "", "", None, "", "Ana\\r=1")
     >>> line = results_csv([row]).split("\\r\\n")[1]
-    >>> line.startswith("3,'=HYPERLINK(1),'+1,blocked,"), line.endswith(',"Ana\\r=1",')
+    >>> line.startswith("3,'=HYPERLINK(1),'+1,blocked,"), line.endswith(',"Ana\\r=1",,')
     (True, True)
     """
     out = io.StringIO()
@@ -71,7 +75,12 @@ def results_csv(rows: Iterable[ResultRow]) -> str:
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        meaning = str(error_meaning(r.error_code)) if r.error_code else ""
+        meaning = translate(error_meaning(r.error_code), lang) if r.error_code else ""
+        reason = (
+            "; ".join(" ".join(text.render(lang).split()) for text in r.reasons)
+            if r.reasons
+            else r.reason
+        )
         cells = (
             r.row,
             r.key,
@@ -81,8 +90,9 @@ def results_csv(rows: Iterable[ResultRow]) -> str:
             r.status,
             "" if r.error_code is None else r.error_code,
             r.sid,
-            r.reason,
+            reason,
             meaning,
+            r.name,
         )
         writer.writerow([safe_cell(str(c)) for c in cells])
     return out.getvalue()

@@ -29,7 +29,8 @@ import sqlalchemy as sa
 
 from smskit.campaign.planner import Campaign, CampaignPlan, Sender
 from smskit.campaign.templates import lone_surrogate
-from smskit.i18n.catalog import LocalizedError, Text
+from smskit.i18n.catalog import LANGUAGES, LocalizedError, Text
+from smskit.i18n.formatting import Prerendered
 from smskit.providers import error_meaning
 from smskit.store.database import Store
 from smskit.store.schema import campaign_recipients, contacts, message_events, messages
@@ -225,7 +226,33 @@ def save_plan(store: Store, plan: CampaignPlan, *, actor: str | None = None) -> 
 
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v if isinstance(v, int | float | str | bool) else str(v) for k, v in params.items()}
+    # A parameter that renders per language (country names, zone lists, plurals) is stored
+    # rendered in each language, so a reason read back later is still whole in Indonesian.
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, int | float | str | bool):
+            out[key] = value
+        elif callable(getattr(value, "render", None)):
+            out[key] = {"__i18n__": {lang: value.render(lang) for lang in LANGUAGES}}
+        else:
+            out[key] = str(value)
+    return out
+
+
+def stored_text(template: str, params: dict[str, Any]) -> Text:
+    """A reason read back from the store as a :class:`Text` that renders in any language.
+
+    >>> params = {"zones": {"__i18n__": {"en": "2 zones", "id": "2 zona"}}}
+    >>> stored_text("In {zones}", params).render("id")
+    'In 2 zona'
+    """
+    restored = {
+        key: Prerendered(tuple(value["__i18n__"].items()))
+        if isinstance(value, dict) and "__i18n__" in value
+        else value
+        for key, value in params.items()
+    }
+    return Text(template, **restored)
 
 
 def campaign_of(store: Store, campaign_id: str) -> Campaign:
@@ -388,6 +415,28 @@ class ResultRow:
     error_code: int | None
     sid: str
     reason: str
+    #: The contact's name, from the saved contacts (empty when none was imported).
+    name: str = ""
+    #: The reasons as translatable texts (``reason`` is their English, on one line).
+    reasons: tuple[Text, ...] = ()
+
+
+# Field names that hold a person's name in an imported contact file, most complete first.
+_NAME_FIELDS = ("name", "full_name", "fullname", "nama", "contact", "customer")
+
+
+def display_name(fields: dict[str, Any]) -> str:
+    """The name to show for a contact's fields: a name column, else first and last name.
+
+    >>> display_name({"first_name": "Ana", "last_name": "Lima"}), display_name({"Name": "Budi"})
+    ('Ana Lima', 'Budi')
+    """
+    lowered = {str(k).strip().lower().replace(" ", "_"): str(v).strip() for k, v in fields.items()}
+    for key in _NAME_FIELDS:
+        if lowered.get(key):
+            return lowered[key]
+    parts = [lowered.get(k, "") for k in ("first_name", "firstname", "last_name", "lastname")]
+    return " ".join(p for p in parts if p)
 
 
 def results(store: Store, campaign_id: str) -> tuple[ResultRow, ...]:
@@ -408,8 +457,13 @@ def results(store: Store, campaign_id: str) -> tuple[ResultRow, ...]:
             m.c.status,
             m.c.error_code,
             m.c.sid,
+            contacts.c.fields,
         )
-        .select_from(r.outerjoin(m, m.c.id == r.c.message_id))
+        .select_from(
+            r.outerjoin(m, m.c.id == r.c.message_id).outerjoin(
+                contacts, contacts.c.phone_e164 == r.c.to_number
+            )
+        )
         .where(r.c.campaign_id == campaign_id)
         .order_by(r.c.seq)
     )
@@ -419,7 +473,8 @@ def results(store: Store, campaign_id: str) -> tuple[ResultRow, ...]:
     out = []
     for row in rows:
         findings = row.findings or []
-        reason = "; ".join(str(Text(f[2], **f[3])) for f in findings)
+        texts = tuple(stored_text(f[2], f[3]) for f in findings)
+        reason = "; ".join(" ".join(str(text).split()) for text in texts)
         out.append(
             ResultRow(
                 row.row,
@@ -431,6 +486,8 @@ def results(store: Store, campaign_id: str) -> tuple[ResultRow, ...]:
                 row.error_code,
                 row.sid or "",
                 reason,
+                display_name(row.fields or {}),
+                texts,
             )
         )
     return tuple(out)

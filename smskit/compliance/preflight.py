@@ -37,6 +37,7 @@ from smskit.compliance.quiet_hours import next_allowed_time, us_state
 from smskit.consent.events import ConsentState, ConsentStatus
 from smskit.consent.ledger import ConsentLedger
 from smskit.i18n.catalog import LocalizedError, Text
+from smskit.i18n.formatting import Moment, ZoneNames
 from smskit.numbers.phone import parse_number
 from smskit.senders.countries import AlphaSupport, Tristate, UnknownCountryError, country
 
@@ -305,7 +306,7 @@ def preflight(
                 Severity.BLOCK if hours_apply else Severity.WARN,
                 Text(
                     "Outside the allowed hours in the recipient's time zone ({zones})",
-                    zones=", ".join(zones),
+                    zones=ZoneNames(tuple(zones)),
                 ),
                 TCPA + "; data/quiet_hours.csv",
             )
@@ -373,7 +374,7 @@ def _cap_findings(
                 count=count,
                 hours=cap.period_hours,
                 limit=cap.max_messages,
-                until=until.strftime("%Y-%m-%d %H:%M UTC"),
+                until=Moment(until),
             ),
             cap.source,
         )

@@ -301,14 +301,20 @@ def who_may_be_texted(
     >>> [(r.phone, r.allowed_now) for r in who_may_be_texted(["+12125550123", "+6281234567890"], t)]
     [('+12125550123', True), ('+6281234567890', False)]
     """
-    from smskit.numbers.phone import parse_number  # numbers pulls in pandas; only needed here
+    from smskit.numbers.phone import InvalidNumber, parse_number  # pandas: only needed here
 
     now = datetime.now(UTC) if at is None else at
     if now.tzinfo is None:
         raise LocalizedError("The time {time} has no time zone", time=now)
     out = []
     for raw in numbers:
-        info = parse_number(raw)
+        try:
+            info = parse_number(raw)
+        except InvalidNumber as error:
+            if error.reason != "missing_region":
+                raise
+            # This tool has no default country: ask for the + form, not for a missing field.
+            raise InvalidNumber(raw, "needs_plus") from None
         state = us_state(info.e164)
         zones = info.time_zones or ("UTC",)
         days = max(1, -(-hours // 24))

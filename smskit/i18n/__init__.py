@@ -1,4 +1,5 @@
-"""English and Bahasa Indonesia: message catalogues, localized text, and the translation checker.
+"""English and Bahasa Indonesia: message catalogues, localized text, Babel formats (numbers, money,
+plurals, dates, country names: ``formatting``), and the translation checker.
 
 A bottom layer: every other package may import it.
 """

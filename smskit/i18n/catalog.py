@@ -59,6 +59,61 @@ def catalogue(locale_dir: Path, lang: str, domain: str) -> dict[str, str]:
 
 
 @functools.cache
+def plural_catalogue(locale_dir: Path, lang: str, domain: str) -> dict[str, tuple[str, ...]]:
+    """Return ``singular msgid -> plural msgstr forms`` for one ``.po`` file's plural entries.
+
+    >>> plural_catalogue(SMSKIT_LOCALE, "en", "smskit")
+    {}
+    """
+    path = locale_dir / lang / "LC_MESSAGES" / f"{domain}.po"
+    if lang == "en" or not path.exists():
+        return {}
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        parsed = read_po(handle, locale=lang)
+    return {
+        str(m.id[0]): tuple(str(s) for s in m.string)
+        for m in parsed
+        if isinstance(m.id, tuple) and isinstance(m.string, tuple | list) and not m.fuzzy
+        if all(m.string)
+    }
+
+
+def translate_plural(
+    singular: str,
+    plural: str,
+    count: int | float,
+    lang: str,
+    domain: str = "smskit",
+    locale_dir: Path = SMSKIT_LOCALE,
+) -> str:
+    """gettext's ``ngettext``: the form of ``count`` in ``lang``, by Babel's CLDR plural rules.
+
+    >>> translate_plural("{n} segment", "{n} segments", 1, "en")
+    '{n} segment'
+    >>> translate_plural("{n} segment", "{n} segments", 0, "en")
+    '{n} segments'
+    """
+    from smskit.i18n.formatting import plural_index
+
+    if domain == "smskit" and locale_dir == SMSKIT_LOCALE:
+        folder = SMSKIT_LOCALE / lang / "LC_MESSAGES"
+        domains = [p.stem for p in sorted(folder.glob("*.po"))] if lang != "en" else []
+    else:
+        domains = [domain]
+    for name in domains:
+        forms = plural_catalogue(locale_dir, lang, name).get(singular)
+        if forms:
+            return forms[min(plural_index(count, lang), len(forms) - 1)]
+    for name in domains:  # a plain entry for the singular serves a language with one form (id)
+        single = catalogue(locale_dir, lang, name).get(singular)
+        if single and plural_index(2, lang) == 0:
+            return single
+    return singular if plural_index(count, "en") == 0 else plural
+
+
+@functools.cache
 def smskit_catalogue(lang: str) -> dict[str, str]:
     """All of smskit's own catalogues for ``lang`` merged (one ``.po`` file per module).
 
@@ -116,8 +171,19 @@ class Text:
 
         >>> Text("{n} segments", n=2).render("en")
         '2 segments'
+
+        A parameter that can render itself (a nested :class:`Text`, a list of country names, an
+        amount of money) is rendered in ``lang`` too, so no English name is left in a sentence.
+
+        >>> from smskit.i18n.formatting import CountryNames
+        >>> Text("Not supported in {countries}", countries=CountryNames(("US", "GB"))).render("id")
+        'Tidak didukung di Amerika Serikat, Inggris Raya'
         """
-        return translate(self.template, lang, domain).format(**self.params)
+        params = {
+            key: value.render(lang) if callable(getattr(value, "render", None)) else value
+            for key, value in self.params.items()
+        }
+        return translate(self.template, lang, domain).format(**params)
 
     def __str__(self) -> str:
         return self.render("en")

@@ -34,20 +34,31 @@ SMSKIT_PO_DIR = SMSKIT_DIR / "i18n" / "locale" / "id" / "LC_MESSAGES"
 WIDGETS_PO_DIR = WIDGETS_DIR / "locale" / "id" / "LC_MESSAGES"
 LANG = "id"
 SMSKIT_DOMAIN = "smskit"
+GLOSSARY = "glossary"  # widgets' shared terms: one translation for every dashboard
 
 # Babel keyword spec: name -> argument positions (None = the first argument is the message).
 _SMSKIT_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "N_": None,
     "Text": None,
     "LocalizedError": None,
+    "Plural": (1, 2),
 }
 _WIDGET_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "t": None,
     "_t": None,
     "N_": None,
     "DashboardHeader": (1,),
+    "ngettext": (1, 2),
 }
 _BARE_ONLY = frozenset({"Text"})
+
+#: Columns of ``data/`` whose text staff read on a dashboard: every value goes through the message
+#: catalogues (``smskit/i18n/locale/id/LC_MESSAGES/data_<table>.po``). Columns that only identify
+#: (codes) or cite (``source``) stay as they are; tables with their own ``*_id`` columns
+#: (number_types.csv) or a ``language`` column (auto_replies.csv) carry Indonesian themselves.
+DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "countries": ("notable_rules",),
+}
 _TRANSLATOR = re.compile(r"""\bTranslator\(\s*["']([\w-]+)["']\s*\)""")
 
 
@@ -79,7 +90,9 @@ def placeholders(message: str) -> frozenset[str]:
     """
     try:
         return frozenset(
-            name.split(".")[0].split("[")[0]
+            # ``{first_name|there}`` (a template field with its fallback): the field counts, the
+            # fallback word is translated ("Hai {first_name|Kak}").
+            name.split(".")[0].split("[")[0].split("|")[0]
             for _, name, _, _ in string.Formatter().parse(message)
             if name
         )
@@ -127,6 +140,8 @@ def _extract(path: Path, keywords: dict[str, tuple[int, ...] | None]) -> Iterato
 
     results = extract_from_file(extract_python_ast, str(path), keywords)  # type: ignore[arg-type]
     for line, message, _comments, _context in results:
+        if isinstance(message, tuple) and message and isinstance(message[0], str):
+            message = message[0]  # ngettext: the singular is the msgid
         if isinstance(message, str) and message:
             yield line, message
 
@@ -171,11 +186,17 @@ def read_catalogue(path: Path) -> dict[str, tuple[str, bool]]:
 
     with path.open("rb") as handle:
         catalogue = read_po(handle, locale=LANG, abort_invalid=True)
-    return {
+    entries = {
         str(m.id): (str(m.string or ""), bool(m.fuzzy))
         for m in catalogue
         if m.id and isinstance(m.id, str)
     }
+    for m in catalogue:  # plural entries: keyed by the singular; every form must be filled
+        if isinstance(m.id, tuple) and m.id[0]:
+            strings = m.string if isinstance(m.string, tuple | list) else (m.string or "",)
+            forms = [str(s or "") for s in strings]
+            entries[str(m.id[0])] = (forms[0] if all(f.strip() for f in forms) else "", m.fuzzy)
+    return entries
 
 
 def catalogues(root: Path = ROOT) -> tuple[dict[str, dict[str, tuple[str, bool]]], list[Problem]]:
@@ -195,8 +216,21 @@ def catalogues(root: Path = ROOT) -> tuple[dict[str, dict[str, tuple[str, bool]]
             if msgid not in merged or not merged[msgid][0]:
                 merged[msgid], owner[msgid] = entry, path.name
     result[SMSKIT_DOMAIN] = merged
-    for path in sorted((root / "widgets" / "locale" / LANG / "LC_MESSAGES").glob("*.po")):
-        result[path.stem] = read_catalogue(path)
+    folder = root / "widgets" / "locale" / LANG / "LC_MESSAGES"
+    glossary = (
+        read_catalogue(folder / f"{GLOSSARY}.po") if (folder / f"{GLOSSARY}.po").exists() else {}
+    )
+    for path in sorted(folder.glob("*.po")):
+        if path.stem == GLOSSARY:
+            continue
+        entries = read_catalogue(path)
+        for msgid in set(entries) & set(glossary):
+            problems.append(
+                Problem(path.stem, msgid, f"repeats a glossary term: keep it in {GLOSSARY}.po", "")
+            )
+        # Translator looks in the glossary first, so its terms count for every dashboard.
+        result[path.stem] = {**entries, **glossary}
+    result[GLOSSARY] = glossary
     return result, problems
 
 
@@ -224,21 +258,82 @@ def check(root: Path = ROOT) -> list[Problem]:
     return problems
 
 
+def _data_values(root: Path) -> list[Problem]:
+    import csv
+
+    values = []
+    for table, columns in DISPLAY_COLUMNS.items():
+        if not (root / "data" / f"{table}.csv").exists():
+            continue
+        with (root / "data" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            values += [
+                Problem(SMSKIT_DOMAIN, row[c].strip(), "", table)
+                for row in csv.DictReader(handle)
+                for c in columns
+            ]
+    return values
+
+
+def data_problems(root: Path = ROOT) -> list[Problem]:
+    """Every value of a display column of ``data/`` (:data:`DISPLAY_COLUMNS`) that has
+    no Indonesian msgstr in smskit's catalogues."""
+    import csv
+
+    known, _problems = catalogues(root)
+    problems = []
+    for table, columns in DISPLAY_COLUMNS.items():
+        if not (root / "data" / f"{table}.csv").exists():
+            continue
+        with (root / "data" / f"{table}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                for column in columns:
+                    value = row[column].strip()
+                    entry = known[SMSKIT_DOMAIN].get(value)
+                    if value and (entry is None or not entry[0].strip() or entry[1]):
+                        where = f"data/{table}.csv:{number} ({column})"
+                        problems.append(
+                            Problem(SMSKIT_DOMAIN, value, "no Indonesian msgstr", where)
+                        )
+    return problems
+
+
+def inconsistent_terms(root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """English messages that two catalogues translate differently (say "Visualisasi Pengodean"
+    on Start and "Visualisasi Encoding" on its own page): ``msgid -> {catalogue: msgstr}``."""
+    seen: dict[str, dict[str, str]] = {}
+    folders = (
+        root / "widgets" / "locale" / LANG / "LC_MESSAGES",
+        root / "smskit" / "i18n" / "locale" / LANG / "LC_MESSAGES",
+    )
+    for folder in folders:
+        for path in sorted(folder.glob("*.po")):
+            for msgid, (msgstr, _fuzzy) in read_catalogue(path).items():
+                if msgstr:
+                    seen.setdefault(msgid, {})[
+                        f"{path.parent.parent.parent.parent.name}/{path.name}"
+                    ] = msgstr
+    return {m: where for m, where in seen.items() if len(set(where.values())) > 1}
+
+
 def unused(root: Path = ROOT) -> dict[str, list[str]]:
     """Catalogue entries that no literal call uses, per domain: stale, or passed as a variable."""
-    used: dict[str, set[str]] = {}
+    used: dict[str, set[str]] = {SMSKIT_DOMAIN: {p.msgid for p in _data_values(root)}}
     for message in extract_messages(root):
         used.setdefault(message.domain, set()).add(message.msgid)
     known, _problems = catalogues(root)
+    shared = known.pop(GLOSSARY, {})
+    everywhere = set().union(*used.values()) if used else set()
     stale = {
-        domain: sorted(set(entries) - used.get(domain, set())) for domain, entries in known.items()
+        domain: sorted(set(entries) - set(shared) - used.get(domain, set()))
+        for domain, entries in known.items()
     }
+    stale[GLOSSARY] = sorted(set(shared) - everywhere)
     return {domain: ids for domain, ids in stale.items() if ids}
 
 
 def main() -> int:
     """Print the problems grouped by domain, then unused entries; exit status 1 on problems."""
-    problems = check()
+    problems = check() + data_problems()
     for domain in sorted({p.domain for p in problems}):
         print(f"== {domain}")
         for p in (p for p in problems if p.domain == domain):

@@ -50,6 +50,8 @@ REASONS: dict[str, str] = {
         "'{raw}' is in national format: give a default country (e.g. US) or write it with +"
     ),
     "invalid_country_code": "'{raw}' does not start with a known country code",
+    # Where the tool has no default-country field: only the + form can be asked for.
+    "needs_plus": "'{raw}' has no country code: write it with + and the country code (+62 812…)",
     "too_short": "'{raw}' is too short to be a phone number",
     "too_long": "'{raw}' is too long to be a phone number",
     "invalid_length": "'{raw}' has the wrong number of digits for {region}",

@@ -379,6 +379,12 @@ class TwilioProvider:
                 number_type=number_type,
             )
         iso = country.strip().upper()
+        import phonenumbers  # the ITU region list: "XX" is refused here, not as Twilio's 20404
+
+        if phonenumbers.country_code_for_region(iso) == 0:
+            raise LocalizedError(
+                "Unknown country code {code}: use a two-letter ISO 3166 code such as GB", code=iso
+            )
         filters: dict[str, Any] = {"sms_enabled": True, "limit": limit}
         if area_code:
             if not str(area_code).isdigit():

@@ -59,6 +59,9 @@ class SenderSummary:
     mps: int
     broadcast: BroadcastTime
     cost: OwnershipCost | None
+    #: The country requires registering the sender first (an alphanumeric ID in Indonesia): the
+    #: time to launch is the registration's, not the "days" of an unregistered sender.
+    registration_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +106,14 @@ def compare_sender_types(
             )
         suited = None if use_case is None else use_case in facts.use_cases
         weeks = cat.provision_weeks(kind, variant, code)[0]
+        register = (
+            kind is SenderType.ALPHANUMERIC
+            and cat.countries.get(code).alpha_support is AlphaSupport.PRE_REGISTRATION
+        )
         rows.append(
-            SenderSummary(kind, facts, code, kind in usable, suited, weeks, speed.mps, speed, cost)
+            SenderSummary(
+                kind, facts, code, kind in usable, suited, weeks, speed.mps, speed, cost, register
+            )
         )
     return tuple(rows)
 

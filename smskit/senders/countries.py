@@ -134,6 +134,16 @@ class Country:
 
         return str(Locale.parse(lang).territories.get(self.code, self.name))
 
+    def rules_in(self, lang: str = "en") -> str:
+        """The notable rules in ``lang``, through the catalogue of ``data/countries.csv``.
+
+        >>> country("ID").rules_in("id")[:20]
+        'ID alfanumerik wajib'
+        """
+        from smskit.i18n.catalog import translate
+
+        return translate(self.notable_rules, lang)
+
 
 @functools.cache
 def _iso_countries() -> frozenset[str]:

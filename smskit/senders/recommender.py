@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from smskit.i18n.catalog import N_, LocalizedError, Text
+from smskit.i18n.formatting import CountryNames, Money, Plural
 from smskit.senders.catalogue import Reason, SenderCatalogue, SenderType, UseCase, sender_catalogue
 from smskit.senders.checks import ALPHA_SOURCE, TOLL_FREE_SOURCE
 from smskit.senders.countries import AlphaSupport, Country, Tristate, normalize_country_code
@@ -196,8 +197,9 @@ class Recommendation:
         return next(o for o in self.options if o.sender_type is kind)
 
 
-def _names(places: list[Country]) -> str:
-    return ", ".join(p.name for p in places)
+def _names(places: list[Country]) -> CountryNames:
+    # Rendered in the sentence's language: "Tidak didukung di Amerika Serikat", not "United States".
+    return CountryNames(tuple(p.code for p in places))
 
 
 def _judge(
@@ -239,7 +241,7 @@ def _judge(
             "Takes {low}-{high} weeks to get; launch is in {weeks}",
             low=low,
             high=high,
-            weeks=needs.weeks_to_launch,
+            weeks=Plural("{n} week", "{n} weeks", needs.weeks_to_launch),
         )
         add(out, "lead_time", text, weeks_source)
     if kind is SenderType.SHORT_CODE:
@@ -357,16 +359,13 @@ def recommend(
         if cost is not None and needs.monthly_budget is not None:
             if cost > needs.monthly_budget:
                 text = Text(
-                    "About {cost} {currency} a month; budget {budget}",
-                    cost=cost,
-                    currency=currency,
-                    budget=needs.monthly_budget,
+                    "About {cost} a month; budget {budget}",
+                    cost=Money(cost, currency),
+                    budget=Money(needs.monthly_budget, currency),
                 )
                 out.append(Reason("budget", text, RULES["budget"][1]))
             else:
-                text = Text(
-                    "About {cost} {currency} a month, within budget", cost=cost, currency=currency
-                )
+                text = Text("About {cost} a month, within budget", cost=Money(cost, currency))
                 pro.append(Reason("budget", text, RULES["budget"][1]))
         rate = min(throughput(kind, p.code, needs.trust_score, cat).mps for p in places)
         options.append(

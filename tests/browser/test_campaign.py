@@ -27,7 +27,7 @@ def _prepare(page: Page, contacts: Path, sendable: int) -> None:
     with page.expect_file_chooser() as chooser:
         page.locator(".smskit-campaign-upload").click()
     chooser.value.set_files(str(contacts))
-    status = page.locator(".smskit-campaign-status")
+    status = page.locator(".smskit-campaign-step-audience .smskit-feedback-audience")
     expect(status).to_contain_text("Check the columns", timeout=30_000)
     page.locator(".smskit-campaign-phone-column select").select_option("Mobile")
     page.locator(".smskit-campaign-consent-column select").select_option("SMS consent")
@@ -50,8 +50,21 @@ def test_staff_member_sends_a_campaign_end_to_end(open_dashboard) -> None:  # ty
     expect(page.locator(".smskit-title")).to_contain_text("Campaign Sender", timeout=30_000)
     expect(page.locator(".smskit-campaign-no-worker")).to_have_count(0, timeout=30_000)
 
+    # Step 4 before step 1: the error sits beside the Preflight button, not at the page's top.
+    page.locator(".smskit-campaign-preflight-button").click()
+    beside = page.locator(".smskit-campaign-step-preflight .smskit-feedback-preflight")
+    expect(beside).to_contain_text("Load an audience first (step 1)", timeout=30_000)
+    expect(page.locator(".smskit-campaign-status")).to_be_empty()
+    # Times in the user's time zone, named (chosen beside the Send at picker).
+    page.locator(".smskit-campaign-time-zone select").select_option("Asia/Jakarta")
+    expect(page.locator(".smskit-campaign-send-at input")).to_have_attribute(
+        "type", "datetime-local"
+    )
+
     # 1 Audience, 2 Compose, 3 Sender, 4 Preflight: the question states the numbers.
     _prepare(page, FIXTURE, 3)
+    expect(beside).to_contain_text("Preflight done")  # the old error is gone
+    expect(page.locator(".smskit-campaign-schedule")).to_contain_text("Asia/Jakarta")
     expect(page.locator(".smskit-campaign-import")).to_contain_text("invalid number")
     expect(page.locator(".smskit-campaign-distribution")).to_contain_text("GSM-7: 4")
     expect(page.locator(".smskit-campaign-confirm")).to_contain_text(
@@ -61,7 +74,7 @@ def test_staff_member_sends_a_campaign_end_to_end(open_dashboard) -> None:  # ty
 
     # 5 Send: the page confirms, the worker beside Voilà sends, the page watches.
     page.locator(".smskit-campaign-send-button").click()
-    expect(page.locator(".smskit-campaign-status")).to_contain_text("you may close this page")
+    expect(page.locator(".smskit-feedback-send")).to_contain_text("you may close this page")
     notice = page.locator(".smskit-campaign-send-notice")
     expect(notice).to_have_attribute("data-status", "finished", timeout=LONG)
     expect(notice).to_contain_text("Campaign status: finished")
@@ -79,6 +92,14 @@ def test_staff_member_sends_a_campaign_end_to_end(open_dashboard) -> None:  # ty
     table = page.locator(".smskit-campaigns .smskit-campaign-results-table")
     expect(table).to_contain_text("+14152010001", timeout=60_000)
     expect(table).to_contain_text("blocked")
+    # Names, the phone once, and the reason on one line.
+    ana = table.locator("tr", has_text="+14152010001")
+    expect(ana).to_contain_text("Ana")
+    assert ana.inner_text().count("+14152010001") == 1
+    expect(table.locator("tr", has_text="Dewi")).to_contain_text("The recipient opted out")
+    expect(page.locator(".smskit-campaigns .smskit-campaign-csv")).to_have_attribute(
+        "download", re.compile(r"^campaign-of-\d{4}-\d{2}-\d{2}\.csv$")
+    )
     expect(page.locator(".smskit-campaigns .smskit-campaign-csv")).to_be_visible()
     screenshot(page, "campaign_sender")
 
@@ -128,7 +149,7 @@ def test_the_campaigns_view_in_indonesian(open_dashboard) -> None:  # type: igno
     _tab(page, "Kampanye").click()
     view = page.locator(".smskit-campaigns")
     expect(view).to_contain_text("Semua kampanye")
-    expect(view.locator(".smskit-campaigns-refresh-button")).to_contain_text("Perbarui")
+    expect(view.locator(".smskit-campaigns-refresh-button")).to_contain_text("Muat ulang")
     # The earlier tests of this session left campaigns behind; a first run shows the empty text.
     expect(view).to_contain_text(re.compile("Biaya sejauh ini|Belum ada kampanye"))
     screenshot(page, "campaign_sender_campaigns_id")

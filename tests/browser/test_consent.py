@@ -23,7 +23,10 @@ def test_typing_stop_as_a_reply_opts_the_contact_out(open_dashboard) -> None:  #
     expect(state).to_contain_text("Opted out")
     expect(page.locator(".smskit-conversation")).to_contain_text("unsubscribed")
     # The inspector below follows the same contact and shows the whole timeline.
-    expect(page.locator(".smskit-consent-timeline")).to_contain_text("keyword", timeout=30_000)
+    timeline = page.locator(".smskit-consent-timeline")
+    expect(timeline).to_contain_text("Keyword reply", timeout=30_000)
+    expect(timeline).to_contain_text("Web form")  # audit codes in words, not opt_in / web_form
+    assert "web_form" not in timeline.inner_text() and "opt_in" not in timeline.inner_text()
     screenshot(page, "consent-stop-opted-out")
 
 
@@ -37,6 +40,18 @@ def test_keyword_tester_and_quiet_hours_render(open_dashboard) -> None:  # type:
     expect(page.locator(".smskit-keyword-hit")).to_contain_text("BERHENTI")
     expect(page.locator(".smskit-quiet-chart svg")).to_be_visible(timeout=30_000)
     expect(page.locator(".smskit-quiet-table .smskit-quiet-row")).to_have_count(9)
+    # A number without +: said right under the field, without asking for a "default country".
+    page.locator(".smskit-quiet-number input").fill("0812 3456 7890")
+    page.locator(".smskit-quiet-add").click()
+    beside = page.locator(".smskit-quiet-hours .smskit-feedback-quiet-add")
+    expect(beside).to_contain_text("write it with + and the country code", timeout=30_000)
+    expect(beside).not_to_contain_text("default country")
+    field, said = page.locator(".smskit-quiet-number").bounding_box(), beside.bounding_box()
+    assert field and said and 0 < said["y"] - field["y"] < 150
+    page.locator(".smskit-quiet-number input").fill("+62 812 3456 7890")
+    page.locator(".smskit-quiet-add").click()
+    expect(page.locator(".smskit-quiet-table .smskit-quiet-row")).to_have_count(10)
+    expect(beside).to_be_empty()
 
 
 def test_preflight_explains_why_a_message_is_blocked(open_dashboard) -> None:  # type: ignore[no-untyped-def]

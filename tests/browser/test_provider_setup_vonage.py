@@ -18,7 +18,9 @@ def test_vonage_account_path_checks_the_format_first(open_dashboard) -> None:  #
     page.locator(".smskit-provider-token input").fill("Secret0123456789")
     expect(page.locator(".smskit-provider-token input")).to_have_attribute("type", "password")
     page.locator(".smskit-provider-connect").click()
-    expect(page.locator(".smskit-status")).to_contain_text("API key: expected 8", timeout=30_000)
+    expect(page.locator(".smskit-feedback-connect")).to_contain_text(
+        "API key: expected 8", timeout=30_000
+    )
     expect(page.locator(".smskit-provider-verdict-ok")).to_have_count(0)
     expect(page.locator(".smskit-provider-setup")).not_to_contain_text("Secret0123456789")
     page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia").click()

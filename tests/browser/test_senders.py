@@ -49,11 +49,48 @@ def test_questionnaire_needs_replies_versus_one_way_otp_to_gb(open_dashboard) ->
 def test_country_filter_and_charts(open_dashboard) -> None:  # type: ignore[no-untyped-def]
     page = open_dashboard("senders.ipynb", ".smskit-sender-comparison")
     page.locator(".smskit-country select").select_option(label="United Kingdom (GB)")
-    expect(page.locator(".smskit-cost-chart")).to_contain_text("(GB)", timeout=30_000)
+    expect(page.locator(".smskit-cost-chart")).to_contain_text("United Kingdom, GB", timeout=30_000)
     expect(page.locator(".smskit-speed-chart svg")).to_have_count(1)
     expect(page.locator('.smskit-alpha-table tr[data-country="US"]')).to_contain_text(
         "not supported"
     )
     page.locator(".smskit-q-countries input").fill("GB, XX")
     page.locator(".smskit-q-countries input").press("Enter")
-    expect(page.locator(".smskit-status")).to_contain_text("Unknown country code XX")
+    expect(page.locator(".smskit-feedback-questions")).to_contain_text("Unknown country code XX")
+
+
+def test_errors_beside_the_questionnaire_and_a_way_forward(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    page = open_dashboard("senders.ipynb", ".smskit-sender-comparison")
+    answer = page.locator(".smskit-recommendation")
+    # The questionnaire starts on the table's country, and follows it.
+    expect(page.locator(".smskit-q-countries input")).to_have_value("US")
+    page.locator(".smskit-country select").select_option(label="Indonesia (ID)")
+    expect(page.locator(".smskit-q-countries input")).to_have_value("ID")
+    expect(page.locator("#smskit-sender-table")).to_contain_text("after registration")
+    # One name per country: CLDR's "Türkiye", never "Turkey" beside it.
+    options = page.locator(".smskit-country select option").all_inner_texts()
+    assert sum("(TR)" in o for o in options) == 1 and not any("Turkey" in o for o in options)
+    expect(answer).to_have_count(1)
+
+    # A country name instead of a code: the error sits right under the questions (not at the
+    # page's foot), and the previous recommendation is gone.
+    field = page.locator(".smskit-q-countries input")
+    field.fill("Indonesia")
+    field.press("Enter")
+    feedback = page.locator(".smskit-senders-recommender .smskit-feedback-questions")
+    expect(feedback).to_contain_text("Unknown country code INDONESIA")
+    expect(answer).to_have_count(0)
+    box_field, box_error = field.bounding_box(), feedback.bounding_box()
+    assert box_field and box_error and 0 < box_error["y"] - box_field["y"] < 400
+
+    # An Indonesian bank's OTP at 50 segments/s: nothing fits, but the page says what to relax.
+    field.fill("ID")
+    field.press("Enter")
+    page.locator(".smskit-q-peak input").fill("50")
+    page.locator(".smskit-q-peak input").press("Enter")
+    expect(answer).to_have_attribute("data-best", "none")
+    expect(feedback).to_be_empty()
+    way = page.locator('.smskit-way-forward[data-relax="peak_mps"]').first
+    expect(way).to_contain_text("Accept a peak speed of 10 segments per second")
+    expect(way).to_contain_text("fits")
+    screenshot(page, "senders_way_forward")

@@ -9,18 +9,22 @@ thread itself. The rendering helpers are tested as pure functions.
 
 from __future__ import annotations
 
+import base64
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.dashboard import CampaignSender
 from smskit_widgets.common.i18n import LANGUAGE
+from smskit_widgets.common.timezone import USER_ZONE
 
 from smskit.campaign.compose import compose_preview
 from smskit.campaign.overview import CampaignLine, campaign_lines
@@ -94,7 +98,7 @@ def _preflight(w: CampaignSender, fixtures: Path, template: str = "") -> None:
     w.template.value = template or "Hi {name}, the {city|nearest} store has your order."
     w.purpose.value = "transactional"  # order updates: no quiet hours, consent "no" still blocks
     w.preflight_button.click()
-    assert "smskit-status-error" not in w.status.value, w.status.value
+    assert "smskit-status-error" not in _said(w), _said(w)
 
 
 def _work(store: Store, provider: TwilioProvider, until: Callable[[], bool]) -> Worker:
@@ -129,7 +133,7 @@ def test_send_confirms_and_the_worker_sends_each_eligible_contact_once(
     assert w.preview.by_encoding == (("GSM-7", 4),)
     w.purpose.value = "transactional"
     w.preflight_button.click()
-    assert "smskit-status-error" not in w.status.value, w.status.value
+    assert "smskit-status-error" not in _said(w), _said(w)
     assert w.plan.totals.sendable == 3 and w.plan.totals.blocked == 1
     assert "Send 3 messages, about 3 segments, estimated $0.02?" in w.confirm.value
     assert "Dry run" in w.dry_run_html.value and not sim.messages()
@@ -138,7 +142,9 @@ def test_send_confirms_and_the_worker_sends_each_eligible_contact_once(
     w.send_button.click()
     # The page only confirmed: nothing is sent until a worker runs.
     assert _status(store, w.campaign_id) == "queued" and not sim.messages()
-    assert "Confirmed" in w.status.value and "smskit-status-error" not in w.status.value
+    assert (
+        "Confirmed" in w.send_feedback.value and "smskit-status-error" not in w.send_feedback.value
+    )
     assert "data-status='queued'" in w.send_notice.value
     assert "you may close it" in w.send_notice.value
     assert w.send_button.disabled and not w.pause_button.disabled and w.resume_button.disabled
@@ -147,7 +153,7 @@ def test_send_confirms_and_the_worker_sends_each_eligible_contact_once(
     w.poll()
     assert w.progress_bar.value == 100
     assert "data-status='finished'" in w.send_notice.value
-    assert "The send has ended" in w.status.value
+    assert "The send has ended" in w.send_feedback.value
     assert w.pause_button.disabled and w.cancel_button.disabled and w.send_button.disabled
     assert sorted(m.to for m in sim.messages()) == NUMBERS
 
@@ -158,8 +164,17 @@ def test_send_confirms_and_the_worker_sends_each_eligible_contact_once(
     assert f"data-campaign='{w.campaign_id}' data-status='finished'" in table
     assert "3 / 3" in table and "$0.02" in table
     assert "smskit-campaign-results-table" in w.campaigns.results_html.value
-    assert "+14152010001" in w.campaigns.results_html.value
+    results_table = w.campaigns.results_html.value
+    # Names from the contact file; the phone once (no Recipient column repeating it).
+    assert ">Ana<" in results_table and ">Dewi<" in results_table
+    assert results_table.count("+14152010001") == 1
     assert "data:text/csv;base64," in w.campaigns.csv_link.value
+    # Named after the campaign and its day, not cmp_<hash>.csv.
+    link = w.campaigns.csv_link.value
+    assert re.search(r"download='campaign-of-\d{4}-\d{2}-\d{2}\.csv'", link), link
+    csv_text = base64.b64decode(link.split("base64,")[1].split("'")[0]).decode("utf-8-sig")
+    dewi = next(line for line in csv_text.splitlines() if "+14152010004" in line)
+    assert dewi.endswith(",The recipient opted out,,Dewi"), dewi
     assert "<svg" in w.campaigns.chart.value
     assert "No opt-outs" in w.campaigns.opt_outs.value
     buttons = [w.campaigns.pause_button, w.campaigns.resume_button, w.campaigns.cancel_button]
@@ -217,17 +232,17 @@ def test_pause_send_the_rest_and_cancel_write_to_the_store(
     w.send_button.click()
     w.pause_button.click()
     assert _status(store, w.campaign_id) == "paused"
-    assert "Paused" in w.status.value
+    assert "Paused" in w.send_feedback.value
     assert w.pause_button.disabled and not w.resume_button.disabled
     assert "data-status='paused'" in w.send_notice.value
     Worker(store, provider).run_once()
     assert not sim.messages()  # a paused campaign is not sent
     w.resume_button.click()
     assert _status(store, w.campaign_id) == "queued"
-    assert "sends the rest" in w.status.value
+    assert "sends the rest" in w.send_feedback.value
     w.cancel_button.click()
     assert _status(store, w.campaign_id) == "canceled"
-    assert "Campaign canceled: 3 messages not sent yet will not be sent." in w.status.value
+    assert "Campaign canceled: 3 messages not sent yet will not be sent." in w.send_feedback.value
     assert w.cancel_button.disabled and w.pause_button.disabled and w.resume_button.disabled
     Worker(store, provider).run_once()
     assert not sim.messages()
@@ -235,7 +250,7 @@ def test_pause_send_the_rest_and_cancel_write_to_the_store(
     assert "data-status='canceled'" in w.send_notice.value
     assert dict(w.progress.by_status) == {"canceled": 3}
     w.cancel_button.click()  # twice: said plainly, no traceback
-    assert "smskit-status-error" in w.status.value and "canceled" in w.status.value
+    assert "smskit-status-error" in w.send_feedback.value and "canceled" in w.send_feedback.value
 
 
 def test_cancel_reaches_messages_twilio_holds_with_send_at(
@@ -249,17 +264,18 @@ def test_cancel_reaches_messages_twilio_holds_with_send_at(
     w.sender_kind.value = "messaging_service"
     w.sender_address.value = "MG" + "d" * 32
     later = datetime.now(UTC) + timedelta(hours=3)
-    w.send_at.value = later.strftime("%Y-%m-%d %H:%M")  # Twilio holds them (SendAt)
+    # The picker holds a wall-clock time in the user's zone; Twilio holds them (SendAt).
+    w.send_at.value = later.astimezone(ZoneInfo(USER_ZONE.zone)).replace(tzinfo=None)
     w.preflight_button.click()
-    assert "smskit-status-error" not in w.status.value, w.status.value
+    assert "smskit-status-error" not in _said(w), _said(w)
     w.send_button.click()
     held = lambda: len(sim.messages(status="scheduled")) == 3  # noqa: E731
     _work(store, provider, lambda: held() and _status(store, w.campaign_id) == "finished")
     w.poll()
     assert not w.cancel_button.disabled  # Twilio still holds all 3: Cancel must still work
     w.cancel_button.click()
-    assert "Campaign canceled: 0 messages not sent yet will not be sent." in w.status.value
-    assert "canceled there by the sending worker" in w.status.value
+    assert "Campaign canceled: 0 messages not sent yet will not be sent." in w.send_feedback.value
+    assert "canceled there by the sending worker" in w.send_feedback.value
     _work(store, provider, lambda: {m.status for m in sim.messages()} == {"canceled"})
     w.poll()
     assert dict(w.progress.by_status) == {"canceled": 3}
@@ -343,23 +359,33 @@ def test_a_failed_read_is_shown_plainly_and_retried(
 
     monkeypatch.setattr(send, "progress", broken)
     dashboard.poll()
-    assert "Something went wrong: RuntimeError" in dashboard.status.value
-    assert "Traceback" not in dashboard.status.value
+    assert "Something went wrong: RuntimeError" in _said(dashboard)
+    assert "Traceback" not in _said(dashboard)
     monkeypatch.undo()
     dashboard.poll()  # the next tick reads again
     assert dashboard.progress.campaign_status == "queued"
 
 
+def _said(w: CampaignSender) -> str:
+    """Every message the page shows: the status line and the feedback beside each step."""
+    parts = (w.status, w.audience_feedback, w.compose_feedback, w.preflight_feedback)
+    return "".join(p.value for p in (*parts, w.send_feedback))
+
+
 def test_errors_show_in_plain_words(dashboard: CampaignSender) -> None:
+    # Each error beside the action that failed (step 5, 1, 4, 2), never at the top of the page.
     dashboard.send_button.click()
-    assert "Run the preflight first" in dashboard.status.value
+    assert "Run the preflight first" in dashboard.send_feedback.value
     dashboard.import_button.click()
-    assert "Upload a CSV or XLSX file first" in dashboard.status.value
+    assert "Upload a CSV or XLSX file first" in dashboard.audience_feedback.value
     dashboard.preflight_button.click()
-    assert "Load an audience first" in dashboard.status.value
+    assert "Load an audience first" in dashboard.preflight_feedback.value
     dashboard.template.value = "Hi {name"
-    assert "never closed" in dashboard.status.value
-    assert "Traceback" not in dashboard.status.value
+    assert "never closed" in dashboard.compose_feedback.value
+    assert dashboard.status.value == ""
+    assert "Traceback" not in _said(dashboard)
+    dashboard.template.value = "Hi {name}"
+    assert dashboard.compose_feedback.value == ""  # the stale error is gone
 
 
 def test_a_file_without_consent_or_phone_column_is_mapped_not_crashed(
@@ -368,7 +394,7 @@ def test_a_file_without_consent_or_phone_column_is_mapped_not_crashed(
     no_consent = tmp_path / "no_consent.csv"
     no_consent.write_text("phone,first_name\n+14155550100,Ana\n", encoding="utf-8")
     _upload(dashboard, no_consent)
-    assert "smskit-status-error" not in dashboard.status.value, dashboard.status.value
+    assert "smskit-status-error" not in _said(dashboard), _said(dashboard)
     assert dashboard.consent_column.value == "__none__"
     assert dashboard.phone_column.value == "phone"
     dashboard.import_button.click()
@@ -377,8 +403,8 @@ def test_a_file_without_consent_or_phone_column_is_mapped_not_crashed(
     no_phone = tmp_path / "no_phone.csv"
     no_phone.write_text("name;city\nAna;Lisboa\n", encoding="utf-8")
     _upload(dashboard, no_phone)
-    assert "choose the phone column" in dashboard.status.value
-    assert "TraitError" not in dashboard.status.value
+    assert "choose the phone column" in dashboard.audience_feedback.value
+    assert "TraitError" not in _said(dashboard)
 
 
 def test_language_switch_relabels(dashboard: CampaignSender, store: Store, fixtures: Path) -> None:
@@ -477,7 +503,8 @@ def _line(status: str, **changes: object) -> CampaignLine:
     return CampaignLine(**values)  # type: ignore[arg-type]
 
 
-def test_campaigns_table_states_each_campaign_plainly() -> None:
+def test_campaigns_table_states_each_campaign_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(USER_ZONE, "zone", "UTC")
     lines = [
         _line("sending", next_send_at=NOON_NY - timedelta(minutes=1)),
         _line("waiting"),
@@ -489,9 +516,10 @@ def test_campaigns_table_states_each_campaign_plainly() -> None:
     assert "data-campaign='cmp_draft' data-status='draft'" in out
     assert "Spring &lt;draft&gt;" in out  # names are escaped
     assert "<td class='smskit-campaigns-sent' style='text-align:left;padding:2px 8px'>6 / 10" in out
-    assert "$0.05" in out and "0.05 EUR" in out
+    assert "$0.05" in out and "€0.05" in out
     assert ">now<" in out  # a due message goes now
-    assert ">2026-01-05 19:00<" in out  # the next window of a waiting campaign
+    # The next window of a waiting campaign, in the user's time zone, named.
+    assert ">Mon, Jan 5, 2026 19:00 (UTC)<" in out
     assert out.count(">–<") == 2  # drafts and finished campaigns have no next send
     assert "font-weight:bold" in out.split("cmp_waiting")[1].split("</tr>")[0]
     assert "No campaigns yet" in CR.campaigns_html([])
@@ -520,7 +548,7 @@ def test_an_import_is_saved_and_the_accounts_numbers_are_offered_as_senders(
     _upload(w, fixtures / "campaign_contacts.csv")
     w.import_button.click()
     loaded = len(w.audience)
-    assert "contacts saved for later" in w.status.value
+    assert "contacts saved for later" in w.audience_feedback.value
     w.audience = []
     w.saved.click()  # the same people come back from the store
     assert len(w.audience) == loaded > 0

@@ -121,11 +121,22 @@ def test_quiet_hours_planner_adds_a_number_and_rejects_a_bad_one() -> None:
     assert [r.phone for r in w.windows] == ["+12125550123", "+33612345678"]
     w.number.value = "12345"
     w.add.click()
-    assert "smskit-status-error" in w.status.value and "12345" in w.status.value
+    # Said under the field it was typed in; no "default country" (this tool has no such field).
+    said = w.add_feedback.value
+    assert "smskit-status-error" in said and "12345" in said, said
+    assert "write it with + and the country code" in said and "default country" not in said
     assert len(w.windows) == 2
+    w.number.value = "+6281234567891"
+    w.add.click()
+    assert w.add_feedback.value == "" and len(w.windows) == 3
 
 
-def test_preflight_checker_follows_the_demo_consent(ledger: ConsentLedger) -> None:
+def test_preflight_checker_follows_the_demo_consent(
+    ledger: ConsentLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smskit_widgets.common.timezone import USER_ZONE
+
+    monkeypatch.setattr(USER_ZONE, "zone", "Asia/Jakarta")  # the user's zone, not the machine's
     # Tuesday 3 Mar 2026, 14:00 in San Francisco (the demo number's zone).
     w = PreflightChecker(ledger, at=datetime(2026, 3, 3, 22, tzinfo=UTC))
     w.check.click()
@@ -134,7 +145,8 @@ def test_preflight_checker_follows_the_demo_consent(ledger: ConsentLedger) -> No
     ledger.handle_inbound(DEMO_PHONE, "Acme", "START")
     w.check.click()
     assert w.result.allowed and "No findings" in w.findings.value
-    assert "2026-03-03 22:00" in w.findings.value
+    # 22:00 UTC is 05:00 the next day in Jakarta: local time, with the zone named.
+    assert "Wed, Mar 4, 2026 05:00 (Western Indonesia Time, Asia/Jakarta)" in w.findings.value
     w.sender.value = "short_code"
     w.to.value = "+6281234567890"
     w.check.click()

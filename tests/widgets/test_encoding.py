@@ -76,7 +76,7 @@ def test_national_shift_option() -> None:
     w.shift.value = ("turkish",)
     assert w.result.encoding == "GSM-7" and w.result.shift is not None
     assert "smskit-char-shift" in w.characters.value
-    assert "saves 1 segment(s) against UCS-2" in w.readout.value
+    assert "saves 1 segment against UCS-2" in w.readout.value
     assert "03 24 01 01" in w.septets.value  # UDHL + national single shift IE, Turkish
 
 
@@ -88,7 +88,8 @@ def test_one_click_replacement_and_apply_all() -> None:
     apply_first = w.advice_rows.children[0].children[1]
     apply_first.click()
     assert w.editor.value == "Sule, don’t miss it 😀"
-    assert len(w.advice_rows.children[-1].children) == 1  # the emoji: no button, no equivalent
+    # The emoji has no GSM-7 equivalent: its button removes it.
+    assert w.advice_rows.children[-1].children[1].description == "Remove"
     w.editor.value = "Şule, don’t miss it"
     w.apply_all.click()
     assert w.editor.value == "Sule, don't miss it"
@@ -101,7 +102,28 @@ def test_cost_to_many_recipients() -> None:
     w.price.value = 0.0083
     assert w.cost is not None
     assert (w.cost.segments, w.cost.total) == (20_000, Decimal("166.0000"))
-    assert "166.00" in w.cost_view.value
+    assert "2 segments × 10,000 recipients × $0.0083 = $166.00" in w.cost_view.value
+
+
+def test_empty_message_negative_recipients_and_emoji_removal() -> None:
+    w = EncodingVisualizer("")
+    assert '<b class="smskit-segment-count">0</b> segments' in w.readout.value
+    assert w.cost is not None and w.cost.total == 0
+    w.recipients.value = -5
+    # Refused in words beside the field, and no stale bill left on screen.
+    assert "zero or more, not -5" in w.cost_feedback.value and w.cost_view.value == ""
+    w.recipients.value = 2
+    assert w.cost_feedback.value == "" and "2 recipients" in w.cost_view.value
+    w.editor.value = "Party tonight 🎉 see you"
+    assert w.result is not None and w.result.encoding == "UCS-2"
+    remove = [
+        row.children[1]
+        for row in w.advice_rows.children
+        if "smskit-remove-character" in row.children[1]._dom_classes
+    ]
+    assert len(remove) == 1
+    remove[0].click()
+    assert w.editor.value == "Party tonight  see you" and w.result.encoding == "GSM-7"
 
 
 @pytest.mark.parametrize(

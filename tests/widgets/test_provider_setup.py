@@ -83,8 +83,39 @@ def test_refused_send_is_shown_in_plain_words(wizard: ProviderSetup) -> None:
     connect_simulator(wizard)
     wizard.to.value = "+15005550001"  # Twilio's magic "invalid number"
     wizard.send_button.click()
-    assert "21211" in wizard.status.value
-    assert "Traceback" not in wizard.status.value
+    assert "21211" in wizard.send_feedback.value
+    assert "Traceback" not in wizard.send_feedback.value
+    assert wizard.message is None and "data-status" not in wizard.timeline.value
+
+
+def test_a_success_after_a_failure_clears_the_error_and_the_old_timeline(
+    wizard: ProviderSetup,
+) -> None:
+    connect_simulator(wizard)
+    wizard.body.value = "first"
+    wizard.send_button.click()
+    wizard.wait_until_final()
+    first = wizard.message.sid
+    assert 'data-status="delivered"' in wizard.timeline.value
+    wizard.to.value = "+15005550001"  # invalid: the first message's timeline must go
+    wizard.send_button.click()
+    assert "21211" in wizard.send_feedback.value and first not in wizard.timeline.value
+    wizard.to.value = "+14155550100"
+    wizard.send_button.click()
+    wizard.wait_until_final()
+    assert wizard.send_feedback.value == ""  # no stale "not a valid phone number"
+    assert 'data-status="delivered"' in wizard.timeline.value
+
+
+def test_a_failed_search_clears_the_previous_results(wizard: ProviderSetup) -> None:
+    connect_simulator(wizard)
+    wizard.country.value = "GB"
+    wizard.search_button.click()
+    assert wizard.results.options
+    wizard.country.value = "XX"
+    wizard.search_button.click()
+    assert wizard.search_feedback.kind == "error" and "XX" in wizard.search_feedback.value
+    assert wizard.results.options == () and wizard.search_summary.value == ""
 
 
 def test_real_account_flow_checks_format_before_any_request(wizard: ProviderSetup) -> None:
@@ -92,7 +123,7 @@ def test_real_account_flow_checks_format_before_any_request(wizard: ProviderSetu
     assert wizard.credential_fields.layout.display == ""
     wizard.account_sid.value, wizard.auth_token.value = "AC123", "secret-ish"
     wizard.connect_button.click()
-    assert "Account SID" in wizard.status.value
+    assert "Account SID" in wizard.connect_feedback.value
     assert wizard.provider is None
 
 
@@ -139,7 +170,7 @@ def test_saved_credentials_are_used_without_showing_the_token(
     w = ProviderSetup(handle, twilio_base_url=handle.url)
     w.mode.value = TWILIO
     assert w.account_sid.value == handle.account_sid
-    assert "Saved credentials found" in w.status.value
+    assert "Saved credentials found" in w.connect_feedback.value
     w.connect_button.click()  # token field left empty
     assert w.provider is not None, w.verdict.value + w.status.value
     shown = " ".join(str(getattr(c, "value", "")) for c in (w.auth_token, w.verdict, w.status))
@@ -156,7 +187,7 @@ def test_trial_account_is_explained_before_the_first_send(handle: Any) -> None:
         assert "Sent from your Twilio trial account" in w.trial_note.value
         w.to.value = "+14155550178"  # not verified
         w.send_button.click()
-        assert "21608" in w.status.value
+        assert "21608" in w.send_feedback.value
     finally:
         handle.configure(trial=False)
 
@@ -177,7 +208,7 @@ def test_language_switch_relabels(wizard: ProviderSetup) -> None:
 def test_confirmation_shows_the_monthly_price() -> None:
     price = NumberPrice("US", "local", Decimal("1.15"), "USD")
     out = R.confirmation_html("+13055550100", price)
-    assert "1.15 USD per month" in out and "+13055550100" in out
+    assert "$1.15 per month (Local)" in out and "+13055550100" in out
 
 
 def test_confirmation_without_price_says_so() -> None:
@@ -188,7 +219,7 @@ def test_trial_verdict_mentions_prefix_and_verified_numbers() -> None:
     account = AccountInfo("AC" + "0" * 32, "Shop", "Trial", "active")
     verdict = ConnectionVerdict("trial", Text("Connected to a trial account"), account=account)
     out = R.verdict_html(verdict)
-    assert "smskit-provider-verdict-trial" in out and "Trial" in out
+    assert "smskit-provider-verdict-trial" in out and "(trial account)" in out
 
 
 def test_numbers_table_escapes_names() -> None:
@@ -201,3 +232,24 @@ def test_timeline_shows_error_meaning() -> None:
     record = MessageRecord("SM1", "+1", "+2", "x", "undelivered", error_code=30003)
     out = R.timeline_html(["queued", "sent", "undelivered"], record)
     assert "smskit-provider-step-undelivered" in out and "30003" in out
+
+
+def test_a_slow_connection_test_says_checking_while_it_runs(
+    wizard: ProviderSetup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real-looking account with no network answers after seconds: the page says so meanwhile.
+    from smskit_widgets.provider_setup import dashboard
+
+    seen: list[str] = []
+    real = dashboard.connect_simulator
+
+    def slow(simulator: Any) -> Any:
+        seen.append(wizard.connect_feedback.value)  # what the page shows during the check
+        return real(simulator)
+
+    monkeypatch.setattr(dashboard, "connect_simulator", slow)
+    wizard.connect_button.click()
+    assert seen and "Checking…" in seen[0] and "smskit-busy" in seen[0]
+    # Shown only after 300 ms (CSS), so quick checks never flicker; cleared when done.
+    assert "animation:smskit-appear 0s linear 300ms" in seen[0]
+    assert wizard.connect_feedback.value == "" and wizard.provider is not None

@@ -34,7 +34,7 @@ def test_vonage_fields_are_labelled_and_format_checked(handle: Any) -> None:
     assert (w.account_sid.description, w.auth_token.description) == ("API key", "API secret")
     w.account_sid.value, w.auth_token.value = "abc", "whatever123"
     w.connect_button.click()
-    assert "API key: expected 8" in w.status.value and w.provider is None
+    assert "API key: expected 8" in w.connect_feedback.value and w.provider is None
     LANGUAGE.lang = "id"
     try:
         assert "Akun Vonage saya" in [label for label, _ in w.mode.options]
@@ -85,8 +85,8 @@ def test_vonage_refusal_is_shown_in_plain_words(handle: Any) -> None:
     w.connect_button.click()
     w.to.value = "+15005550004"
     w.send_button.click()
-    assert "barred list" in w.status.value
-    assert "Traceback" not in w.status.value
+    assert "barred list" in w.send_feedback.value
+    assert "Traceback" not in w.send_feedback.value
 
 
 def test_vonage_credentials_from_the_environment(
@@ -96,7 +96,7 @@ def test_vonage_credentials_from_the_environment(
     monkeypatch.setenv("VONAGE_API_SECRET", handle.vonage_api_secret)
     w = vonage_wizard(handle)
     assert w.account_sid.value == handle.vonage_api_key
-    assert "found in the environment" in w.status.value
+    assert "found in the environment" in w.connect_feedback.value
     w.connect_button.click()  # secret left empty
     assert w.provider is not None, w.verdict.value + w.status.value
     shown = " ".join(str(getattr(c, "value", "")) for c in (w.auth_token, w.verdict, w.status))

@@ -54,13 +54,15 @@ def test_needing_replies_changes_the_answer_and_reasons(dash: SenderComparison) 
 
 def test_bad_country_shows_a_plain_error(dash: SenderComparison) -> None:
     reset(dash)
-    before = dash.recommendation
+    assert dash.answer.value
     dash.q_countries.value = "GB, XX"
-    assert "Unknown country code XX" in dash.status.value
-    assert "Traceback" not in dash.status.value
-    assert dash.recommendation is before  # nothing changed
+    # The error sits beside the questionnaire, and the previous answer is not left on screen.
+    assert "Unknown country code XX" in dash.q_feedback.value
+    assert "Traceback" not in dash.q_feedback.value
+    assert dash.recommendation is None and dash.answer.value == ""
     dash.q_countries.value = "GB"
-    assert dash.status.value == ""
+    assert dash.q_feedback.value == "" and dash.recommendation is not None
+    assert "smskit-recommendation" in dash.answer.value
 
 
 def test_budget_and_lead_time_answers_reach_the_recommender(dash: SenderComparison) -> None:
@@ -116,7 +118,7 @@ def test_malformed_price_file_names_the_row(dash: SenderComparison) -> None:
             "last_modified": datetime(2026, 1, 1, tzinfo=UTC),
         },
     )
-    assert "bad.csv row 2: price_per_segment -1 is negative" in dash.status.value
+    assert "bad.csv row 2: price_per_segment -1 is negative" in dash.prices_feedback.value
 
 
 def test_indonesian_labels(dash: SenderComparison, indonesian: None) -> None:
@@ -173,10 +175,11 @@ def test_fetch_prices_through_the_provider_from_the_simulator() -> None:
         dash = SenderComparison(provider=TwilioProvider.for_simulator(sim))
         dash.country.value = "GB"
         dash.fetch_prices.click()
-    assert dash.status.value == ""
+    assert dash.prices_feedback.value == ""
     assert "Pricing API" in dash.prices.origin
     assert dash.prices.price("GB").source.endswith("Pricing API (Messaging Countries)")
-    assert "Pricing API" in dash.prices_note.value
+    assert "Twilio's current price list" in dash.prices_note.value
+    assert "TwilioProvider" not in dash.prices_note.value
 
 
 def test_broadcast_deadline_and_trust_score(dash: SenderComparison) -> None:

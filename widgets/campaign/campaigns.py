@@ -10,17 +10,21 @@ changed (at most every few seconds while it changes), since a large campaign's r
 
 from __future__ import annotations
 
+import re
 import threading
 import time
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as W
 import traitlets
 from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import campaigns_team as CT
 from smskit_widgets.campaign import render as R
-from smskit_widgets.common.i18n import Translator, on_language_change
-from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change
+from smskit_widgets.common.status import StatusLine, UserError, shows_errors
+from smskit_widgets.common.timezone import USER_ZONE
 from smskit_widgets.consent.inspector import ConsentInspector
 
 from smskit.campaign.overview import campaign_lines
@@ -64,7 +68,7 @@ def _apply_control(store: Store, action: str, campaign_id: str) -> str:
     if not done:
         record = store.get_campaign(campaign_id)
         now = CR.campaign_status_label(record.status) if record else t("deleted")
-        raise ValueError(t("That does not apply to this campaign now: it is {status}.", status=now))
+        raise UserError(t("That does not apply to this campaign now: it is {status}.", status=now))
     if action == "pause":
         return t("Paused. Messages already on their way finish; no more are sent.")
     if action == "resume":
@@ -85,6 +89,14 @@ def _tag(css: str, widget: Any) -> Any:
 
 def _auto() -> W.Layout:
     return W.Layout(width="auto")  # one per widget: hiding one must not hide its neighbours
+
+
+def csv_file_name(campaign_name: str, made: datetime | None = None) -> str:
+    """``spring-sale-2026-12-03.csv``: the campaign's name as a safe file name, and its date."""
+    slug = re.sub(r"[^\w]+", "-", campaign_name.casefold(), flags=re.UNICODE).strip("-_")
+    slug = re.sub(r"-?\d{4}-\d{2}-\d{2}.*$", "", slug) or "campaign"
+    day = (made or datetime.now(UTC)).astimezone(ZoneInfo(USER_ZONE.zone)).date().isoformat()
+    return f"{slug[:60]}-{day}.csv"
 
 
 def _show(widget: W.Widget, visible: bool) -> None:
@@ -312,7 +324,10 @@ class CampaignsView(W.VBox):
         self.summary_html.value = R.summary_html(c["summary"])
         self.chart.value = R.status_chart_svg(c["timeline"])
         self.opt_outs.value = R.opt_outs_html(c["opt_outs"])
-        self.csv_link.value = R.csv_link_html(results_csv(c["rows"]), f"{c['id']}.csv")
+        # Named after the campaign and the day, with the reasons in the reader's language.
+        line = next((x for x in self.lines if x.id == c["id"]), None)
+        name = csv_file_name(line.name if line else c["id"], line.created_at if line else None)
+        self.csv_link.value = R.csv_link_html(results_csv(c["rows"], LANGUAGE.lang), name)
         self.results_html.value = R.results_html(c["rows"])
 
     # -- handlers ------------------------------------------------------------------------------
@@ -348,7 +363,7 @@ class CampaignsView(W.VBox):
     def _act(self, action: str) -> None:
         """Apply one control to the selected campaign, say what happened, and reload."""
         if not self.selected:
-            raise ValueError(t("Choose a campaign first"))
+            raise UserError(t("Choose a campaign first"))
         try:
             self.status.show(apply_control(self.store, action, self.selected), "ok")
         finally:

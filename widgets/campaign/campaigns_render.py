@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from smskit_widgets.campaign.campaigns_team import held_label, who_header, who_html, who_text
 from smskit_widgets.campaign.render import _money, _stamp, e
+from smskit_widgets.common.formats import num
 from smskit_widgets.common.html import CELL_STYLE
 from smskit_widgets.common.i18n import Translator
 
@@ -83,7 +84,7 @@ def campaigns_html(
         t("Failed"),
         t("Opted out"),
         t("Cost so far"),
-        t("Next send (UTC)"),
+        t("Next send"),
         who_header(),
     ]
     th = "".join(f"<th style='{CELL_STYLE}'>{e(h)}</th>" for h in head)
@@ -98,10 +99,10 @@ def campaigns_html(
                 "status",
                 f"<span style='color:{colour}'>{e(campaign_status_label(line.status))}</span>",
             ),
-            ("sent", f"{line.handed_over:,} / {line.total:,}"),
-            ("delivered", f"{line.delivered:,}"),
-            ("failed", f"{line.failed:,}"),
-            ("opted-out", f"{line.opted_out:,}"),
+            ("sent", f"{num(line.handed_over)} / {num(line.total)}"),
+            ("delivered", num(line.delivered)),
+            ("failed", num(line.failed)),
+            ("opted-out", num(line.opted_out)),
             ("cost", e(_money(line.cost, line.currency or "USD"))),
             ("next", e(_next_send(line, now))),
             ("who", e(who_text(line))),
@@ -155,7 +156,7 @@ def campaign_head_html(line: CampaignLine, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     colour = _COLOURS.get(line.status, "#1f4e79")
     facts = [
-        t("Made {time} UTC", time=_stamp(line.created_at)),
+        t("Made {time}", time=_stamp(line.created_at)),
         t("Cost so far: {cost}", cost=_money(line.cost, line.currency or "USD")),
     ]
     if line.status in RUNNABLE and line.next_send_at is not None:

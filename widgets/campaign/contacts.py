@@ -15,7 +15,7 @@ import ipywidgets as W
 import traitlets
 from smskit_widgets.campaign import render as R
 from smskit_widgets.common.i18n import Translator, on_language_change
-from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.status import StatusLine, UserError, shows_errors
 
 from smskit.contacts.saved import export_contacts_csv
 from smskit.store.database import Store
@@ -41,7 +41,7 @@ def parse_fields(text: str) -> dict[str, str]:
             continue
         name, colon, value = line.partition(":")
         if not colon or not name.strip():
-            raise ValueError(t("Line {n}: write it as name: value", n=number))
+            raise UserError(t("Line {n}: write it as name: value", n=number))
         fields[name.strip()] = value.strip()
     return fields
 
@@ -101,11 +101,11 @@ class SavedContacts(W.VBox):
     @shows_errors
     def _on_save_click(self, _button: W.Button) -> None:
         if not self.chosen.value:
-            raise ValueError(t("Search for a contact first"))
+            raise UserError(t("Search for a contact first"))
         if not self.store.replace_contact_fields(
             self.chosen.value, parse_fields(self.fields.value)
         ):
-            raise ValueError(t("That contact is no longer saved"))
+            raise UserError(t("That contact is no longer saved"))
         edited = self.chosen.value
         self._on_search_click(self.search)
         if edited in self.chosen.options:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ipywidgets as W
 import traitlets
@@ -27,9 +28,11 @@ from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.campaigns import CampaignsView
 from smskit_widgets.campaign.contacts import SavedContacts
 from smskit_widgets.campaign.send import SendAndWatch
+from smskit_widgets.common.feedback import LOADING, WORKING, ActionFeedback, reports_to
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.status import StatusLine, UserError
+from smskit_widgets.common.timezone import USER_ZONE, ZonePicker, on_zone_change
 
 from smskit.campaign.audience import (
     consent_rows,
@@ -153,13 +156,20 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.purpose = _tag(
             "purpose", W.ToggleButtons(options=[("", "marketing"), ("", "transactional")])
         )
-        self.send_at = _tag("send-at", W.Text(value="", placeholder="2026-12-01 09:00", **wide))
+        # A date-time picker in the user's own time zone (named beside it), never typed ISO text.
+        self.send_at = _tag("send-at", W.NaiveDatetimePicker(value=None, **wide))
+        self.time_zone = _tag("time-zone", ZonePicker(layout=W.Layout(width="420px")))
         self.advice = W.HTML()
         # 4 Preflight
         self.preflight_button = _tag(
             "preflight-button", W.Button(button_style="primary", layout=W.Layout(width="auto"))
         )
         self.preflight_html = W.HTML()
+        # Feedback beside each step's action, not at the top of the page.
+        self.audience_feedback = ActionFeedback("audience")
+        self.preflight_feedback = ActionFeedback("preflight")
+        self.send_feedback = ActionFeedback("send")
+        self.compose_feedback = ActionFeedback("compose")
         # 5 Confirm and send: Send confirms in the store; the worker sends; this page watches.
         self.confirm = _tag("confirm", W.HTML())
         self.dry_run_html = W.HTML()
@@ -204,6 +214,7 @@ class CampaignSender(SendAndWatch, W.VBox):
                     self.consent_column,
                     self.country_column,
                     self.import_button,
+                    self.audience_feedback,
                     self.import_report,
                     self.contacts_box,
                 ),
@@ -212,6 +223,7 @@ class CampaignSender(SendAndWatch, W.VBox):
                     titles[1],
                     self.template,
                     self.smart_encoding,
+                    self.compose_feedback,
                     self.preview_html,
                 ),
                 _step(
@@ -221,12 +233,14 @@ class CampaignSender(SendAndWatch, W.VBox):
                     self.sender_address,
                     self.purpose,
                     self.send_at,
+                    self.time_zone,
                     self.advice,
                 ),
                 _step(
                     "smskit-campaign-step-preflight",
                     titles[3],
                     self.preflight_button,
+                    self.preflight_feedback,
                     self.preflight_html,
                 ),
                 _step(
@@ -237,6 +251,7 @@ class CampaignSender(SendAndWatch, W.VBox):
                     W.HBox(
                         [self.test_number, self.test_button], layout=W.Layout(flex_flow="row wrap")
                     ),
+                    self.send_feedback,
                     W.HBox(
                         [
                             self.send_button,
@@ -276,6 +291,7 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.observe(self._on_progress_change, names="progress")
         self._refresh()
         on_language_change(self._refresh)
+        on_zone_change(self._refresh)
         self._open()
 
     # -- provider ------------------------------------------------------------------------------
@@ -291,7 +307,7 @@ class CampaignSender(SendAndWatch, W.VBox):
 
     # -- 1 Audience ----------------------------------------------------------------------------
 
-    @shows_errors
+    @reports_to("audience_feedback", busy=LOADING)
     def _on_upload_change(self, _change: dict[str, Any]) -> None:
         files = list(self.upload.value)
         if not files:
@@ -308,7 +324,7 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.country_column.options = [(t("(find it in the file)"), AUTO), *columns]
         self.country_column.value = AUTO
         if found.phone is None:
-            self.status.show(
+            self.audience_feedback.show(
                 t(
                     "No column looks like phone numbers: "
                     "choose the phone column, then press Import."
@@ -316,12 +332,12 @@ class CampaignSender(SendAndWatch, W.VBox):
                 "error",
             )
         else:
-            self.status.show(t("Check the columns, then press Import."))
+            self.audience_feedback.show(t("Check the columns, then press Import."))
 
-    @shows_errors
+    @reports_to("audience_feedback", busy=LOADING, clears=("import_report",))
     def _on_import_button_click(self, _button: W.Button) -> None:
         if self._path is None:
-            raise ValueError(t("Upload a CSV or XLSX file first"))
+            raise UserError(t("Upload a CSV or XLSX file first"))
         consent = self.consent_column.value
         self._imported = import_contacts(
             self._path,
@@ -333,7 +349,7 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.audience = recipients_from_import(self._imported)
         saved = save_imported(self.store, self._imported)  # "Use saved contacts" finds them again
         self.import_report.value = R.import_report_html(self._imported.report, len(self.audience))
-        self.status.show(
+        self.audience_feedback.show(
             t(
                 "{n} recipients loaded; {saved} contacts saved for later.",
                 n=len(self.audience),
@@ -353,12 +369,12 @@ class CampaignSender(SendAndWatch, W.VBox):
     def _on_sender_address_change(self, change: dict[str, Any]) -> None:
         self.sender_kind.value = kind_for_address(change["new"], self.sender_kind.value)
 
-    @shows_errors
+    @reports_to("audience_feedback", busy=LOADING)
     def _on_saved_click(self, _button: W.Button) -> None:
         self._imported = None
         self.audience = recipients_from_store(self.store)
         self.import_report.value = ""
-        self.status.show(t("{n} saved contacts loaded.", n=len(self.audience)), "ok")
+        self.audience_feedback.show(t("{n} saved contacts loaded.", n=len(self.audience)), "ok")
 
     @traitlets.observe("audience")
     def _on_audience_change(self, _change: dict[str, Any]) -> None:
@@ -372,7 +388,7 @@ class CampaignSender(SendAndWatch, W.VBox):
     def _on_purpose_change(self, _change: dict[str, Any]) -> None:
         self._compose()
 
-    @shows_errors
+    @reports_to("compose_feedback", clears=("preview_html",))
     def _compose(self) -> None:
         if not self.template.value.strip():
             self.preview_html.value = ""
@@ -389,10 +405,11 @@ class CampaignSender(SendAndWatch, W.VBox):
     # -- 4 Preflight ---------------------------------------------------------------------------
 
     def _campaign(self) -> Campaign:
-        when = self.send_at.value.strip()
-        at = datetime.fromisoformat(when).replace(tzinfo=UTC) if when else None
+        chosen = self.send_at.value  # a wall-clock time in the user's zone, from the picker
+        at = chosen.replace(tzinfo=ZoneInfo(USER_ZONE.zone)).astimezone(UTC) if chosen else None
         sender = Sender(self.sender_kind.value, self.sender_address.value.strip())
-        name = t("Campaign of {date}", date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"))
+        local_now = datetime.now(ZoneInfo(USER_ZONE.zone))
+        name = t("Campaign of {date}", date=local_now.strftime("%Y-%m-%d %H:%M"))
         return Campaign(
             name,
             self.template.value,
@@ -403,10 +420,14 @@ class CampaignSender(SendAndWatch, W.VBox):
             purpose=self.purpose.value,
         )
 
-    @shows_errors
+    @reports_to(
+        "preflight_feedback",
+        busy=WORKING,
+        clears=("preflight_html", "confirm", "dry_run_html"),
+    )
     def _on_preflight_button_click(self, _button: W.Button) -> None:
         if not self.audience:
-            raise ValueError(t("Load an audience first (step 1)"))
+            raise UserError(t("Load an audience first (step 1)"))
         campaign = self._campaign()
         if self._imported is not None:
             import_consent(self.ledger, consent_rows(self._imported), campaign.consent_scope)
@@ -439,7 +460,7 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.results_button.disabled = True
         self.send_button.disabled = self.plan.totals.sendable == 0
         self.campaigns.reload()
-        self.status.show(t("Preflight done. Check the numbers, then send."), "ok")
+        self.preflight_feedback.show(t("Preflight done. Check the numbers, then send."), "ok")
 
     # -- labels --------------------------------------------------------------------------------
 
@@ -465,6 +486,9 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.template.placeholder = t("Hi {first_name|there}, ... Reply STOP to opt out.")
         self.smart_encoding.description = t("Smart encoding (swap curly quotes etc. for GSM-7)")
         self.sender_kind.description = t("Sender type")
+        kind = self.sender_kind.value
+        self.sender_kind.options = [(R.sender_kind_name(k), k) for k in SENDER_KINDS]
+        self.sender_kind.value = kind
         self.sender_address.description = t("Number, ID or service")
         chosen = self.purpose.value
         self.purpose.options = [
@@ -472,7 +496,7 @@ class CampaignSender(SendAndWatch, W.VBox):
             (t("Transactional"), "transactional"),
         ]
         self.purpose.value = chosen or "marketing"
-        self.send_at.description = t("Send at (UTC)")
+        self.send_at.description = t("Send at (empty = now)")
         self.preflight_button.description = t("Run preflight")
         self.test_number.description = t("My number")
         self.test_button.description = t("Send a test to myself")

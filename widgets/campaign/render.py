@@ -12,7 +12,10 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 
+from smskit_widgets.common.formats import country, num
+from smskit_widgets.common.formats import money as _format_money
 from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
+from smskit_widgets.common.timezone import shown
 
 from smskit.campaign.compose import ComposePreview
 from smskit.campaign.model import CampaignPlan, PlanTotals
@@ -52,8 +55,12 @@ def status_label(status: str) -> str:
         "sending": t("sending"),
         "sent": t("sent"),
         "delivered": t("delivered"),
+        "partially_delivered": t("partially delivered"),
         "undelivered": t("undelivered"),
         "failed": t("failed"),
+        "receiving": t("receiving"),
+        "received": t("received"),
+        "read": t("read"),
         "opted_out": t("opted out"),
         "canceled": t("canceled"),
         "finished": t("finished"),
@@ -68,15 +75,34 @@ def status_label(status: str) -> str:
 
 
 def _money(amount: object, currency: str = "USD") -> str:
-    return f"${amount:,.2f}" if currency == "USD" else f"{amount:,.2f} {currency}"
+    return _format_money(amount, currency or "USD")
+
+
+def sender_kind_name(kind: str) -> str:
+    """A sender kind in words (never ``long_code`` or ``messaging_service``)."""
+    names = {
+        "long_code": t("Long code (ordinary phone number)"),
+        "toll_free": t("Toll-free number"),
+        "short_code": t("Short code"),
+        "alphanumeric": t("Alphanumeric sender ID (brand name)"),
+        "messaging_service": t("Twilio Messaging Service (a pool of numbers)"),
+    }
+    return names.get(kind, kind.replace("_", " "))
+
+
+def reasons_line(row: ResultRow) -> str:
+    """A recipient's reasons in the current language, on one line."""
+    if not row.reasons:
+        return " ".join(row.reason.split())
+    return "; ".join(" ".join(render_text(text).split()) for text in row.reasons)
 
 
 def _duration(seconds: float) -> str:
     if seconds < 90:
-        return t("{n} seconds", n=round(seconds))
+        return t.ngettext("{n} second", "{n} seconds", round(seconds))
     if seconds < 5400:
-        return t("{n} minutes", n=round(seconds / 60))
-    return t("{n} hours", n=round(seconds / 3600, 1))
+        return t.ngettext("{n} minute", "{n} minutes", round(seconds / 60))
+    return t.ngettext("{n} hour", "{n} hours", round(seconds / 3600, 1))
 
 
 def _table(cls: str, head: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -131,7 +157,7 @@ def preview_html(preview: ComposePreview) -> str:
         f"<div class='smskit-campaign-sample'><b>{e(s.key)}</b>: "
         + (
             f"<span>{e(s.text)}</span> <i>({e(s.encoding)}, "
-            f"{e(t('{n} segments', n=s.segments))})</i>"
+            f"{e(t.ngettext('{n} segment', '{n} segments', s.segments))})</i>"
             if s.text is not None
             else f"<span style='color:{_BAD}'>{e(render_text(s.reason or ''))}</span>"
         )
@@ -139,7 +165,9 @@ def preview_html(preview: ComposePreview) -> str:
         for s in preview.samples
     )
     encodings = ", ".join(f"{e(name)}: {n}" for name, n in preview.by_encoding)
-    sizes = ", ".join(e(t("{n} segments", n=s)) + f": {n}" for s, n in preview.by_segments)
+    sizes = ", ".join(
+        e(t.ngettext("{n} segment", "{n} segments", s)) + f": {n}" for s, n in preview.by_segments
+    )
     lines = [
         t(
             "Across {n} recipients: {segments} segments in all.",
@@ -198,9 +226,8 @@ def advice_html(recommendation: Recommendation) -> str:
         out = "; ".join(render_text(r.message) for r in o.disqualifiers[:2])
         items.append(
             f"<li><b style='color:{colour}'>{e(o.sender_type.value)}</b> "
-            f"({e(t('{n} segments/s', n=o.mps))}): {e(why)}"
-            + (f" <i style='color:{_BAD}'>{e(out)}</i>" if out else "")
-            + "</li>"
+            f"({e(t.ngettext('{n} segment per second', '{n} segments per second', o.mps))}): "
+            f"{e(why)}" + (f" <i style='color:{_BAD}'>{e(out)}</i>" if out else "") + "</li>"
         )
     return f"<ul class='smskit-campaign-sender-advice'>{''.join(items)}</ul>"
 
@@ -209,8 +236,8 @@ def confirm_text(totals: PlanTotals) -> str:
     """The confirmation question, stating the numbers."""
     return t(
         "Send {messages} messages, about {segments} segments, estimated {cost}?",
-        messages=f"{totals.sendable:,}",
-        segments=f"{totals.segments:,}",
+        messages=num(totals.sendable),
+        segments=num(totals.segments),
         cost=_money(totals.cost, totals.currency),
     )
 
@@ -236,9 +263,9 @@ def preflight_html(plan: CampaignPlan) -> str:
         [t("Country"), t("Messages"), t("Segments"), t("Cost")],
         [
             (
-                c.country or "?",
-                f"{c.messages:,}",
-                f"{c.segments:,}",
+                f"{country(c.country)} ({c.country})" if c.country else "?",
+                num(c.messages),
+                num(c.segments),
                 _money(c.cost, totals.currency),
             )
             for c in totals.by_country
@@ -246,12 +273,11 @@ def preflight_html(plan: CampaignPlan) -> str:
     )
     when = []
     if totals.first_send_at is not None:
-        when.append(t("First message: {time} UTC", time=_stamp(totals.first_send_at)))
+        when.append(t("First message: {time}", time=_stamp(totals.first_send_at)))
     if totals.last_window_at is not None and totals.last_window_at != totals.first_send_at:
         when.append(
             t(
-                "Some recipients wait for their quiet hours to end; the last window opens "
-                "{time} UTC",
+                "Some recipients wait for their quiet hours to end; the last window opens {time}",
                 time=_stamp(totals.last_window_at),
             )
         )
@@ -277,7 +303,8 @@ def preflight_html(plan: CampaignPlan) -> str:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")
+    # The user's time zone, named: "Thu, Dec 3, 2026 09:00 (Western Indonesia Time, Asia/Jakarta)".
+    return shown(moment)
 
 
 def dry_run_html(dry: DryRun) -> str:
@@ -335,16 +362,17 @@ def results_html(rows: Sequence[ResultRow], limit: int = 200) -> str:
     """The results table (first ``limit`` rows; the CSV has all)."""
     table = _table(
         "smskit-campaign-results-table",
-        [t("Row"), t("Recipient"), t("Number"), t("Plan"), t("Status"), t("Error"), t("Reason")],
+        [t("Row"), t("Name"), t("Number"), t("Plan"), t("Status"), t("Error"), t("Reason")],
         [
             (
                 r.row,
-                r.key,
+                # The phone once: the recipient key is the number unless the file had an id.
+                r.name or ("" if r.key == r.to else r.key),
                 r.to,
                 status_label(r.plan_status),
                 status_label(r.status or r.state),
                 r.error_code or "",
-                r.reason,
+                reasons_line(r),
             )
             for r in rows[:limit]
         ],
@@ -375,7 +403,7 @@ def opt_outs_html(opt_outs: Sequence[OptOut]) -> str:
         return f"<div class='smskit-campaign-opt-outs'>{e(none)}</div>"
     how = {"reply": t("replied STOP"), "refused": t("refused by Twilio (21610)")}
     rows = [(o.phone, _stamp(o.at), how.get(o.how, o.how)) for o in opt_outs]
-    head = [t("Number"), t("When (UTC)"), t("How")]
+    head = [t("Number"), t("When"), t("How")]
     table = _table("smskit-campaign-opt-outs-table", head, rows)
     return f"<div class='smskit-campaign-opt-outs'>{table}</div>"
 

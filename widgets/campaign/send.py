@@ -21,8 +21,9 @@ import ipywidgets as W
 from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.campaigns import apply_control
+from smskit_widgets.common.feedback import SENDING, WORKING, reports_to
 from smskit_widgets.common.i18n import Translator
-from smskit_widgets.common.status import shows_errors
+from smskit_widgets.common.status import UserError, shows_errors
 
 from smskit.campaign.overview import display_status
 from smskit.campaign.storage import progress
@@ -58,24 +59,26 @@ class SendAndWatch:
 
     # -- 5 Confirm and send --------------------------------------------------------------------
 
-    @shows_errors
+    @reports_to("send_feedback", busy=SENDING)
     def _on_test_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
+            raise UserError(t("Run the preflight first (step 4)"))
         sent = send_test(
             self.provider, self.store, self.campaign_id, self.test_number.value.strip()
         )
-        self.status.show(t("Test sent to {to} ({status}).", to=sent.to, status=sent.status), "ok")
+        self.send_feedback.show(
+            t("Test sent to {to} ({status}).", to=sent.to, status=R.status_label(sent.status)), "ok"
+        )
 
-    @shows_errors
+    @reports_to("send_feedback", busy=WORKING)
     def _on_send_button_click(self, _button: W.Button) -> None:
         if not self.campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
+            raise UserError(t("Run the preflight first (step 4)"))
         with self._lock:
             if not control.confirm(self.store, self.campaign_id):
                 record = self.store.get_campaign(self.campaign_id)
                 now = CR.campaign_status_label(record.status) if record else t("deleted")
-                raise ValueError(t("This campaign cannot be sent now: it is {status}.", status=now))
+                raise UserError(t("This campaign cannot be sent now: it is {status}.", status=now))
             self.send_button.disabled = True
             self._watch(self.campaign_id)
         self._check_workers()
@@ -88,32 +91,32 @@ class SendAndWatch:
             said = t(
                 "Confirmed. No sending worker is running yet: sending starts as soon as one runs."
             )
-        self.status.show(said, "ok")
+        self.send_feedback.show(said, "ok")
         self.campaigns.selected = self.campaign_id
 
-    @shows_errors
+    @reports_to("send_feedback")
     def _on_pause_button_click(self, _button: W.Button) -> None:
         self._control("pause")
 
-    @shows_errors
+    @reports_to("send_feedback")
     def _on_resume_button_click(self, _button: W.Button) -> None:
         self._control("resume")
 
-    @shows_errors
+    @reports_to("send_feedback")
     def _on_cancel_button_click(self, _button: W.Button) -> None:
         self._control("cancel")
 
     def _control(self, action: str) -> None:
         campaign_id = self._watching or self.campaign_id
         if not campaign_id:
-            raise ValueError(t("Run the preflight first (step 4)"))
+            raise UserError(t("Run the preflight first (step 4)"))
         with self._lock:
             said = apply_control(self.store, action, campaign_id)
             if not self._watching:
                 self._watch(campaign_id)
             else:
                 self.progress = progress(self.store, campaign_id)
-        self.status.show(said, "ok")
+        self.send_feedback.show(said, "ok")
 
     @shows_errors
     def _on_results_button_click(self, _button: W.Button) -> None:
@@ -155,7 +158,7 @@ class SendAndWatch:
         if status != self._last_status:
             self._last_status = status
             if status == "failed":
-                self.status.show(
+                self.send_feedback.show(
                     t(
                         "Sending stopped after an error from the provider (the worker's log has "
                         "the details). Fix the cause, then press Send the rest."
@@ -163,7 +166,9 @@ class SendAndWatch:
                     "error",
                 )
             elif status == "finished":
-                self.status.show(t("The send has ended. See the results under Campaigns."), "ok")
+                self.send_feedback.show(
+                    t("The send has ended. See the results under Campaigns."), "ok"
+                )
 
     def _check_ended(self, p: Any) -> None:
         """Stop following once the campaign is done and its delivery reports are in (or late)."""

@@ -18,8 +18,18 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import ipywidgets as W
 import traitlets
 
-from smskit.i18n.catalog import LANGUAGE_NAMES, LANGUAGES, Text, default_language, translate
+from smskit.i18n.catalog import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Text,
+    catalogue,
+    default_language,
+    plural_catalogue,
+    translate,
+    translate_plural,
+)
 
+GLOSSARY = "glossary"  # widgets/locale/<lang>/LC_MESSAGES/glossary.po: the shared terms
 WIDGETS_LOCALE = Path(str(importlib.resources.files("smskit_widgets") / "locale"))
 log = logging.getLogger("smskit.widgets")
 
@@ -56,7 +66,10 @@ class Translator:
         self.domain = domain
 
     def __call__(self, message: str, **params: object) -> str:
-        text = translate(message, LANGUAGE.lang, self.domain, WIDGETS_LOCALE)
+        # The glossary (glossary.po) first: a shared term has one translation on every page.
+        text = catalogue(WIDGETS_LOCALE, LANGUAGE.lang, GLOSSARY).get(message) or translate(
+            message, LANGUAGE.lang, self.domain, WIDGETS_LOCALE
+        )
         if not params:
             return text
         try:
@@ -65,6 +78,26 @@ class Translator:
             # A translation with broken placeholders must not break the page: show English.
             log.warning("bad placeholders in %s translation of %r", self.domain, message)
             return message.format(**params)
+
+    def ngettext(self, singular: str, plural: str, n: float, **params: object) -> str:
+        """The right plural form for ``n`` (Babel's plural rules), formatted with ``n`` and params.
+
+        ``t.ngettext("{n} segment", "{n} segments", 2)`` is "2 segments", "2 segmen" in Indonesian.
+        Numbers passed as ``n`` are shown with the language's separators.
+        """
+        from smskit.i18n.formatting import format_number, plural_index
+
+        shared = plural_catalogue(WIDGETS_LOCALE, LANGUAGE.lang, GLOSSARY).get(singular)
+        if shared:  # the glossary first, as for single messages
+            text = shared[min(plural_index(n, LANGUAGE.lang), len(shared) - 1)]
+        else:
+            text = translate_plural(singular, plural, n, LANGUAGE.lang, self.domain, WIDGETS_LOCALE)
+        values = {"n": format_number(n, LANGUAGE.lang), **params}
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):
+            log.warning("bad placeholders in %s translation of %r", self.domain, singular)
+            return (singular if n == 1 else plural).format(**values)
 
 
 def render_text(text: Text | str) -> str:

@@ -40,12 +40,26 @@ class StatusLine(W.HTML):
         self.value = ""
 
 
+class UserError(ValueError):
+    """A message a dashboard wrote for staff, already in their language (``t("...")``)."""
+
+
 def plain_error(error: BaseException) -> str:
-    """The message staff see for an error: translated where smskit wrote it, never a traceback."""
+    """The message staff see for an error: translated where smskit wrote it, never a traceback.
+
+    Only messages written for people are shown as they are (smskit's :class:`LocalizedError`, a
+    widget's :class:`UserError`). Python's and libraries' own messages ("Invalid isoformat string:
+    'tomorrow 9am'", "invalid literal for int()") are developer text in English: staff get a plain
+    sentence instead, and the detail goes to the log.
+    """
     if isinstance(error, LocalizedError):
         return error.render(LANGUAGE.lang)
-    if isinstance(error, (ValueError, TypeError, LookupError)):
+    if isinstance(error, UserError):
         return str(error)
+    if isinstance(error, (ValueError, TypeError, LookupError)):
+        return t("That value could not be used. Check what you typed and try again.")
+    if isinstance(error, OSError):
+        return t("The connection failed. Check the network and try again. Nothing was changed.")
     return t("Something went wrong: {what}. Nothing was changed.", what=type(error).__name__)
 
 

@@ -15,10 +15,12 @@ from datetime import UTC, datetime, timedelta
 
 import ipywidgets as W
 import traitlets
+from smskit_widgets.common.feedback import ActionFeedback, reports_to
 from smskit_widgets.common.html import heading
-from smskit_widgets.common.i18n import Translator, on_language_change
+from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
 from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.timezone import ZonePicker, on_zone_change, shown
 from smskit_widgets.consent import render
 from smskit_widgets.consent.inspector import ConsentInspector
 
@@ -105,9 +107,10 @@ class DoubleOptInDemo(W.VBox):
     def _on_sign_up_click(self, _button: W.Button) -> None:
         self.status.clear()
         source = ConsentSource(self.method.value)
-        evidence = f"Demo {source.value.replace('_', ' ')}: consent captured"
+        evidence = t("Practice {method}: consent captured", method=self.method.label)
+        # The confirmation script in the page's language ("Balas YA…" in Indonesian).
         status, text = self.ledger.request_confirmation(
-            DEMO_PHONE, DEMO_SCOPE, source, evidence, "trainer"
+            DEMO_PHONE, DEMO_SCOPE, source, evidence, "trainer", language=LANGUAGE.lang
         )
         self.turns.append(
             ("note", t("Signed up ({method}): consent pending", method=self.method.label))
@@ -216,12 +219,17 @@ class QuietHoursPlanner(W.VBox):
         self.table = W.HTML()
         self.chart = W.HTML()
         self.status = StatusLine()
+        # Right under the number field and its button: a bad number is said where it was typed.
+        self.add_feedback = ActionFeedback("quiet-add")
+        self.add_feedback.layout.width = "240px"
+        self.zone = ZonePicker(layout=W.Layout(width="420px"))  # the times below are in it
         super().__init__(
             [
                 self.title,
+                self.zone,
                 W.HBox(
                     [
-                        W.VBox([self.recipients, self.number, self.add]),
+                        W.VBox([self.recipients, self.number, self.add, self.add_feedback]),
                         W.VBox([self.offset, self.table]),
                     ]
                 ),
@@ -237,6 +245,7 @@ class QuietHoursPlanner(W.VBox):
         self.observe(lambda _change: self._refresh(), names="windows")
         self._compute()
         on_language_change(self._refresh)
+        on_zone_change(self._refresh)
 
     @property
     def at(self) -> datetime:
@@ -251,7 +260,7 @@ class QuietHoursPlanner(W.VBox):
     def _on_offset_change(self, _change: dict) -> None:
         self._compute()
 
-    @shows_errors
+    @reports_to("add_feedback")
     def _on_add_click(self, _button: W.Button) -> None:
         self.status.clear()
         (found,) = who_may_be_texted([self.number.value], self.at)  # validates the number
@@ -354,7 +363,7 @@ class PreflightChecker(W.VBox):
             return
         when = self.result.next_allowed_at
         nxt = (
-            t("Next allowed send time: {time} UTC", time=when.strftime("%Y-%m-%d %H:%M"))
+            t("Next allowed send time: {time}", time=shown(when))
             if when
             else t("Cannot be scheduled until the blocking findings are fixed")
         )

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from smskit_widgets.common.html import CELL_STYLE, figure_svg, header_cells, svg_pyplot
-from smskit_widgets.common.i18n import Translator, render_text
+from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
+from smskit_widgets.common.timezone import shown
 
 from smskit.compliance.preflight import Preflight
 from smskit.compliance.quiet_hours import RecipientWindows
 from smskit.consent.events import ConsentState, ConsentStatus
 from smskit.consent.keywords import KeywordKind, KeywordMatch, KeywordSet
+from smskit.i18n.formatting import day_name
 
 t = Translator("consent")
 
@@ -156,6 +158,35 @@ def keyword_result_html(match: KeywordMatch, keywords: KeywordSet) -> str:
     )
 
 
+def action_name(action: str) -> str:
+    """A consent event in words (never the audit code ``opt_in``)."""
+    names = {
+        "request": t("Confirmation requested"),
+        "opt_in": t("Opted in"),
+        "opt_out": t("Opted out"),
+        "flag_revocation": t("Reply flagged as a possible opt-out"),
+        "dismiss_review": t("Flag dismissed by staff"),
+    }
+    return names.get(str(action), str(action).replace("_", " "))
+
+
+def source_name(source: str) -> str:
+    """How a consent event reached us, in words (never ``web_form``)."""
+    names = {
+        "keyword": t("Keyword reply"),
+        "sms_reply": t("Text reply"),
+        "web_form": t("Web form"),
+        "ivr": t("Phone menu (IVR)"),
+        "point_of_sale": t("In the shop"),
+        "import": t("Imported list"),
+        "manual": t("Entered by staff"),
+        "email": t("Email"),
+        "phone": t("Phone call"),
+        "carrier": t("Carrier or Twilio report"),
+    }
+    return names.get(str(source), str(source).replace("_", " "))
+
+
 def timeline_html(status: ConsentStatus) -> str:
     """The consent history, newest last: time, what happened, source, evidence, state change."""
     if not status.steps:
@@ -165,7 +196,7 @@ def timeline_html(status: ConsentStatus) -> str:
             + "</div>"
         )
     head = header_cells(
-        (t("When (UTC)"), t("Event"), t("Source"), t("Evidence"), t("Actor"), t("State")),
+        (t("When"), t("Event"), t("Source"), t("Evidence"), t("Actor"), t("State")),
         CELL_STYLE,
     )
     rows = []
@@ -178,9 +209,10 @@ def timeline_html(status: ConsentStatus) -> str:
         )
         rows.append(
             "<tr>"
-            f"<td style='padding:2px 8px'>{e.occurred_at.strftime('%Y-%m-%d %H:%M')}</td>"
-            f"<td style='padding:2px 8px'>{html.escape(e.action.value)}</td>"
-            f"<td style='padding:2px 8px'>{html.escape(e.source.value)}</td>"
+            f"<td style='padding:2px 8px'>{html.escape(shown(e.occurred_at))}</td>"
+            f"<td style='padding:2px 8px' data-action='{html.escape(e.action.value)}'>"
+            f"{html.escape(action_name(e.action.value))}</td>"
+            f"<td style='padding:2px 8px'>{html.escape(source_name(e.source.value))}</td>"
             f"<td style='padding:2px 8px'>{html.escape(e.evidence)}</td>"
             f"<td style='padding:2px 8px'>{html.escape(e.actor)}</td>"
             f"<td style='padding:2px 8px'>{change}</td></tr>"
@@ -210,14 +242,17 @@ def findings_html(result: Preflight) -> str:
 def quiet_table_html(rows: Sequence[tuple[str, RecipientWindows]]) -> str:
     """Who may be texted now: label, local time(s), allowed now, next allowed time (UTC)."""
     head = header_cells(
-        (t("Recipient"), t("Local time"), t("May text now?"), t("Next allowed (UTC)")), CELL_STYLE
+        (t("Recipient"), t("Local time"), t("May text now?"), t("Next allowed")), CELL_STYLE
     )
     body = []
     for label, r in rows:
-        clocks = sorted({lt.strftime("%a %H:%M") for lt in r.local_times})
+        # Day names from CLDR ("Kam 21:00" in Indonesian), the recipient's own clock.
+        clocks = sorted(
+            {f"{day_name(lt.weekday(), LANGUAGE.lang)} {lt:%H:%M}" for lt in r.local_times}
+        )
         verdict = t("Yes") if r.allowed_now else t("No")
         colour = "#1e7b34" if r.allowed_now else "#a4262c"
-        nxt = r.next_allowed_at.strftime("%Y-%m-%d %H:%M") if r.next_allowed_at else "–"
+        nxt = html.escape(shown(r.next_allowed_at)) if r.next_allowed_at else "–"
         body.append(
             f"<tr class='smskit-quiet-row' data-allowed='{str(r.allowed_now).lower()}'>"
             f"<td style='padding:2px 8px'>{html.escape(label)}</td>"
@@ -243,7 +278,7 @@ def quiet_chart_svg(rows: Sequence[tuple[str, RecipientWindows]], at: datetime, 
         ax.set_xlim(0, hours)
         ax.set_ylim(-0.6, max(len(rows), 1) - 0.4)
         ax.invert_yaxis()
-        ax.set_xlabel(t("Hours from now (red line = now, {time} UTC)", time=at.strftime("%H:%M")))
+        ax.set_xlabel(t("Hours from now (red line = now, {time})", time=shown(at)))
         ax.grid(axis="x", alpha=0.3)
         fig.tight_layout()
         svg = figure_svg(fig)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import ipywidgets as W
 import traitlets
+from smskit_widgets.common.feedback import ActionFeedback, reports_to
 from smskit_widgets.common.html import heading
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
@@ -71,6 +72,7 @@ SHIFT_OPTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Turkish, Spanish and Portuguese", ("turkish", "spanish", "portuguese")),
 )
 DEFAULT_PRICE = Decimal("0.0083")  # Twilio US SMS per segment (business-sms-facts.md, pricing)
+CURRENCY = "USD"  # the currency of DEFAULT_PRICE
 
 
 class EncodingVisualizer(W.VBox):
@@ -111,22 +113,21 @@ class EncodingVisualizer(W.VBox):
         self.advice_rows.add_class("smskit-advice")
         self.apply_all = W.Button(icon="magic", layout=W.Layout(width="auto"))
         self.apply_all.add_class("smskit-apply-all")
-        self.recipients = W.BoundedIntText(
-            value=1000,
-            min=0,
-            max=100_000_000,
-            layout=W.Layout(width="300px"),
-            style={"description_width": "initial"},
+        # Plain (unbounded) inputs: a negative number is refused in words beside the field,
+        # never silently turned into 0.
+        self.recipients = W.IntText(
+            value=1000, layout=W.Layout(width="300px"), style={"description_width": "initial"}
         )
-        self.price = W.BoundedFloatText(
+        self.recipients.add_class("smskit-recipients")
+        self.price = W.FloatText(
             value=float(DEFAULT_PRICE),
-            min=0,
-            max=100,
             step=0.0001,
             layout=W.Layout(width="300px"),
             style={"description_width": "initial"},
         )
+        self.price.add_class("smskit-price")
         self.cost_view = W.HTML()
+        self.cost_feedback = ActionFeedback("cost")
         self.status = StatusLine()
         super().__init__(
             [
@@ -145,6 +146,7 @@ class EncodingVisualizer(W.VBox):
                 self.advice_rows,
                 self.apply_all,
                 W.HBox([self.recipients, self.price]),
+                self.cost_feedback,
                 self.cost_view,
                 self.status,
             ],
@@ -181,7 +183,7 @@ class EncodingVisualizer(W.VBox):
         self.septets_box.set_title(0, t("Septet / hex view of each segment (with the UDH)"))
         self.apply_all.description = t("Apply all suggestions")
         self.recipients.description = t("Recipients")
-        self.price.description = t("Price per segment")
+        self.price.description = t("Price per segment ({currency})", currency=CURRENCY)
 
     @shows_errors
     def _on_language_change(self) -> None:
@@ -207,11 +209,9 @@ class EncodingVisualizer(W.VBox):
     def _on_shift_change(self, _change: dict[str, object]) -> None:
         self._refresh()
 
-    @shows_errors
     def _on_recipients_change(self, _change: dict[str, object]) -> None:
         self._refresh_cost()
 
-    @shows_errors
     def _on_price_change(self, _change: dict[str, object]) -> None:
         self._refresh_cost()
 
@@ -221,10 +221,10 @@ class EncodingVisualizer(W.VBox):
             self.editor.value = self.advice.suggested_text
 
     def _apply_one(self, replacement: Replacement) -> None:
-        if replacement.replacement is not None:
-            self.editor.value = apply_replacement(
-                self.editor.value, replacement.character, replacement.replacement
-            )
+        # No GSM-7 equivalent (an emoji): the click removes the character.
+        self.editor.value = apply_replacement(
+            self.editor.value, replacement.character, replacement.replacement or ""
+        )
 
     # --- the one refresh ---
 
@@ -248,13 +248,14 @@ class EncodingVisualizer(W.VBox):
         self._render_advice(self.advice)
         self._refresh_cost()
 
+    @reports_to("cost_feedback", clears=("cost_view",))
     def _refresh_cost(self) -> None:
         if self.result is None:
             return
-        self.cost = send_cost(
-            self.result.segment_count, int(self.recipients.value), Decimal(str(self.price.value))
-        )
-        self.cost_view.value = render.render_cost(self.cost, t)
+        self.cost = None
+        segments = self.result.segment_count if self.result.text else 0
+        self.cost = send_cost(segments, int(self.recipients.value), Decimal(str(self.price.value)))
+        self.cost_view.value = render.render_cost(self.cost, t, CURRENCY)
 
     def _render_advice(self, advice: GsmAdvice) -> None:
         self.advice_title.value = heading(t("Back to GSM-7"), 4, "margin:8px 0 2px")
@@ -263,10 +264,15 @@ class EncodingVisualizer(W.VBox):
         for replacement in advice.replacements:
             label = W.HTML(render.render_replacement(replacement, t))
             if replacement.replacement is None:
-                rows.append(W.HBox([label]))
-                continue
-            button = W.Button(description=t("Apply"), icon="check", layout=W.Layout(width="auto"))
-            button.add_class("smskit-apply-replacement")
+                button = W.Button(
+                    description=t("Remove"), icon="trash", layout=W.Layout(width="auto")
+                )
+                button.add_class("smskit-remove-character")
+            else:
+                button = W.Button(
+                    description=t("Apply"), icon="check", layout=W.Layout(width="auto")
+                )
+                button.add_class("smskit-apply-replacement")
             button.on_click(lambda _b, r=replacement: self._on_replacement_click(r))
             rows.append(W.HBox([label, button]))
         self.advice_rows.children = rows

@@ -13,6 +13,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from smskit_widgets.common.formats import money, num
 from smskit_widgets.common.i18n import render_text
 
 from smskit.encoding.advice import GsmAdvice, Replacement, SendCost
@@ -22,6 +23,13 @@ from smskit.encoding.segments import Analysis, CharClass
 from smskit.i18n.catalog import N_
 
 Translate = Callable[..., str]
+
+#: The shift tables' languages (3GPP TS 23.038 annex A), as staff read them.
+SHIFT_LANGUAGES = {
+    "turkish": N_("Turkish"),
+    "spanish": N_("Spanish"),
+    "portuguese": N_("Portuguese"),
+}
 
 # Where a replacement comes from (smskit.encoding.advice), as staff read it.
 SOURCES = {
@@ -72,21 +80,32 @@ class EncodingView:
 def render_readout(analysis: Analysis, t: Translate) -> str:
     """Encoding, segment count and units, with the warnings, in one line."""
     unit = t("septets") if analysis.encoding == "GSM-7" else t("UTF-16 code units")
+    if not analysis.text:
+        # Nothing typed: no message, nothing billed (not "1 segment").
+        hint = t("Type or pick a message to see how it is encoded, split and billed.")
+        return (
+            f'<div class="smskit-readout" id="smskit-readout" style="font-size:18px;margin:6px 0">'
+            f'<b class="smskit-segment-count">0</b> '
+            f"{html.escape(t.ngettext('segment', 'segments', 0))}"
+            f' · <span class="smskit-empty-hint">{html.escape(hint)}</span></div>'
+        )
     shift = ""
     if analysis.shift is not None:
         tables = ", ".join(
-            f"{kind} {name}"
-            for kind, name in (
-                (t("locking"), analysis.shift.locking),
-                (t("single"), analysis.shift.single),
+            template.format(language=t(SHIFT_LANGUAGES.get(name, name.capitalize())))
+            for template, name in (
+                (t("{language} locking table"), analysis.shift.locking),
+                (t("{language} single shift table"), analysis.shift.single),
             )
             if name
         )
         saving = analysis.ucs2_segment_count - analysis.segment_count
+        saves = t.ngettext(
+            "saves {n} segment against UCS-2", "saves {n} segments against UCS-2", saving
+        )
         shift = (
             f' <span class="smskit-shift-note">· {html.escape(t("national shift"))}: '
-            f"{html.escape(tables)} · "
-            f"{html.escape(t('saves {n} segment(s) against UCS-2', n=saving))}</span>"
+            f"{html.escape(tables)} · {html.escape(saves)}</span>"
         )
     warnings = "".join(
         f'<div class="smskit-warning" style="color:#a4262c">⚠ '
@@ -97,8 +116,10 @@ def render_readout(analysis: Analysis, t: Translate) -> str:
         f'<div class="smskit-readout" id="smskit-readout" style="font-size:18px;margin:6px 0">'
         f'<b class="smskit-encoding">{html.escape(analysis.encoding)}</b> · '
         f'<b class="smskit-segment-count">{analysis.segment_count}</b> '
-        f"{html.escape(t('segment(s)'))} · {analysis.units} {html.escape(unit)} · "
-        f"{len(analysis.text)} {html.escape(t('characters'))}{shift}</div>{warnings}"
+        f"{html.escape(t.ngettext('segment', 'segments', analysis.segment_count))} · "
+        f"{num(analysis.units)} {html.escape(unit)} · "
+        f"{html.escape(t.ngettext('{n} character', '{n} characters', len(analysis.text)))}"
+        f"{shift}</div>{warnings}"
     )
 
 
@@ -212,10 +233,15 @@ def render_substitutions(analysis: Analysis, t: Translate) -> str:
     if not analysis.substitutions:
         return ""
     removed = html.escape(t("removed"))
+    counts: dict[tuple[str, str], int] = {}
+    for sub in analysis.substitutions:  # one line per kind of change, not per position
+        counts[(sub.original, sub.replacement)] = counts.get((sub.original, sub.replacement), 0) + 1
     items = "".join(
-        f"<li>{s.position}: <code>{html.escape(repr(s.original))}</code> U+{ord(s.original):04X}"
-        f" → <code>{html.escape(repr(s.replacement)) if s.replacement else removed}</code></li>"
-        for s in analysis.substitutions
+        f'<li class="smskit-substitution"><code>{html.escape(original)}</code> → '
+        f"<code>{html.escape(replacement) if replacement else removed}</code> "
+        f"{html.escape(t.ngettext('({n} time)', '({n} times)', n))} "
+        f'<small style="color:#718096">U+{ord(original):04X}</small></li>'
+        for (original, replacement), n in counts.items()
     )
     title = html.escape(t("Smart Encoding substitutions ({n})", n=len(analysis.substitutions)))
     return f'<div class="smskit-substitutions"><b>{title}</b><ul>{items}</ul></div>'
@@ -228,15 +254,15 @@ def render_advice_summary(advice: GsmAdvice, t: Translate) -> str:
         return f'<div class="smskit-advice-summary">{html.escape(text)}</div>'
     if advice.fully_gsm:
         text = t(
-            "Replacing them all gives GSM-7: {before} → {after} segment(s) per recipient.",
+            "Replacing them all gives GSM-7: {before} → {after} per recipient.",
             before=advice.segments_now,
-            after=advice.segments_after,
+            after=t.ngettext("{n} segment", "{n} segments", advice.segments_after),
         )
     else:
         text = t(
-            "Some characters have no GSM-7 equivalent: UCS-2, {before} → {after} segment(s).",
+            "Some characters have no GSM-7 equivalent: UCS-2, {before} → {after}.",
             before=advice.segments_now,
-            after=advice.segments_after,
+            after=t.ngettext("{n} segment", "{n} segments", advice.segments_after),
         )
     return f'<div class="smskit-advice-summary">{html.escape(text)}</div>'
 
@@ -259,14 +285,14 @@ def render_replacement(replacement: Replacement, t: Translate) -> str:
     return f'<span class="smskit-advice-row">{shown} {times} {instead}</span>'
 
 
-def render_cost(cost: SendCost, t: Translate) -> str:
-    """The bill: segments per recipient x recipients x price per segment."""
+def render_cost(cost: SendCost, t: Translate, currency: str = "USD") -> str:
+    """The bill: segments per recipient x recipients x price per segment, with the currency."""
     text = t(
-        "{segments} segment(s) × {recipients} recipient(s) × {price} = {total}",
-        segments=cost.segments_per_recipient,
-        recipients=f"{cost.recipients:,}",
-        price=f"{cost.price_per_segment}",
-        total=f"{cost.total:,.2f}",
+        "{segments} × {recipients} × {price} = {total}",
+        segments=t.ngettext("{n} segment", "{n} segments", cost.segments_per_recipient),
+        recipients=t.ngettext("{n} recipient", "{n} recipients", cost.recipients),
+        price=money(cost.price_per_segment, currency, rate=True),
+        total=money(cost.total, currency),
     )
     return f'<div class="smskit-cost" style="font-size:16px">{html.escape(text)}</div>'
 

@@ -11,6 +11,7 @@ import html
 import itertools
 from decimal import Decimal
 
+from smskit_widgets.common.formats import money, num
 from smskit_widgets.common.html import figure_svg, header_cells, svg_pyplot
 from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
 
@@ -166,7 +167,7 @@ def journey_html(state: JourneyState, history: tuple[JourneyState, ...]) -> str:
 
 
 def _money(value: Decimal | None) -> str:
-    return "–" if value is None else f"${value.normalize():f}"
+    return "–" if value is None else money(value, "USD", rate=True)
 
 
 def _yes_no(value: bool) -> str:
@@ -187,10 +188,7 @@ def channels_table(channels: tuple[Channel, ...]) -> str:
         (t("Works on every phone"), [_yes_no(c.works_on_every_phone) for c in channels]),
         (
             t("Character limit"),
-            [
-                f"{c.max_characters:,}" if c.max_characters else t("No fixed limit")
-                for c in channels
-            ],
+            [num(c.max_characters) if c.max_characters else t("No fixed limit") for c in channels],
         ),
         (t("Rich content"), [render_text(c.rich_content) for c in channels]),
         (t("Read receipts"), [_yes_no(c.read_receipts) for c in channels]),
@@ -241,8 +239,8 @@ def cost_html(cost: ChannelCost) -> str:
             "SMS",
             cost.sms_cost,
             t(
-                "{n} segment(s) × {price}",
-                n=cost.sms_segments,
+                "{segments} × {price}",
+                segments=t.ngettext("{n} segment", "{n} segments", cost.sms_segments),
                 price=_money(cost.sms_price.price_usd),
             ),
         ),

@@ -20,9 +20,17 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
+from smskit_widgets.common.feedback import (
+    CHECKING,
+    LOADING,
+    SEARCHING,
+    SENDING,
+    ActionFeedback,
+    reports_to,
+)
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.status import StatusLine, plain_error, shows_errors
+from smskit_widgets.common.status import StatusLine, plain_error
 from smskit_widgets.provider_setup import render as R
 from smskit_widgets.provider_setup import vonage_texts as V
 
@@ -138,6 +146,12 @@ class ProviderSetup(W.VBox):
         self.send_button.add_class("smskit-provider-send")
         self.timeline = W.HTML()
         self.trial_note = W.HTML()
+        # Feedback beside each action: busy after 300 ms, failures in plain words, cleared on
+        # the next try.
+        self.connect_feedback = ActionFeedback("connect")
+        self.numbers_feedback = ActionFeedback("numbers")
+        self.search_feedback = ActionFeedback("search")
+        self.send_feedback = ActionFeedback("send")
 
         self.connected_steps = W.VBox(
             [
@@ -146,11 +160,13 @@ class ProviderSetup(W.VBox):
                     self.titles[2],
                     self.numbers,
                     self.refresh_button,
+                    self.numbers_feedback,
                 ),
                 _section(
                     "smskit-provider-buy-step",
                     self.titles[3],
                     W.HBox([self.country, self.area_code, self.number_type, self.search_button]),
+                    self.search_feedback,
                     self.search_summary,
                     self.results,
                     self.buy_button,
@@ -164,6 +180,7 @@ class ProviderSetup(W.VBox):
                     W.HBox([self.from_number, self.to]),
                     self.body,
                     self.send_button,
+                    self.send_feedback,
                     self.timeline,
                 ),
             ]
@@ -181,6 +198,7 @@ class ProviderSetup(W.VBox):
                     self.note,
                     self.credential_fields,
                     self.connect_button,
+                    self.connect_feedback,
                     self.verdict,
                 ),
                 self.connected_steps,
@@ -252,11 +270,10 @@ class ProviderSetup(W.VBox):
 
     # -- step 1 and 2 -----------------------------------------------------------------------
 
-    @shows_errors
+    @reports_to("connect_feedback", clears=("verdict",))
     def _on_mode_change(self, _change: dict[str, Any]) -> None:
         self.provider = None
         self.connected_steps.layout.display = "none"
-        self.verdict.value = ""
         self.status.clear()
         self._refresh()
         self._saved = None
@@ -264,7 +281,7 @@ class ProviderSetup(W.VBox):
             self._saved = vonage_from_env()
             self.account_sid.value = self._saved.api_key if self._saved is not None else ""
             if self._saved is not None:
-                self.status.show(V.found_in_environment(self._saved.api_key))
+                self.connect_feedback.show(V.found_in_environment(self._saved.api_key))
         if self.mode.value == TWILIO:
             # Environment, keyring or private file: the token stays in smskit, never in a widget.
             self._saved = load()
@@ -274,9 +291,10 @@ class ProviderSetup(W.VBox):
                     "Saved credentials found for {sid}: leave the Auth Token empty to use them.",
                     sid=self._saved.account_sid,
                 )
-                self.status.show(found)
+                self.connect_feedback.show(found)
 
-    @shows_errors
+    # "Checking…" appears after 300 ms: with no network, a real account takes seconds to answer.
+    @reports_to("connect_feedback", busy=CHECKING, clears=("verdict",))
     def _on_connect_button_click(self, _button: W.Button) -> None:
         self.status.clear()
         if self.mode.value == SIMULATOR:
@@ -312,7 +330,7 @@ class ProviderSetup(W.VBox):
 
     # -- step 3 ------------------------------------------------------------------------------
 
-    @shows_errors
+    @reports_to("numbers_feedback", busy=LOADING)
     def _on_refresh_button_click(self, _button: W.Button | None) -> None:
         owned = self.provider.my_numbers()
         self.numbers.value = R.numbers_html(owned)
@@ -325,8 +343,11 @@ class ProviderSetup(W.VBox):
 
     # -- step 4 ------------------------------------------------------------------------------
 
-    @shows_errors
+    @reports_to("search_feedback", busy=SEARCHING, clears=("search_summary", "bought"))
     def _on_search_button_click(self, _button: W.Button) -> None:
+        # A failed search (country "XX") must not leave the previous country's numbers listed.
+        self.found = ()
+        self.results.options = []
         self.found = tuple(
             self.provider.search_numbers(
                 self.country.value,
@@ -337,10 +358,10 @@ class ProviderSetup(W.VBox):
         self.search_summary.value = R.search_summary_html(self.found)
         self.results.options = [(R.number_label(n), n.phone_number) for n in self.found]
 
-    @shows_errors
+    @reports_to("search_feedback", clears=("bought",))
     def _on_buy_button_click(self, _button: W.Button) -> None:
         if not self.results.value:
-            self.status.show(t("Choose a number from the list first."), "error")
+            self.search_feedback.show(t("Choose a number from the list first."), "error")
             return
         if self.mode.value == SIMULATOR:  # the simulator costs nothing: no confirmation needed
             self._buy(self.results.value)
@@ -351,7 +372,7 @@ class ProviderSetup(W.VBox):
         self.confirm.value = R.confirmation_html(chosen.phone_number, price)
         self.confirm_box.layout.display = ""
 
-    @shows_errors
+    @reports_to("search_feedback", busy=LOADING)
     def _on_confirm_button_click(self, _button: W.Button) -> None:
         number, self._pending_purchase = self._pending_purchase, None
         self.confirm_box.layout.display = "none"
@@ -370,10 +391,13 @@ class ProviderSetup(W.VBox):
 
     # -- step 5 ------------------------------------------------------------------------------
 
-    @shows_errors
+    @reports_to("send_feedback", busy=SENDING)
     def _on_send_button_click(self, _button: W.Button) -> None:
+        # The previous message's timeline goes first: a failed send must not show it as its own.
+        self.history = []
+        self.message = None
         if not self.from_number.value:
-            self.status.show(t("Buy a number first: it sends the test message."), "error")
+            self.send_feedback.show(t("Buy a number first: it sends the test message."), "error")
             return
         sent = self.provider.send(
             self.to.value.strip(), self.body.value, from_=self.from_number.value
@@ -402,8 +426,9 @@ class ProviderSetup(W.VBox):
                 if is_final_status(record.status):
                     return
                 time.sleep(self.poll_interval)
-        except Exception as error:  # a thread has no caller: show it on the page
-            self.status.show(plain_error(error), "error")
+        except Exception as error:  # a thread has no caller: show it beside the Send button
+            if self.message is not None and self.message.sid == sid:
+                self.send_feedback.show(plain_error(error), "error")
 
     def wait_until_final(self, timeout: float = 30.0) -> None:
         """Block until the status watcher has finished (for tests and scripts)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from smskit_widgets.common.formats import money
 from smskit_widgets.common.i18n import Translator, render_text
 
 from smskit.providers import AvailableNumber, MessageRecord, NumberPrice, OwnedNumber
@@ -32,7 +33,8 @@ def verdict_html(verdict: ConnectionVerdict) -> str:
     if verdict.account is not None:
         account = (
             f'<div class="smskit-provider-account">{html.escape(t("Account"))}: '
-            f"{html.escape(verdict.account.friendly_name)} ({html.escape(verdict.account.kind)})"
+            f"{html.escape(verdict.account.friendly_name)} "
+            f"({html.escape(_account_kind(verdict.account.kind))})"
             "</div>"
         )
     return (
@@ -70,6 +72,18 @@ def _yes(flag: bool) -> str:
     return html.escape(t("yes") if flag else t("no"))
 
 
+def _account_kind(kind: str) -> str:
+    # Twilio's account types ("Trial", "Full"), in words.
+    names = {"trial": t("trial account"), "full": t("paid account")}
+    return names.get(kind.strip().lower(), kind)
+
+
+def number_type_name(kind: str) -> str:
+    """A number type in words (never ``toll_free``)."""
+    names = {"local": t("Local"), "mobile": t("Mobile"), "toll_free": t("Toll-free")}
+    return names.get(kind, kind.replace("_", " "))
+
+
 def number_label(number: AvailableNumber) -> str:
     """One line for the search results list: number, place and capabilities."""
     place = ", ".join(p for p in (number.locality, number.region, number.iso_country) if p)
@@ -82,7 +96,7 @@ def search_summary_html(found: Sequence[AvailableNumber]) -> str:
     if not found:
         text = t("No numbers match: try another area code or type.")
     else:
-        text = t("{n} numbers available.", n=len(found))
+        text = t.ngettext("{n} number available.", "{n} numbers available.", len(found))
     return f'<div class="smskit-provider-search-summary">{html.escape(text)}</div>'
 
 
@@ -90,10 +104,9 @@ def confirmation_html(phone_number: str, price: NumberPrice | None) -> str:
     """The explicit purchase confirmation for a real account, with the monthly price."""
     if price is not None:
         cost = t(
-            "It costs {amount} {currency} per month ({kind} number), billed by Twilio.",
-            amount=f"{price.monthly_price:.2f}",
-            currency=price.currency,
-            kind=price.number_type.replace("_", " "),
+            "It costs {amount} per month ({kind}), billed by Twilio.",
+            amount=money(price.monthly_price, price.currency),
+            kind=number_type_name(price.number_type),
         )
     else:
         cost = t("Twilio did not report the monthly price: check twilio.com/pricing first.")
@@ -118,13 +131,14 @@ def timeline_html(history: Sequence[str], record: MessageRecord | None) -> str:
     steps = "".join(
         f'<span class="smskit-provider-step smskit-provider-step-{html.escape(s)}" '
         f'style="padding:2px 6px;margin-right:4px;border-radius:3px;background:#eef;'
-        f'color:{_STATUS_COLOURS.get(s, "#1f4e79")}">{html.escape(s)}</span>'
+        f'color:{_STATUS_COLOURS.get(s, "#1f4e79")}">{html.escape(t(s))}</span>'
         for s in history
     )
+    segments = int(record.num_segments or 0)
     details = t(
-        "{sid}: {segments} segment(s) to {to}",
+        "{sid}: {segments} to {to}",
         sid=record.sid,
-        segments=record.num_segments,
+        segments=t.ngettext("{n} segment", "{n} segments", segments),
         to=record.to,
     )
     error = ""

@@ -12,10 +12,12 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
+from smskit_widgets.common.feedback import LOADING, ActionFeedback, reports_to
+from smskit_widgets.common.formats import country
 from smskit_widgets.common.html import heading
 from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.status import StatusLine
 from smskit_widgets.senders import render
 
 from smskit.senders.catalogue import UseCase
@@ -23,6 +25,7 @@ from smskit.senders.comparison import TypeComparison, alpha_support_table, compa
 from smskit.senders.countries import countries
 from smskit.senders.price_table import PriceTable, default_prices
 from smskit.senders.recommender import Needs, Recommendation, recommend
+from smskit.senders.relax import ways_forward
 
 t = Translator("senders")
 
@@ -54,10 +57,8 @@ class SenderComparison(W.VBox):
         self._drawn: tuple[int, str] | None = None
         self.header = DashboardHeader("Sender Comparison", t)
         self.lesson = Lesson("senders")
-        ordered = sorted(countries(), key=lambda c: c.name)
-        codes = [(f"{c.name} ({c.code})", c.code) for c in ordered]
-        # The comparison table and its filters.
-        self.country = W.Dropdown(options=codes, value="US", **_wide("320px"))
+        # The comparison table and its filters (country names in the page's language, from CLDR).
+        self.country = W.Dropdown(options=self._country_options(), value="US", **_wide("320px"))
         self.use_case = W.Dropdown(options=[("-", "")], value="", **_wide("360px"))
         self.volume = W.BoundedIntText(
             value=10_000, min=0, max=100_000_000, step=1000, **_wide("260px")
@@ -79,7 +80,8 @@ class SenderComparison(W.VBox):
             options=[("", u.value) for u in UseCase], value="otp", **_wide()
         )
         self.q_replies = W.Checkbox(value=False, indent=False)
-        self.q_countries = W.Text(value="GB", **_wide())
+        # The questionnaire starts on the table's country, and follows it until the user types.
+        self.q_countries = W.Text(value=self.country.value, **_wide())
         self.q_volume = W.BoundedIntText(value=10_000, min=0, max=100_000_000, step=1000, **_wide())
         self.q_peak = W.BoundedFloatText(value=0, min=0, max=100_000, **_wide())
         self.q_budget = W.BoundedFloatText(value=0, min=0, max=10_000_000, **_wide())
@@ -95,6 +97,10 @@ class SenderComparison(W.VBox):
         self.alpha_title = W.HTML()
         self.alpha_table = W.HTML()
         self.status = StatusLine()
+        # Feedback beside each action: the filters, the price buttons, the questionnaire.
+        self.table_feedback = ActionFeedback("table")
+        self.prices_feedback = ActionFeedback("prices")
+        self.q_feedback = ActionFeedback("questions")
         for widget, css in (
             (self.country, "smskit-country"),
             (self.use_case, "smskit-use-case-filter"),
@@ -139,13 +145,18 @@ class SenderComparison(W.VBox):
                     "smskit-senders-compare",
                     self.table_title,
                     W.HBox([self.country, self.use_case, self.volume]),
+                    self.table_feedback,
                     self.price_set,
-                    W.HBox([self.upload, self.fetch_prices]),
+                    W.HBox([self.upload, self.fetch_prices, self.prices_feedback]),
                     self.prices_note,
                     self.table,
                 ),
                 _section(
-                    "smskit-senders-recommender", self.questions_title, questions, self.answer
+                    "smskit-senders-recommender",
+                    self.questions_title,
+                    questions,
+                    self.q_feedback,
+                    self.answer,
                 ),
                 _section(
                     "smskit-senders-charts", self.charts_title, self.cost_chart, self.speed_chart
@@ -165,15 +176,26 @@ class SenderComparison(W.VBox):
         self.fetch_prices.on_click(self._on_fetch_prices_click)
         self.observe(lambda _c: self._refresh(), names=["comparison", "recommendation"])
         self.observe(self._on_prices_change, names="prices")
+        self.country.observe(self._on_country_change, names="value")
         self._on_filter_change(None)
         self._on_question_change(None)
         on_language_change(self._refresh)
 
     # --- handlers: widget values -> one smskit call -> a trait ---------------------------------
 
-    @shows_errors
+    @staticmethod
+    def _country_options() -> list[tuple[str, str]]:
+        # One name per country, CLDR's in the current language: never "Turkey" and "Türkiye".
+        named = [(f"{country(c.code, c.name)} ({c.code})", c.code) for c in countries()]
+        return sorted(named, key=lambda option: option[0].casefold())
+
+    def _on_country_change(self, change: dict[str, Any]) -> None:
+        if self.q_countries.value.strip().upper() == str(change["old"] or ""):
+            self.q_countries.value = change["new"]
+
+    @reports_to("table_feedback", clears=("table",))
     def _on_filter_change(self, _change: dict[str, Any] | None) -> None:
-        self.status.clear()
+        self._drawn = None
         case = UseCase(self.use_case.value) if self.use_case.value else None
         self.comparison = compare(
             self.country.value,
@@ -183,9 +205,9 @@ class SenderComparison(W.VBox):
             prices=self.prices,
         )
 
-    @shows_errors
+    @reports_to("q_feedback", clears=("answer",))
     def _on_question_change(self, _change: dict[str, Any] | None) -> None:
-        self.status.clear()
+        self.recommendation = None
         places = tuple(c for c in self.q_countries.value.replace(";", ",").split(",") if c.strip())
         needs = Needs(
             UseCase(self.q_use_case.value),
@@ -201,7 +223,7 @@ class SenderComparison(W.VBox):
         )
         self.recommendation = recommend(needs, prices=self.prices)
 
-    @shows_errors
+    @reports_to("prices_feedback", busy=LOADING)
     def _on_upload_change(self, change: dict[str, Any]) -> None:
         files = change["new"]
         if not files:
@@ -210,7 +232,7 @@ class SenderComparison(W.VBox):
         text = bytes(item["content"]).decode("utf-8-sig")
         self.prices = default_prices().merged(PriceTable.from_csv_text(text, item["name"]))
 
-    @shows_errors
+    @reports_to("prices_feedback", busy=LOADING)
     def _on_fetch_prices_click(self, _button: W.Button) -> None:
         if self._provider is None:
             from smskit import simulator
@@ -235,7 +257,7 @@ class SenderComparison(W.VBox):
             (self.q_replies, t("Customers need to reply")),
             (self.q_countries, t("Destination countries (ISO codes, e.g. GB, FR)")),
             (self.q_volume, t("Messages per month")),
-            (self.q_peak, t("Peak speed needed (segments/s, 0 = don't know)")),
+            (self.q_peak, t("Peak speed needed (segments per second, 0 = don't know)")),
             (self.q_budget, t("Monthly budget (0 = no limit)")),
             (self.q_weeks, t("Weeks until launch")),
             (self.q_broadcast, t("Largest broadcast (messages, 0 = none)")),
@@ -243,6 +265,8 @@ class SenderComparison(W.VBox):
             (self.q_trust, t("US 10DLC Trust Score (0 = not registered)")),
         ):
             widget.description = label
+        if self.country.options != tuple(self._country_options()):
+            self.country.options = self._country_options()  # keeps the value: same codes
         self.use_case.options = [(t("All use cases"), "")] + [
             (render.use_case_name(u), u.value) for u in UseCase
         ]
@@ -253,9 +277,8 @@ class SenderComparison(W.VBox):
         ]
         self.fetch_prices.description = t("Fetch prices from the provider")
         self.upload.description = t("Load my prices (CSV)")
-        self.prices_note.value = (
-            f"<small>{t('Prices in use: {origin}', origin=self.prices.origin)}</small>"
-        )
+        origin = render.price_origin(self.prices.origin)
+        self.prices_note.value = f"<small>{t('Prices in use: {origin}', origin=origin)}</small>"
         self.table_title.value = heading(t("The four sender types side by side"))
         self.questions_title.value = heading(t("Which sender should I use?"))
         self.charts_title.value = heading(t("Cost and speed"))
@@ -270,4 +293,6 @@ class SenderComparison(W.VBox):
             self.speed_chart.value = render.speed_chart_svg(self.comparison.summaries)
             self.alpha_table.value = render.alpha_table(alpha_support_table())
         if self.recommendation is not None:
-            self.answer.value = render.recommendation_html(self.recommendation)
+            self.answer.value = render.recommendation_html(
+                self.recommendation, ways_forward(self.recommendation, prices=self.prices)
+            )

@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 from decimal import Decimal
 
+from smskit_widgets.common.formats import country as country_name
+from smskit_widgets.common.formats import money as _money
+from smskit_widgets.common.formats import num
 from smskit_widgets.common.html import figure_svg, header_cells, svg_pyplot
 from smskit_widgets.common.i18n import LANGUAGE, Translator, render_text
 
@@ -19,6 +22,7 @@ from smskit.senders.comparison import SenderSummary, TypeComparison
 from smskit.senders.countries import AlphaSupport, Country, Tristate
 from smskit.senders.pricing import BreakEven
 from smskit.senders.recommender import Option, Recommendation
+from smskit.senders.relax import WayForward
 
 t = Translator("senders")
 
@@ -55,14 +59,7 @@ def use_case_name(case: UseCase) -> str:
 
 def money(amount: Decimal, currency: str, *, rate: bool = False) -> str:
     """An amount with its currency in the current language (Babel/CLDR); rates keep 5 decimals."""
-    from babel.numbers import format_currency
-
-    pattern = "¤#,##0.00###" if rate else None
-    return str(
-        format_currency(
-            amount, currency, format=pattern, locale=LANGUAGE.lang, currency_digits=not rate
-        )
-    )
+    return _money(amount, currency, rate=rate)
 
 
 def duration(value: timedelta) -> str:
@@ -118,16 +115,8 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
         (t("Available here"), [_yes_no(r.available) for r in rows]),
         (t("Format"), [html.escape(r.number_type.describe(LANGUAGE.lang)[0]) for r in rows]),
         (t("Two-way"), [_yes_no(r.number_type.two_way) for r in rows]),
-        (t("Speed (segments per second)"), [str(r.mps) for r in rows]),
-        (
-            t("Time to launch"),
-            [
-                html.escape(t("{low}-{high} weeks", low=lo, high=hi))
-                if hi
-                else html.escape(t("days"))
-                for lo, hi in (r.provision_weeks for r in rows)
-            ],
-        ),
+        (t("Speed (segments per second)"), [num(r.mps) for r in rows]),
+        (t("Time to launch"), [html.escape(_launch_time(r)) for r in rows]),
         (t("One-time fees"), [cost(r, "one_time") for r in rows]),
         (t("Monthly fees"), [cost(r, "monthly") for r in rows]),
         (t("Per segment (with carrier fees)"), [cost(r, "segment") for r in rows]),
@@ -163,6 +152,30 @@ def comparison_table(rows: Sequence[SenderSummary], use_case: UseCase | None = N
     )
 
 
+def price_origin(origin: str) -> str:
+    """Where the prices come from, in words: never a class name like "TwilioProvider"."""
+    parts = []
+    for part in origin.split(" + "):
+        if part == "data/countries.csv":
+            parts.append(t("the reference table"))
+        elif part.endswith("Pricing API"):
+            provider = part.removesuffix(" Pricing API").removesuffix("Provider") or "?"
+            parts.append(t("{provider}'s current price list", provider=provider))
+        else:
+            parts.append(t("your file {name}", name=part))
+    return t(" then ").join(parts)
+
+
+def _launch_time(row: SenderSummary) -> str:
+    if row.registration_first:
+        # Indonesia, India...: the sender exists only once each carrier has registered it.
+        return t("after registration with each carrier (weeks; no fixed time)")
+    low, high = row.provision_weeks
+    if high:
+        return t("{low}-{high} weeks", low=low, high=high)
+    return t("days")
+
+
 def _reason_items(reasons: Sequence[Reason], kind: str, mark: str) -> str:
     return "".join(
         f'<li class="smskit-reason smskit-reason-{kind}" data-rule="{r.rule}">{mark} '
@@ -185,6 +198,7 @@ def _option(option: Option, rank: int) -> str:
         if option.monthly_cost is not None
         else t("no price data")
     )
+    speed = t.ngettext("{n} segment per second", "{n} segments per second", option.mps)
     items = (
         _reason_items(option.reasons_for, "for", "✔")
         + _reason_items(option.cautions, "caution", "⚠")
@@ -196,16 +210,55 @@ def _option(option: Option, rank: int) -> str:
         f'style="border-left:4px solid {colour};padding:4px 10px;margin:6px 0">'
         f"<b>{rank}. {html.escape(type_name(option.sender_type))}</b> — "
         f'<span class="smskit-verdict">{html.escape(verdict)}</span>'
-        f" <small>({option.mps} {html.escape(t('segments/s'))}, {html.escape(cost)})</small>"
+        f" <small>({html.escape(speed)}, {html.escape(cost)})</small>"
         f'<ul style="margin:4px 0 0 0;padding-left:18px">{items}</ul></div>'
     )
 
 
-def recommendation_html(rec: Recommendation) -> str:
-    """The answer: which type and why, then why not each of the others."""
+def _way_forward(way: WayForward) -> str:
+    changes = t(" and ").join(render_text(c) for c in way.changes)
+    option = way.option
+    cost = (
+        t("about {amount} a month", amount=money(option.monthly_cost, option.currency))
+        if option.monthly_cost is not None
+        else t("no price data")
+    )
+    gives = t(
+        "{changes}: then {name} fits ({speed}, {cost}).",
+        changes=changes,
+        name=type_name(way.sender_type),
+        speed=t.ngettext("{n} segment per second", "{n} segments per second", option.mps),
+        cost=cost,
+    )
+    return (
+        f'<li class="smskit-way-forward" data-type="{way.sender_type.value}" '
+        f'data-relax="{" ".join(way.requirements)}">{html.escape(gives)}</li>'
+    )
+
+
+def recommendation_html(rec: Recommendation, ways: Sequence[WayForward] = ()) -> str:
+    """The answer: which type and why, then why not each of the others.
+
+    When nothing fits, ``ways`` (from :func:`smskit.senders.relax.ways_forward`) say which answer
+    to relax and what that would give.
+    """
     best = rec.best
+    forward = ""
     if best is None:
-        headline = t("No sender type fits every answer: see what rules each one out.")
+        headline = t("No sender type fits every answer.")
+        if ways:
+            items = "".join(_way_forward(w) for w in ways)
+            lead = html.escape(t("To find a sender, relax one answer:"))
+            forward = (
+                f'<div class="smskit-ways-forward"><p style="margin:2px 0">{lead}</p>'
+                f'<ul style="margin:2px 0">{items}</ul></div>'
+            )
+        else:
+            lead = t(
+                "Only the countries' rules stand in the way: send to each country separately, "
+                "or see what rules each type out below."
+            )
+            forward = f'<p class="smskit-ways-forward">{html.escape(lead)}</p>'
     else:
         headline = t("Recommended: {name}", name=type_name(best.sender_type))
     options = "".join(_option(o, i) for i, o in enumerate(rec.options, start=1))
@@ -213,7 +266,7 @@ def recommendation_html(rec: Recommendation) -> str:
     return (
         f'<div class="smskit-recommendation" data-best="{best_type}">'
         f'<h3 class="smskit-recommendation-headline" style="margin:6px 0">{html.escape(headline)}'
-        f"</h3>{options}</div>"
+        f"</h3>{forward}{options}</div>"
     )
 
 
@@ -243,7 +296,7 @@ def cost_chart_svg(comparison: TypeComparison) -> str:
             y = float(c.fixed + c.per_message * point.monthly_volume * c.months)
             ax.plot([point.monthly_volume], [y], "o", color="black", markersize=5)
             ax.annotate(
-                f"{point.monthly_volume:,}",
+                num(point.monthly_volume),
                 (point.monthly_volume, y),
                 fontsize=8,
                 textcoords="offset points",
@@ -257,7 +310,10 @@ def cost_chart_svg(comparison: TypeComparison) -> str:
         ax.set_xlabel(t("Messages per month"))
         ax.set_ylabel(t("12-month cost ({currency})", currency=costs[0].currency))
         ax.set_title(
-            t("12-month cost by monthly volume ({country})", country=comparison.country),
+            t(
+                "12-month cost by monthly volume ({country})",
+                country=f"{country_name(comparison.country)}, {comparison.country}",
+            ),
             fontsize=11,
             loc="left",
         )
@@ -274,7 +330,7 @@ def cost_chart_svg(comparison: TypeComparison) -> str:
 def _break_even_text(point: BreakEven) -> str:
     return t(
         "Above {n} messages a month, {above} costs less than {below}.",
-        n=f"{point.monthly_volume:,}",
+        n=num(point.monthly_volume or 0),
         above=type_name(point.cheaper_above),
         below=type_name(point.cheaper_below),
     )
@@ -303,7 +359,7 @@ def speed_chart_svg(rows: Sequence[SenderSummary]) -> str:
         ax.minorticks_off()
         fig.subplots_adjust(left=0.31, right=0.97, bottom=0.2, top=0.86)
         ax.set_xlabel(t("Hours (log scale)"))
-        size = f"{shown[0].broadcast.messages:,}" if shown else "0"
+        size = num(shown[0].broadcast.messages) if shown else "0"
         ax.set_title(t("Time to send {n} messages", n=size), fontsize=11, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(min(hours) / 3, max(hours) * 8)
@@ -334,7 +390,7 @@ def alpha_table(countries: Sequence[Country]) -> str:
         f'<td style="background:{colour[c.alpha_support]}">{html.escape(label[c.alpha_support])}'
         f"{' (?)' if c.confidence.value != 'confirmed' else ''}</td>"
         f"<td>{html.escape(tri[c.two_way])}</td><td>{html.escape(tri[c.short_code])}</td>"
-        f'<td title="{html.escape(c.source)}">{html.escape(c.notable_rules[:140])}</td></tr>'
+        f'<td title="{html.escape(c.source)}">{html.escape(c.rules_in(LANGUAGE.lang))}</td></tr>'
         for c in countries
     )
     head = header_cells(
