@@ -8,10 +8,11 @@ switch re-renders it in place.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -74,7 +75,33 @@ def render_text(text: Text | str) -> str:
 
 def on_language_change(callback: Callable[[], None]) -> None:
     """Call ``callback()`` whenever the language switch changes."""
-    LANGUAGE.observe(lambda _change: callback(), names="lang")
+
+    def handler(_change: object) -> None:
+        callback()
+
+    LANGUAGE.observe(handler, names="lang")
+    for recorded in _RECORDING:
+        recorded.append(handler)
+
+
+_RECORDING: list[list[Callable[[object], None]]] = []
+
+
+@contextlib.contextmanager
+def language_listeners_discarded() -> Iterator[None]:
+    """Listeners registered inside the block are removed after it.
+
+    For a throwaway build (``smskit_widgets.common.page``): its widgets must not re-render on
+    every later language change.
+    """
+    recorded: list[Callable[[object], None]] = []
+    _RECORDING.append(recorded)
+    try:
+        yield
+    finally:
+        _RECORDING.remove(recorded)
+        for handler in recorded:
+            LANGUAGE.unobserve(handler, names="lang")
 
 
 class LanguageSwitch(W.ToggleButtons):
