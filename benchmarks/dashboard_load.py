@@ -1,4 +1,4 @@
-"""Dashboard load: time to the first widget in Chromium, and server memory after many pages (issue 13).
+"""Dashboard load: time to first widget in Chromium, server memory after many pages (issue 13).
 
 Run: ``.venv/bin/python benchmarks/dashboard_load.py [--rounds R] [--pages N] [--only time|memory]``
 
@@ -38,7 +38,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,19 +90,15 @@ class Server:
     def rss_mb(self) -> float:
         total = 0
         for proc in self.tree():
-            try:
+            with suppress(psutil.NoSuchProcess):
                 total += proc.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
         return total / 2**20
 
     def kernels(self) -> int:
         count = 0
         for proc in self.tree():
-            try:
+            with suppress(psutil.NoSuchProcess):
                 count += any("ipykernel_launcher" in part for part in proc.cmdline())
-            except psutil.NoSuchProcess:
-                pass
         return count
 
 
@@ -162,10 +158,8 @@ def wait_until_settled(srv: Server, kernels: int | None, timeout: float) -> None
     while time.monotonic() < deadline:
         busy = 0.0
         for proc in srv.tree():
-            try:
+            with suppress(psutil.NoSuchProcess):
                 busy += proc.cpu_percent(interval=None)
-            except psutil.NoSuchProcess:
-                pass
         if (kernels is None or srv.kernels() == kernels) and busy < 15:
             time.sleep(1)
             return
@@ -186,15 +180,21 @@ def first_widget(context, srv: Server, dashboard: str) -> tuple[float, object]: 
     return elapsed, page
 
 
-def measure_time(browser, servers: list[Server], rounds: int, gap: float) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+def measure_time(
+    browser, servers: list[Server], rounds: int, gap: float
+) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
     dashboards = sorted(TITLES_ID)
-    contexts = {s.name: browser.new_context(viewport={"width": 1366, "height": 900}) for s in servers}
+    contexts = {
+        s.name: browser.new_context(viewport={"width": 1366, "height": 900}) for s in servers
+    }
     for srv in servers:  # fill the HTTP cache: a returning visitor
         _, page = first_widget(contexts[srv.name], srv, "start")
         page.close(run_before_unload=True)
     for srv in servers:
         wait_until_settled(srv, None, 60)
-    times: dict[str, dict[str, list[float]]] = {s.name: {d: [] for d in dashboards} for s in servers}
+    times: dict[str, dict[str, list[float]]] = {
+        s.name: {d: [] for d in dashboards} for s in servers
+    }
     for round_ in range(rounds):
         for dashboard in dashboards:
             for srv in servers if round_ % 2 == 0 else servers[::-1]:
@@ -205,9 +205,7 @@ def measure_time(browser, servers: list[Server], rounds: int, gap: float) -> dic
                 wait_until_settled(srv, None, 30)
     for context in contexts.values():
         context.close()
-    return {
-        name: {d: statistics.median(v) for d, v in per.items()} for name, per in times.items()
-    }
+    return {name: {d: statistics.median(v) for d, v in per.items()} for name, per in times.items()}
 
 
 def measure_memory(browser, srv: Server, pages: int, wait: float) -> tuple[float, ...]:  # type: ignore[no-untyped-def]
@@ -274,7 +272,9 @@ def main() -> int:
         if args.only in (None, "memory"):
             wait = args.cull_closed + 2 * 30 + 20
             print(f"\nMemory (RSS of server and kernels, MB), {args.pages} pages opened and closed")
-            print(f"{'server':13} {'at rest':>8} {'peak':>8} {'closed':>8} {'culled':>8}  kernels left")
+            print(
+                f"{'server':13} {'at rest':>8} {'peak':>8} {'closed':>8} {'culled':>8}  kernels"
+            )
             results = {}
             for srv in (ours, plain):
                 results[srv.name] = measure_memory(
