@@ -80,28 +80,32 @@ def on_language_change(callback: Callable[[], None]) -> None:
         callback()
 
     LANGUAGE.observe(handler, names="lang")
+    _record(lambda: LANGUAGE.unobserve(handler, names="lang"))
+
+
+_RECORDING: list[list[Callable[[], None]]] = []
+
+
+def _record(undo: Callable[[], None]) -> None:
     for recorded in _RECORDING:
-        recorded.append(handler)
-
-
-_RECORDING: list[list[Callable[[object], None]]] = []
+        recorded.append(undo)
 
 
 @contextlib.contextmanager
 def language_listeners_discarded() -> Iterator[None]:
-    """Listeners registered inside the block are removed after it.
+    """Listeners (and language switches) registered inside the block are removed after it.
 
     For a throwaway build (``smskit_widgets.common.page``): its widgets must not re-render on
     every later language change.
     """
-    recorded: list[Callable[[object], None]] = []
+    recorded: list[Callable[[], None]] = []
     _RECORDING.append(recorded)
     try:
         yield
     finally:
         _RECORDING.remove(recorded)
-        for handler in recorded:
-            LANGUAGE.unobserve(handler, names="lang")
+        for undo in recorded:
+            undo()
 
 
 class LanguageSwitch(W.ToggleButtons):
@@ -115,4 +119,4 @@ class LanguageSwitch(W.ToggleButtons):
             **kwargs,
         )
         self.add_class("smskit-language-switch")
-        traitlets.link((self, "value"), (LANGUAGE, "lang"))
+        _record(traitlets.link((self, "value"), (LANGUAGE, "lang")).unlink)
