@@ -39,6 +39,7 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
 DEFAULT_POOL_SIZE = 1  # one waiting kernel per dashboard: ~7 x 110 MB while idle
 HIDDEN_TAGS = ["checked-fact"]
+REFILL_DELAY = 2.0
 log = logging.getLogger("smskit.serve")
 
 
@@ -142,7 +143,12 @@ def voila_argv(
         *(f"--TagRemovePreprocessor.remove_cell_tags={tag}" for tag in HIDDEN_TAGS),
     ]
     if preheat and pool_size > 0:
-        argv += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        # A used kernel is replaced after REFILL_DELAY s: not while its page is still drawing.
+        argv += [
+            "--preheat_kernel=True",
+            f"--pool_size={pool_size}",
+            f"--VoilaKernelManager.fill_delay={REFILL_DELAY:g}",
+        ]
     return [*argv, str(notebooks)]
 
 
