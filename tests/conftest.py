@@ -44,3 +44,23 @@ def fresh_schema_url(postgres_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _database_urls() -> list[object]:
+    pg = os.environ.get("SMSKIT_TEST_POSTGRES_URL") or "missing"
+    return ["sqlite", pytest.param(pg, marks=pytest.mark.postgres, id="postgresql")]
+
+
+@pytest.fixture(params=_database_urls(), ids=lambda p: "sqlite" if p == "sqlite" else "postgresql")
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL for several processes: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "missing":
+        message = "SMSKIT_TEST_POSTGRES_URL is not set: the PostgreSQL tests need it"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'smskit.db'}"
+        return
+    with fresh_schema_url(request.param) as url:
+        yield url

@@ -37,32 +37,10 @@ from smskit.simulator import start
 from smskit.store.database import Store
 from smskit.store.schema import consent_events, messages
 
-from .conftest import fresh_schema_url
-
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SENDER = "+15005550006"  # Twilio's valid test From number
-
-
-def _urls() -> list[object]:
-    pg = os.environ.get("SMSKIT_TEST_POSTGRES_URL") or "missing"
-    return ["sqlite", pytest.param(pg, marks=pytest.mark.postgres, id="postgresql")]
-
-
-@pytest.fixture(params=_urls(), ids=lambda p: "sqlite" if p == "sqlite" else "postgresql")
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database URL for several processes: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "missing":
-        message = "SMSKIT_TEST_POSTGRES_URL is not set: the PostgreSQL worker tests need it"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'smskit.db'}"
-        return
-    with fresh_schema_url(request.param) as url:
-        yield url
 
 
 def _campaign(store: Store, n: int, name: str) -> tuple[str, set[str]]:

@@ -10,6 +10,7 @@ stores them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -83,6 +84,23 @@ class Sender:
         True
         """
         return self.kind == "messaging_service"
+
+
+def kind_for_address(address: str, current: str) -> str:
+    """The sender type that fits ``address``: a Messaging Service SID means a Messaging Service.
+
+    Picking a service offered by the account switches the type; picking a number after a service
+    switches back to a long code; anything else keeps the type chosen.
+
+    >>> kind_for_address("MG" + "0" * 32, "long_code")
+    'messaging_service'
+    >>> kind_for_address("+14155550100", "messaging_service")
+    'long_code'
+    """
+    is_service = re.fullmatch(r"MG[0-9a-fA-F]{32}", address.strip()) is not None
+    if is_service:
+        return "messaging_service"
+    return "long_code" if current == "messaging_service" else current
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ __all__ = [
     "AvailableNumber",
     "MessageRecord",
     "MessagingPrice",
+    "MessagingService",
     "NumberPrice",
     "OwnedNumber",
     "Provider",
@@ -97,6 +98,14 @@ class OwnedNumber:
     mms: bool = False
     voice: bool = False
     date_created: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessagingService:
+    """A sender pool on the account (Twilio's Messaging Service, ``MG`` SID)."""
+
+    sid: str
+    friendly_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +366,10 @@ class Provider(Protocol):
 
     def my_numbers(self) -> Sequence[OwnedNumber]:
         """The numbers the account already has."""
+        ...
+
+    def messaging_services(self) -> Sequence[MessagingService]:
+        """The account's sender pools (Twilio Messaging Services); empty where there are none."""
         ...
 
     def messaging_prices(self, country: str) -> MessagingPrice:

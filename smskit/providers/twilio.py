@@ -30,6 +30,7 @@ from smskit.providers import (
     AvailableNumber,
     MessageRecord,
     MessagingPrice,
+    MessagingService,
     NumberPrice,
     OwnedNumber,
     ProviderError,
@@ -408,6 +409,21 @@ class TwilioProvider:
         return self._call(
             lambda: tuple(
                 owned_number(n) for n in self.client.incoming_phone_numbers.list(limit=1000)
+            )
+        )
+
+    def messaging_services(self) -> Sequence[MessagingService]:
+        """The account's Messaging Services (Messaging v1 Services), to offer as senders.
+
+        >>> from smskit.simulator import start
+        >>> with start() as sim:
+        ...     [s.friendly_name for s in TwilioProvider.for_simulator(sim).messaging_services()]
+        ['smskit practice service']
+        """
+        return self._call(
+            lambda: tuple(
+                MessagingService(sid=s.sid, friendly_name=s.friendly_name or s.sid)
+                for s in self.client.messaging.v1.services.list(limit=200)
             )
         )
 

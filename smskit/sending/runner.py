@@ -14,9 +14,10 @@ enough threads for that rate (:func:`smskit.senders.pacing.workers_for`). Claims
 (:mod:`smskit.sending.ledger`): several runners, in one process or many, share a campaign without
 duplicates, and a runner only reconciles claims whose owner is gone.
 
-Immediately before each API call the runner reads the recipient's consent from the store (one
-indexed read of the ledger): an opt-out written by the webhook app, by polling, by a dashboard or
-by another worker stops the send, however late it arrived. Inbound replies are polled every second
+Immediately before each API call the runner asks the store which numbers have new consent events
+(one read shared by every send waiting at that moment: :mod:`smskit.sending.consent_watch`): an
+opt-out written by the webhook app, by polling, by a dashboard or by another worker stops the send,
+however late it arrived. Inbound replies are polled every second
 when there is no webhook; a 21610 refusal is written to the ledger as a carrier opt-out.
 A message whose quiet-hours window opens later waits; with a Messaging Service it is handed to
 Twilio with ``SendAt`` (5 minutes to 35 days ahead; Twilio error 35115 outside that).
@@ -38,6 +39,7 @@ from smskit.consent.events import ConsentState
 from smskit.i18n.catalog import LocalizedError
 from smskit.providers import MessageRecord, Provider, ProviderError
 from smskit.senders.pacing import Pacer, workers_for
+from smskit.sending.consent_watch import ConsentWatch
 from smskit.sending.ledger import DEFAULT_LEASE, Job, MessageLedger, Outcome
 from smskit.sending.support import (
     CampaignSink,
@@ -118,7 +120,7 @@ class CampaignRunner:
         self._canceled = threading.Event()
         self._stopping = threading.Event()
         self.check_consent = check_consent
-        self._consent_mark = 0  # consent events up to this id were read in bulk by run()
+        self._consent_watch: ConsentWatch | None = None  # set by run(), after the bulk read
         self._fatal: ProviderError | None = None
         self.pacer = Pacer(self.rate)
         self.sink = CampaignSink(store, ledger, self.campaign.consent_scope, self.opt_out)
@@ -223,15 +225,15 @@ class CampaignRunner:
         """The store's word, read just before the API call: opted out, or a revocation to review.
 
         Everyone opted out when the run began is already excluded (:meth:`run` reads them in
-        bulk), so one indexed read asks whether anything changed for this number since then; only
-        then is its history folded again.
+        bulk), so a shared read of the newest events says whether anything changed for this
+        number since then; only then is its history folded again.
         """
         status = getattr(self.ledger, "status", None)
         if not self.check_consent or status is None:
             return False
         scope = self.campaign.consent_scope
         # ``phone`` is the message's To: already E.164, the form the ledger keys on.
-        if not self.store.consent_changed_since(phone, scope, self._consent_mark):
+        if self._consent_watch is None or not self._consent_watch.changed(phone):
             return False
         current = status(phone, scope)
         if current.state is ConsentState.OPTED_OUT or current.needs_review:
@@ -358,10 +360,16 @@ class CampaignRunner:
         found, requeued = self.reconcile()
         report["found"], report["requeued"] = found, requeued
         # The mark first: an event stored while the bulk read runs is seen by the per-send check.
-        self._consent_mark = self.store.last_consent_event_id()
-        for phone in opted_out_numbers(self.ledger, self.campaign.consent_scope):
+        scope = self.campaign.consent_scope
+        mark = self.store.last_consent_event_id()
+        reader = self.store.consent_change_reader(scope)
+        self._consent_watch = ConsentWatch(reader, mark)
+        for phone in opted_out_numbers(self.ledger, scope):
             self.opt_out(phone)
-        status = self._loop(report, wait_for_windows)
+        try:
+            status = self._loop(report, wait_for_windows)
+        finally:
+            reader.close()
         # Never over a pause or cancel written meanwhile by a dashboard or another worker.
         self.store.transition_campaign(self.campaign_id, status, only_from=ACTIVE)
         status = self._stored_status() or status

@@ -17,7 +17,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
-from smskit.simulator import accounts_api, admin_api, messages_api, numbers_api, pricing_api
+from smskit.simulator import (
+    accounts_api,
+    admin_api,
+    messages_api,
+    numbers_api,
+    pricing_api,
+    services_api,
+)
 from smskit.simulator.faults import FaultsAndLimits
 from smskit.simulator.web import ApiError, Simulator
 
@@ -50,6 +57,7 @@ def build_app(simulator: Simulator) -> ASGIApp:
         *messages_api.ROUTES,
         *numbers_api.ROUTES,
         *pricing_api.ROUTES,
+        *services_api.ROUTES,
         *admin_api.ROUTES,
     ]
     app = Starlette(

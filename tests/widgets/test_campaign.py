@@ -529,6 +529,12 @@ def test_an_import_is_saved_and_the_accounts_numbers_are_offered_as_senders(
     w.load_senders()
     assert bought.phone_number in w.sender_address.options
     assert w.sender_address.value == bought.phone_number
+    # ... and so is its Messaging Service; choosing it makes the sender a Messaging Service.
+    service = next(o for o in w.sender_address.options if o.startswith("MG"))
+    w.sender_address.value = service
+    assert w.sender_kind.value == "messaging_service"
+    w.sender_address.value = bought.phone_number
+    assert w.sender_kind.value == "long_code"
 
 
 def test_saved_contacts_are_found_edited_and_exported(

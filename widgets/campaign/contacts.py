@@ -54,7 +54,7 @@ class SavedContacts(W.VBox):
     def __init__(self, store: Store, **kwargs: Any) -> None:
         self.store = store
         self.title = W.HTML()
-        self.query = _tag("query", W.Text(placeholder="Zoë, 0812…"))
+        self.query = _tag("query", W.Text(placeholder="Zoë, 0812…", continuous_update=False))
         self.search = _tag("search", W.Button(icon="search", layout=W.Layout(width="auto")))
         self.table = _tag("table", W.HTML())
         self.chosen = _tag("chosen", W.Dropdown(options=[], layout=W.Layout(width="320px")))
@@ -78,7 +78,8 @@ class SavedContacts(W.VBox):
         )
         self.add_class("smskit-saved-contacts")
         self.search.on_click(self._on_search_click)
-        self.query.on_submit(self._on_search_click)
+        # Enter (or leaving the field) searches too; on_submit is deprecated in ipywidgets 8.
+        self.query.observe(self._on_search_click, names="value")
         self.chosen.observe(self._on_chosen_change, names="value")
         self.save.on_click(self._on_save_click)
         self.export.on_click(self._on_export_click)

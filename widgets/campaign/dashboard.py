@@ -39,6 +39,7 @@ from smskit.campaign.audience import (
     save_upload,
 )
 from smskit.campaign.compose import compose_preview, sender_advice
+from smskit.campaign.model import kind_for_address
 from smskit.campaign.planner import SENDER_KINDS, Campaign, Sender, plan
 from smskit.campaign.storage import save_plan, unreachable_numbers
 from smskit.consent.history import import_consent
@@ -263,6 +264,7 @@ class CampaignSender(SendAndWatch, W.VBox):
         self.template.observe(self._on_template_change, names="value")
         self.smart_encoding.observe(self._on_template_change, names="value")
         self.purpose.observe(self._on_purpose_change, names="value")
+        self.sender_address.observe(self._on_sender_address_change, names="value")
         self.preflight_button.on_click(self._on_preflight_button_click)
         self.test_button.on_click(self._on_test_button_click)
         self.send_button.on_click(self._on_send_button_click)
@@ -341,11 +343,15 @@ class CampaignSender(SendAndWatch, W.VBox):
         )
 
     def load_senders(self) -> None:
-        """Offer the account's SMS numbers (e.g. bought in Provider Setup) as senders."""
+        """Offer the account's SMS numbers (bought in Provider Setup) and Messaging Services."""
         numbers = [n.phone_number for n in self.provider.my_numbers() if n.sms]
-        self.sender_address.options = list(dict.fromkeys([*numbers, TEST_SENDER]))
+        services = [s.sid for s in self.provider.messaging_services()]
+        self.sender_address.options = list(dict.fromkeys([*numbers, *services, TEST_SENDER]))
         if self.sender_address.value == TEST_SENDER and numbers:
             self.sender_address.value = numbers[0]
+
+    def _on_sender_address_change(self, change: dict[str, Any]) -> None:
+        self.sender_kind.value = kind_for_address(change["new"], self.sender_kind.value)
 
     @shows_errors
     def _on_saved_click(self, _button: W.Button) -> None:
