@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 
-.PHONY: run lab test lint unit notebooks refresh-notebooks browser wheel wheel-smoke bench clean
+.PHONY: run lab test lint unit notebooks refresh-notebooks browser docs-screenshots wheel wheel-smoke bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ refresh-notebooks: $(STAMP)
 
 browser: $(STAMP)
 	$(TEST_ENV) $(BIN)/pytest tests/browser -m browser
+
+# The README's layout gallery: every dashboard at 1366 and 800 px, English and Indonesian.
+docs-screenshots: $(STAMP)
+	$(TEST_ENV) SMSKIT_DOCS_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_layout.py -m browser
 
 test: lint unit notebooks browser wheel-smoke
 
