@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 
-.PHONY: run lab test lint unit notebooks refresh-notebooks browser docs-screenshots wheel wheel-smoke bench clean
+.PHONY: run team lab test lint unit notebooks refresh-notebooks browser docs-screenshots wheel wheel-smoke bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/smskit serve --port=$(PORT)   # Voilà on 127.0.0.1, landing on start.ipynb
+
+# A local team deployment to try out: JupyterHub (sign-in, roles, Voilà), the worker, the webhook
+# app, the simulator, PostgreSQL when installed (else SQLite). See deploy/README.md.
+node_modules/.package-lock.json: package.json
+	npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+
+team: $(STAMP) node_modules/.package-lock.json
+	$(BIN)/python deploy/team.py
 
 # JupyterLab on the notebooks, with this project's kernel (the .venv's ipykernel), for analysts.
 # (Jupyter refuses to run as root without --allow-root: containers and CI machines often are.)
@@ -45,7 +53,8 @@ refresh-notebooks: $(STAMP)
 	$(TEST_ENV) SMSKIT_HOME=$$(mktemp -d) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.store_widget_state=False notebooks/*.ipynb
 
-browser: $(STAMP)
+# The team Hub tests need the proxy from npm (.ci/run installs Node; they fail in CI without it).
+browser: $(STAMP) $(if $(shell command -v npm),node_modules/.package-lock.json)
 	$(TEST_ENV) $(BIN)/pytest tests/browser -m browser
 
 # The README's layout gallery: every dashboard at 1366 and 800 px, English and Indonesian.
@@ -67,4 +76,4 @@ bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots dist build
+	rm -rf $(VENV) node_modules .team .pytest_cache .mypy_cache .ruff_cache screenshots dist build

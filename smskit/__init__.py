@@ -10,7 +10,7 @@ The subpackages, bottom to top (a package imports only from those below it, see
     i18n                      English and Bahasa Indonesia
     encoding, numbers         segments and encodings; phone numbers
     senders, guide            sender types, prices, pacing; what the guide teaches
-    providers                 the Provider protocol and the Twilio client
+    providers                 the Provider protocol, the Twilio and Vonage clients
     store                     SQLite or PostgreSQL, migrations
     consent                   keywords in any language, the event-sourced ledger
     contacts, compliance      contact files and saved contacts; preflight: quiet hours, caps
@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "ConsentLedger": "smskit.consent.ledger",
     "ConsentState": "smskit.consent.events",
     "ContactImporter": "smskit.contacts.importer",
+    "Inbox": "smskit.conversations.inbox",
     "Country": "smskit.senders.countries",
     "Credentials": "smskit.providers.credentials",
     "Finding": "smskit.compliance.findings",
@@ -79,6 +80,8 @@ _EXPORTS: dict[str, str] = {
     "compare_costs": "smskit.senders.pricing",
     "count_segments": "smskit.encoding.bulk",
     "country": "smskit.senders.countries",
+    "current_actor": "smskit.team.actor",
+    "current_actor_name": "smskit.team.actor",
     "import_contacts": "smskit.contacts.importer",
     "ownership_cost": "smskit.senders.pricing",
     "parse_number": "smskit.numbers.phone",
@@ -123,6 +126,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from smskit.consent.ledger import ConsentLedger
     from smskit.contacts.importer import ContactImporter, import_contacts
     from smskit.contacts.report import ImportReport
+    from smskit.conversations.inbox import Inbox
     from smskit.encoding.advice import GsmAdvice, Replacement, back_to_gsm7
     from smskit.encoding.bulk import count_segments
     from smskit.encoding.national import NationalShift
@@ -148,3 +152,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from smskit.senders.types import broadcast_time, validate_sender
     from smskit.sending.runner import CampaignRunner
     from smskit.store.database import Store
+    from smskit.team.actor import current_actor, current_actor_name

@@ -27,6 +27,7 @@ __all__ = [
     "Deployment",
     "connect",
     "connect_simulator",
+    "connect_vonage",
     "describe_deployment",
     "mask_account_sid",
     "mask_database_url",
@@ -40,7 +41,7 @@ DATABASE_FILE = "smskit.db"
 class Deployment:
     """How this smskit is set up; every field is safe to show on screen."""
 
-    mode: Literal["simulator", "twilio"]
+    mode: Literal["simulator", "twilio", "vonage"]
     account: str | None
     home: Path
     database_engine: Literal["SQLite", "PostgreSQL", "other"]
@@ -105,6 +106,8 @@ def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
     ...     "SMSKIT_DATABASE_URL": "postgresql://u:pw@h/db"})
     >>> d.mode, d.account, d.database_engine, "pw" in d.database_url
     ('twilio', 'AC…ffff', 'PostgreSQL', False)
+    >>> describe_deployment({"VONAGE_API_KEY": "abcd1234", "VONAGE_API_SECRET": "x"}).account
+    'ab…34'
     """
     env = os.environ if environ is None else environ
     # Same defaults as smskit.store.connection (``~/.smskit``, ``smskit.db``); tests check they
@@ -118,6 +121,11 @@ def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
         sid = _saved_account_sid()
         has_secret = bool(sid)
     real = bool(sid) and has_secret
+    vonage_key = env.get("VONAGE_API_KEY", "").strip()
+    if not real and vonage_key and env.get("VONAGE_API_SECRET"):
+        # The API key is not a secret, but shortened like a SID: enough to recognise it.
+        masked = f"{vonage_key[:2]}…{vonage_key[-2:]}" if len(vonage_key) >= 6 else "…"
+        return Deployment("vonage", masked, home, _engine(url), mask_database_url(url))
     return Deployment(
         mode="twilio" if real else "simulator",
         account=mask_account_sid(sid) if real else None,
@@ -157,6 +165,27 @@ def connect(
     return Connection(provider, verdict, saved)
 
 
+def connect_vonage(creds: Any, *, base_url: str | None = None) -> Connection:
+    """Test Vonage credentials (:class:`smskit.providers.vonage_credentials.VonageCredentials`)
+    against Vonage's cloud or ``base_url`` (the simulator speaks Vonage too); nothing is saved:
+    keep them in ``VONAGE_API_KEY`` and ``VONAGE_API_SECRET``.
+
+    >>> from smskit.simulator import start
+    >>> from smskit.providers.vonage_credentials import VonageCredentials
+    >>> with start() as sim:
+    ...     good = VonageCredentials(sim.vonage_api_key, sim.vonage_api_secret)
+    ...     bad = VonageCredentials(sim.vonage_api_key, "Wrong0000secret")
+    ...     connect_vonage(good, base_url=sim.url).verdict.kind, connect_vonage(
+    ...         bad, base_url=sim.url).verdict.kind
+    ('ok', 'wrong_credentials')
+    """
+    from smskit.providers.vonage import VonageProvider
+    from smskit.providers.vonage_credentials import check_vonage_connection
+
+    provider = VonageProvider.from_credentials(creds, base_url=base_url)
+    return Connection(provider, check_vonage_connection(provider))
+
+
 def connect_simulator(handle: Any = None) -> Connection:
     """Connect to a simulator handle, by default the shared built-in one (``simulator.shared()``).
 
@@ -178,13 +207,21 @@ def connect_simulator(handle: Any = None) -> Connection:
 def default_provider() -> Provider:
     """Where campaigns go: a real Twilio account when one is set up, else the shared simulator.
 
-    Credentials come from the environment (``TWILIO_*``) or from Provider Setup (keyring or
-    file); with none, every kernel and worker of this ``SMSKIT_HOME`` shares one simulator.
+    Credentials come from the environment (``TWILIO_*``, or ``VONAGE_API_KEY`` and
+    ``VONAGE_API_SECRET`` for Vonage when no Twilio account is set) or from Provider Setup
+    (keyring or file); with none, every kernel and worker of this ``SMSKIT_HOME`` shares one
+    simulator.
     """
     from smskit import simulator
     from smskit.providers import credentials
     from smskit.providers.twilio import TwilioProvider
+    from smskit.providers.vonage_credentials import vonage_from_env
 
+    vonage = vonage_from_env()
+    if vonage is not None and not os.environ.get("TWILIO_ACCOUNT_SID"):
+        from smskit.providers.vonage import VonageProvider
+
+        return VonageProvider.from_credentials(vonage)
     creds = credentials.from_env() or credentials.load()
     if creds is not None:
         return TwilioProvider.from_credentials(creds)

@@ -23,10 +23,12 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"encoding", "numbers"}),
     frozenset({"senders", "guide", "providers"}),
     frozenset({"store"}),
+    frozenset({"team"}),
     frozenset({"consent"}),
     frozenset({"contacts", "compliance"}),
     frozenset({"campaign"}),
     frozenset({"sending"}),
+    frozenset({"conversations"}),
     frozenset({"webhooks", "simulator"}),
     frozenset({"deployment"}),
     frozenset({"cli"}),
@@ -125,4 +127,5 @@ def test_importing_all_of_smskit_pulls_in_no_ui_or_twilio() -> None:
     )
     loaded = _modules_after(code)
     forbidden = {"ipywidgets", "IPython", "traitlets", "voila", "twilio", "smskit_widgets"}
+    forbidden |= {"vonage", "vonage_sms", "vonage_http_client"}
     assert not forbidden & loaded, f"smskit imported: {forbidden & loaded}"

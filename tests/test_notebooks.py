@@ -28,6 +28,7 @@ def test_every_dashboard_notebook_is_present() -> None:
         "provider_setup.ipynb",
         "consent.ipynb",
         "campaign.ipynb",
+        "inbox.ipynb",
     }
 
 

@@ -10,6 +10,8 @@ confirmed (``planned``) is shown as a ``draft``.
 >>> line = campaign_lines(store)[0]
 >>> line.status, line.total, line.waiting, line.next_send_at.isoformat()
 ('draft', 1, 1, '2026-03-02T18:00:00+00:00')
+>>> line.created_by == line.sent_by or line.sent_by is None  # who did each step
+True
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ class CampaignLine:
     cost: Decimal
     currency: str
     next_send_at: datetime | None
+    # Who did each step (migration 0007; None where not recorded or not done).
+    created_by: str | None = None
+    approved_by: str | None = None
+    sent_by: str | None = None
+    canceled_by: str | None = None
 
     @property
     def done(self) -> bool:
@@ -92,9 +99,23 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
         .where(messages.c.state == "planned")
         .group_by(messages.c.campaign_id)
     )
-    heads = sa.select(
-        campaigns.c.id, campaigns.c.name, campaigns.c.status, campaigns.c.created_at
-    ).order_by(campaigns.c.created_at.desc(), campaigns.c.id)
+    c = campaigns.c
+    heads = (
+        sa.select(
+            c.id,
+            c.name,
+            c.status,
+            c.created_at,
+            c.created_by,
+            c.approved_by,
+            c.sent_by,
+            c.canceled_by,
+        )
+        # Inbox replies are one-message campaigns ("rep_<key>", smskit.conversations.replies):
+        # they belong to their conversation, not to this list.
+        .where(~c.id.startswith("rep_", autoescape=True))
+        .order_by(c.created_at.desc(), c.id)
+    )
     with store.engine.connect() as connection:
         count_rows = connection.execute(counts).all()
         next_at = {row.campaign_id: row.next_at for row in connection.execute(windows)}
@@ -136,6 +157,10 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
                 t.cost,
                 t.currency,
                 when if isinstance(when, datetime) else None,
+                head.created_by,
+                head.approved_by,
+                head.sent_by,
+                head.canceled_by,
             )
         )
     return lines

@@ -85,7 +85,9 @@ def recent_sends(
             m.c.state.in_(("submitted", "final")),
             m.c.status.is_(None) | m.c.status.not_in(NOT_RECEIVED),
         )
-        .order_by(m.c.to_number, m.c.updated_at)
+        # By time only: ORDER BY to_number would let SQLite walk ix_messages_to_number (migration
+        # 0005, the Inbox), i.e. every message ever sent, instead of the last week's range.
+        .order_by(m.c.updated_at)
     )
     rows: list[tuple[str, str | None, str, datetime]] = []
     with store.engine.connect() as connection:
@@ -100,7 +102,7 @@ def recent_sends(
             continue
         purpose = known[campaign_id][0] if campaign_id in known else Purpose.MARKETING
         out.setdefault(phone, []).append(SentMessage(at, purpose, body=body))
-    return {phone: tuple(sent) for phone, sent in out.items()}
+    return {phone: tuple(out[phone]) for phone in sorted(out)}
 
 
 def _campaigns(connection: sa.Connection, ids: set[str]) -> dict[str, tuple[Purpose, str]]:

@@ -33,6 +33,7 @@ from smskit.i18n.catalog import LocalizedError, Text
 from smskit.providers import error_meaning
 from smskit.store.database import Store
 from smskit.store.schema import campaign_recipients, contacts, message_events, messages
+from smskit.team.actor import current_actor_name
 
 __all__ = [
     "DeliverySummary",
@@ -143,8 +144,10 @@ def _unstorable(plan: CampaignPlan) -> LocalizedError | None:
     return None
 
 
-def save_plan(store: Store, plan: CampaignPlan) -> str:
+def save_plan(store: Store, plan: CampaignPlan, *, actor: str | None = None) -> str:
     """Store a plan (campaign, recipients, planned messages) once; return the campaign id.
+
+    ``actor`` (default :func:`~smskit.team.current_actor_name`) is recorded as ``created_by``.
 
     All rows are written in one transaction, so a crash leaves either the whole plan or none; a
     plan holding text that cannot be stored (a lone surrogate) is refused before anything is
@@ -201,7 +204,13 @@ def save_plan(store: Store, plan: CampaignPlan) -> str:
                     "updated_at": now,
                 }
             )
-    store.save_campaign(campaign_id, c.name, _spec(plan), status="planning")
+    store.save_campaign(
+        campaign_id,
+        c.name,
+        _spec(plan),
+        status="planning",
+        created_by=actor or current_actor_name(),
+    )
     with store.engine.begin() as connection:
         # a crash during an earlier save left a partial plan: start it again from scratch
         connection.execute(messages.delete().where(messages.c.campaign_id == campaign_id))

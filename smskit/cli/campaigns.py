@@ -44,6 +44,11 @@ def configure_worker(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--simulator-file", type=Path, help="send through the simulator described in this JSON"
     )
+    parser.add_argument(
+        "--provider",
+        choices=("twilio", "vonage"),
+        help="with --simulator-file: speak Twilio's API (default) or Vonage's to it",
+    )
     parser.add_argument("--once", action="store_true", help="one pass, then wait for its sends")
     parser.add_argument("--lease", type=float, default=30.0, help="claim lease in seconds")
     parser.add_argument(
@@ -61,6 +66,12 @@ def provider_from(args: argparse.Namespace) -> Any:
 
     if args.simulator_file is not None:
         info = json.loads(args.simulator_file.read_text(encoding="utf-8"))
+        if info.get("provider") == "vonage" or getattr(args, "provider", None) == "vonage":
+            from smskit.providers.vonage import VonageProvider
+
+            return VonageProvider.for_url(
+                info["url"], info["vonage_api_key"], info["vonage_api_secret"]
+            )
         return TwilioProvider.for_url(info["url"], info["account_sid"], info["auth_token"])
     from smskit.deployment import default_provider
 

@@ -73,6 +73,9 @@ def _run_simulator(args: argparse.Namespace, out: TextIO) -> int:
         "auth_token": handle.auth_token,
         "api_key_sid": handle.api_key_sid,
         "api_key_secret": handle.api_key_secret,
+        "vonage_api_key": handle.vonage_api_key,
+        "vonage_api_secret": handle.vonage_api_secret,
+        "vonage_signature_secret": handle.vonage_signature_secret,
         "pid": os.getpid(),
     }
     if args.credentials_file is not None:
@@ -85,6 +88,11 @@ def _run_simulator(args: argparse.Namespace, out: TextIO) -> int:
         print(f"  Account SID:  {handle.account_sid}", file=out)
         print(f"  Auth Token:   {handle.auth_token}", file=out)
         print(f"  API key:      {handle.api_key_sid}  secret: {handle.api_key_secret}", file=out)
+        print(
+            f"  Vonage:       key {handle.vonage_api_key}  secret: {handle.vonage_api_secret}  "
+            f"signature secret: {handle.vonage_signature_secret}",
+            file=out,
+        )
         print("  Test sender:  +15005550006    Press Ctrl-C to stop.", file=out, flush=True)
     stopping = threading.Event()
 

@@ -36,6 +36,11 @@ def configure_send(parser: argparse.ArgumentParser) -> None:
         "--simulator-file", type=Path, help="JSON with url, account_sid, auth_token of a simulator"
     )
     parser.add_argument(
+        "--provider",
+        choices=("twilio", "vonage"),
+        help="with --simulator-file: speak Twilio's API (default) or Vonage's to it",
+    )
+    parser.add_argument(
         "--rate", type=float, help="segments per second (0: no limit; default: the sender's)"
     )
     parser.add_argument("--dry-run", action="store_true", help="count only; send nothing")
@@ -63,10 +68,19 @@ def run_send(args: argparse.Namespace, out: TextIO) -> int:
     """
     from smskit.cli.campaigns import provider_from
     from smskit.consent.ledger import ConsentLedger
+    from smskit.i18n.catalog import LocalizedError
     from smskit.sending.runner import CampaignRunner
     from smskit.store.database import Store
 
     store = Store.open(args.database)
+    if not args.dry_run:
+        # In a team the same rules as the worker's: four eyes, and an operator's confirmation.
+        from smskit.team.approvals import send_refusal
+        from smskit.team.directory import roles_lookup_from_env
+
+        refusal = send_refusal(store, args.campaign_id, roles_lookup_from_env())
+        if refusal is not None:
+            raise LocalizedError("Not sent: {reason}", reason=refusal)
     options: dict[str, Any] = {}
     if args.rate is not None:
         options["rate"] = args.rate or None

@@ -1,9 +1,11 @@
 """Sending through an SMS provider: the :class:`Provider` protocol, its frozen results and errors.
 
-One implementation exists, :class:`smskit.providers.twilio.TwilioProvider`, built on the official
-``twilio`` client and used both against Twilio's cloud and against the local simulator. This module
-holds only what every caller needs: value types, the error that carries a Twilio code with its plain
-meaning, and the order of message statuses (so that a late callback never moves a message back).
+Two implementations exist, each on its provider's official SDK and used both against the cloud and
+against the local simulator: :class:`smskit.providers.twilio.TwilioProvider` (``twilio``) and
+:class:`smskit.providers.vonage.VonageProvider` (``vonage``, the SMS API; how Vonage differs is in
+that module's docstring). This module holds only what every caller needs: value types, the error
+that carries a provider's code with its plain meaning, and the order of message statuses (so that a
+late callback never moves a message back).
 
 >>> later_status("delivered", "sent")
 'delivered'
@@ -31,9 +33,11 @@ __all__ = [
     "OwnedNumber",
     "Provider",
     "ProviderError",
+    "ReferenceLookup",
     "SentMessage",
     "error_meaning",
     "is_final_status",
+    "is_opt_out_refusal",
     "later_status",
     "monthly_price",
 ]
@@ -223,11 +227,14 @@ class ProviderError(LocalizedError):
     """A failed request: HTTP ``status`` (None: no response), Twilio ``code`` and plain meaning.
 
     The text never holds credentials: it is built from the code table above, not from the request.
+    ``provider`` names whose codes these are (``VonageProviderError`` says "Vonage").
 
     >>> error = ProviderError(status=400, code=21211)
     >>> (error.retryable, str(error))
     (False, "The 'To' number is not a valid phone number (Twilio error 21211).")
     """
+
+    provider = "Twilio"
 
     def __init__(
         self,
@@ -286,6 +293,20 @@ _RANK: dict[str, int] = {
 FINAL_STATUSES = frozenset({"delivered", "undelivered", "failed", "canceled", "received", "read"})
 
 
+# Refusals that mean "this recipient opted out": Twilio 21610, and Vonage's SMS API status 7
+# ("Number barred"), stored namespaced as 100007 (smskit.providers.vonage_codes).
+_OPT_OUT_REFUSALS = frozenset({21610, 100_007})
+
+
+def is_opt_out_refusal(code: int | None) -> bool:
+    """True when a provider refused a send because the recipient opted out.
+
+    >>> is_opt_out_refusal(21610), is_opt_out_refusal(100007), is_opt_out_refusal(21211)
+    (True, True, False)
+    """
+    return code in _OPT_OUT_REFUSALS
+
+
 def later_status(current: str | None, new: str) -> str:
     """The status to keep when ``new`` arrives for a message now at ``current``: never go backwards.
 
@@ -324,8 +345,14 @@ class Provider(Protocol):
         status_callback: str | None = None,
         validity_period: int | None = None,
         send_at: datetime | None = None,
+        client_ref: str | None = None,
     ) -> SentMessage:
-        """Send one message, with retries; never creates it twice."""
+        """Send one message, with retries; never creates it twice.
+
+        ``client_ref`` is the caller's key for this send (smskit's message id): a provider that
+        stores it (Vonage's ``client-ref``) finds the send by it after a crash; Twilio has no such
+        field and ignores it.
+        """
         ...
 
     def fetch(self, sid: str) -> MessageRecord:
@@ -382,6 +409,19 @@ class Provider(Protocol):
 
     def account(self) -> AccountInfo:
         """The account behind the credentials (its type tells a trial account apart)."""
+        ...
+
+
+@runtime_checkable
+class ReferenceLookup(Protocol):
+    """A provider that can find a send by the ``client_ref`` it was given (Vonage's client-ref).
+
+    Providers without a list of sent messages (Vonage has no Twilio-style Messages list) reconcile
+    a send whose answer was lost through this instead of matching To, From and body.
+    """
+
+    def find_by_reference(self, client_ref: str, *, to: str | None = None) -> MessageRecord | None:
+        """The message sent with ``client_ref`` (to ``to``), or None if there is none."""
         ...
 
 

@@ -116,7 +116,7 @@ def describe(failure: ProviderError) -> str:
     """
     if failure.status is None:
         return "no response (outcome unknown)" if failure.unknown_outcome else "no connection"
-    return f"HTTP {failure.status}, Twilio error {failure.code}"
+    return f"HTTP {failure.status}, {failure.provider} error {failure.code}"
 
 
 @dataclass
@@ -163,7 +163,8 @@ class Retrier:
                 if failure is None:
                     raise
                 if not failure.retryable or attempt >= self.backoff.max_attempts:
-                    raise ProviderError(status=failure.status, code=failure.code) from error
+                    # The same class: a Vonage failure keeps Vonage's meanings.
+                    raise type(failure)(status=failure.status, code=failure.code) from error
                 self._wait(attempt, failure, what)
 
     def create_once(

@@ -240,8 +240,12 @@ class TwilioProvider:
         status_callback: str | None = None,
         validity_period: int | None = None,
         send_at: datetime | None = None,
+        client_ref: str | None = None,
     ) -> SentMessage:
         """Send one SMS; retried on 429/5xx/dropped connections, never created twice.
+
+        ``client_ref`` is ignored: Twilio's Messages API has no client reference, so a lost answer
+        is found in the Messages list by To, From and body instead.
 
         >>> TwilioProvider.for_url("http://127.0.0.1:1", "AC" + "a" * 32, "b" * 32).send("+1", "hi")
         Traceback (most recent call last):

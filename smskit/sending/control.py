@@ -9,7 +9,12 @@ and every worker reads it (:mod:`smskit.sending.worker`). The statuses::
     anything but finished --cancel--> canceled (planned messages closed as canceled at once)
     sending --> failed (an account-level refusal, e.g. Twilio 20003) --resume--> queued
 
-Every change is a compare-and-set, so a pause is never lost under a worker's own update.
+Every change is a compare-and-set, so a pause is never lost under a worker's own update. Each is
+done by an :class:`~smskit.team.Actor` (default: the current one, who in single-user ``make run``
+may do everything) whose role must allow it; confirm and resume also need an approver's approval
+above the team's threshold (:mod:`smskit.team.approvals`), and the store records who sent or
+canceled. A campaign the worker refused to send (no approval, or confirmed by a non-operator) is
+``held`` until someone allowed confirms it again.
 
 >>> from smskit.campaign.storage import _example
 >>> store, campaign_id = _example()
@@ -26,6 +31,9 @@ import sqlalchemy as sa
 from smskit.sending.ledger import MessageLedger
 from smskit.store.database import Store
 from smskit.store.schema import campaign_recipients, campaigns, message_events, messages
+from smskit.team.actor import Actor, current_actor
+from smskit.team.approvals import ApprovalPolicy, check_send
+from smskit.team.roles import Action
 
 __all__ = [
     "CONFIRMABLE",
@@ -41,8 +49,8 @@ __all__ = [
 #: Statuses a worker sends for.
 RUNNABLE = ("queued", "sending", "waiting")
 #: Statuses "confirm and send" starts from.
-CONFIRMABLE = ("planned", "paused", "failed")
-_CANCELABLE = ("planned", "queued", "sending", "waiting", "paused", "failed")
+CONFIRMABLE = ("planned", "paused", "failed", "held")
+_CANCELABLE = ("planned", "queued", "sending", "waiting", "paused", "failed", "held")
 
 
 def allowed_actions(status: str, *, held: int = 0) -> frozenset[str]:
@@ -67,38 +75,60 @@ def allowed_actions(status: str, *, held: int = 0) -> frozenset[str]:
     return frozenset(actions)
 
 
-def confirm(store: Store, campaign_id: str) -> bool:
+def confirm(
+    store: Store,
+    campaign_id: str,
+    actor: Actor | None = None,
+    policy: ApprovalPolicy | None = None,
+) -> bool:
     """Hand a planned (or paused) campaign to the workers; False if it is not in such a state.
+
+    Raises :class:`~smskit.team.PermissionDenied` if ``actor`` may not send it (not an operator,
+    or an approval is needed and missing, or they approved it themselves).
 
     >>> from smskit.campaign.storage import _example
     >>> store, campaign_id = _example()
     >>> confirm(store, campaign_id), confirm(store, campaign_id)
     (True, False)
     """
-    return store.transition_campaign(campaign_id, "queued", only_from=CONFIRMABLE)
+    actor = actor or current_actor()
+    check_send(store, campaign_id, actor, policy)
+    return store.transition_campaign(
+        campaign_id, "queued", only_from=CONFIRMABLE, by=("sent", actor.name)
+    )
 
 
-def pause(store: Store, campaign_id: str) -> bool:
+def pause(store: Store, campaign_id: str, actor: Actor | None = None) -> bool:
     """Stop claiming new messages; those in flight finish. False if it was not running.
 
     >>> from smskit.campaign.storage import _example
     >>> pause(*_example())  # a draft is not running
     False
     """
+    (actor or current_actor()).require(Action.PAUSE)
     return store.transition_campaign(campaign_id, "paused", only_from=RUNNABLE)
 
 
-def resume(store: Store, campaign_id: str) -> bool:
+def resume(
+    store: Store,
+    campaign_id: str,
+    actor: Actor | None = None,
+    policy: ApprovalPolicy | None = None,
+) -> bool:
     """Queue a paused (or failed) campaign again: "send the rest".
 
     >>> from smskit.campaign.storage import _example
     >>> resume(*_example())
     False
     """
-    return store.transition_campaign(campaign_id, "queued", only_from=("paused", "failed"))
+    actor = actor or current_actor()
+    check_send(store, campaign_id, actor, policy)
+    return store.transition_campaign(
+        campaign_id, "queued", only_from=("paused", "failed", "held"), by=("sent", actor.name)
+    )
 
 
-def cancel(store: Store, campaign_id: str) -> int | None:
+def cancel(store: Store, campaign_id: str, actor: Actor | None = None) -> int | None:
     """Cancel for good: every message not yet handed over is closed as ``canceled``.
 
     Returns how many were closed, or None if the campaign could not be canceled (finished with
@@ -110,14 +140,18 @@ def cancel(store: Store, campaign_id: str) -> int | None:
     >>> cancel(store, campaign_id), cancel(store, campaign_id)
     (1, None)
     """
+    actor = actor or current_actor()
+    actor.require(Action.CANCEL)
     ledger = MessageLedger(store, campaign_id)
     cancelable = (*_CANCELABLE, "finished") if ledger.scheduled() else _CANCELABLE
-    if not store.transition_campaign(campaign_id, "canceled", only_from=cancelable):
+    if not store.transition_campaign(
+        campaign_id, "canceled", only_from=cancelable, by=("canceled", actor.name)
+    ):
         return None
     return ledger.finish_planned("canceled")
 
 
-def delete_draft(store: Store, campaign_id: str) -> bool:
+def delete_draft(store: Store, campaign_id: str, actor: Actor | None = None) -> bool:
     """Delete a draft (a preflight never confirmed) with its planned messages; never a campaign
     that has sent anything.
 
@@ -126,6 +160,7 @@ def delete_draft(store: Store, campaign_id: str) -> bool:
     >>> delete_draft(store, campaign_id), store.get_campaign(campaign_id)
     (True, None)
     """
+    (actor or current_actor()).require(Action.PLAN)
     mine = messages.c.campaign_id == campaign_id
     with store.engine.begin() as connection:
         draft = connection.execute(

@@ -36,7 +36,10 @@ __all__ = ["DEFAULT_LEASE", "FATAL_CODES", "Job", "MessageLedger", "Outcome", "R
 # Account-level refusals: every message would fail the same way, so stop and keep them planned.
 # 20003 bad credentials, 21212/21606/21611 a From the account cannot use, 35118 SendAt without a
 # Messaging Service (https://www.twilio.com/docs/api/errors/<code>).
-FATAL_CODES = frozenset({20003, 20404, 21212, 21603, 21606, 21611, 35118})
+# Vonage's account-level refusals are in smskit.providers.vonage_codes.FATAL (namespaced codes).
+FATAL_CODES = frozenset({20003, 20404, 21212, 21603, 21606, 21611, 35118}) | frozenset(
+    100_000 + s for s in (4, 8, 9, 11, 14, 15, 32)
+)
 #: How long a claim stays a worker's without a heartbeat (renewed every few seconds).
 DEFAULT_LEASE = timedelta(seconds=30)
 # Twilio SendAt must be 300 s to 35 days ahead (errors 35114/35115); keep some margin.

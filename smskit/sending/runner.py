@@ -37,7 +37,13 @@ from typing import Any
 from smskit.campaign.storage import campaign_of
 from smskit.consent.events import ConsentState
 from smskit.i18n.catalog import LocalizedError
-from smskit.providers import MessageRecord, Provider, ProviderError
+from smskit.providers import (
+    MessageRecord,
+    Provider,
+    ProviderError,
+    ReferenceLookup,
+    is_opt_out_refusal,
+)
 from smskit.senders.pacing import Pacer, workers_for
 from smskit.sending.consent_watch import ConsentWatch
 from smskit.sending.ledger import DEFAULT_LEASE, Job, MessageLedger, Outcome
@@ -255,7 +261,13 @@ class CampaignRunner:
         """
         found = requeued = 0
         for row in self.ledger_db.submitting():
-            record = self._find_sent(row.to_number, row.body, row.updated_at - _CLOCK_SLACK)
+            if isinstance(self.provider, ReferenceLookup):
+                # Vonage: no Messages list; the send carried our message id as its client-ref.
+                record = self.provider.find_by_reference(row.id, to=row.to_number)
+                if record is not None and self.store.get_message_by_sid(record.sid) is not None:
+                    record = None
+            else:
+                record = self._find_sent(row.to_number, row.body, row.updated_at - _CLOCK_SLACK)
             if self.ledger_db.settle(row.id, record):
                 found += record is not None
                 requeued += record is None
@@ -289,6 +301,7 @@ class CampaignRunner:
                 messaging_service_sid=self._service,
                 status_callback=self.status_callback,
                 send_at=job.send_at,
+                client_ref=job.id,
             )
         except ProviderError as error:
             return Outcome(job, error=error)
@@ -303,7 +316,7 @@ class CampaignRunner:
             report[name] += n
         self._fatal = self._fatal or recorded.fatal
         for phone, code in recorded.refusals:
-            if code == 21610:  # the recipient had opted out: honour it everywhere at once
+            if is_opt_out_refusal(code):  # the recipient had opted out: honour it everywhere
                 self.opt_out(phone)
                 record_carrier_opt_out(self.ledger, phone, self.campaign.consent_scope)
             else:

@@ -15,6 +15,11 @@ second, the worker:
   the live worker that started first (a leader read from the ``workers`` table each pass), so
   three workers do not poll the same statuses three times; if it dies, the next one takes over.
 
+In a team (``SMSKIT_TEAM=1``) the worker refuses to start a campaign that needs an approver's
+approval and has none, or that was confirmed by someone the Hub does not know as an operator
+(:func:`smskit.team.approvals.send_refusal`): it moves it to ``held`` and logs why. The check runs
+here, in the service, because a person's own kernel could write "queued" into a SQLite store.
+
 Any number of workers may share one database: claims are leases (:mod:`smskit.sending.ledger`).
 On SIGTERM a worker stops claiming, lets its in-flight calls finish and records them, and exits;
 the campaign keeps its status, so another worker (or this one, restarted) goes on with it.
@@ -47,6 +52,9 @@ from smskit.sending.support import CampaignSink, RunReport
 from smskit.sending.tracking import sync
 from smskit.store.database import Store
 from smskit.store.schema import campaigns, messages, workers
+from smskit.team.approvals import ApprovalPolicy, send_refusal
+from smskit.team.directory import roles_lookup_from_env
+from smskit.team.roles import Role
 
 __all__ = ["TRACK_FOR", "Pass", "Worker", "WorkerInfo", "live_workers", "new_worker_id"]
 
@@ -117,6 +125,8 @@ class Worker:
         rate: Any = SENDER_RATE,
         check_consent: bool = True,
         clock: Callable[[], datetime] | None = None,
+        policy: ApprovalPolicy | None = None,
+        roles_of: Callable[[str], frozenset[Role] | None] | None = None,
     ) -> None:
         if ledger is None:
             from smskit.consent.ledger import ConsentLedger
@@ -137,6 +147,8 @@ class Worker:
         self._tracked_since: dict[str, datetime] = {}
         self._next_track: dict[str, float] = {}
         self.stopping = threading.Event()
+        self.policy = policy or ApprovalPolicy.from_env()
+        self.roles_of = roles_of or roles_lookup_from_env()
 
     # -- liveness -------------------------------------------------------------------------------
 
@@ -179,6 +191,8 @@ class Worker:
         leader = self._leads_tracking()
         for campaign_id, status in self._campaigns():
             if status in RUNNABLE and campaign_id not in self._runners:
+                if self._refused(campaign_id):
+                    continue
                 if self._start(campaign_id):
                     started.append(campaign_id)
                 elif self._settle_idle(campaign_id, status):
@@ -188,6 +202,19 @@ class Worker:
             if leader:
                 tracked += self._track(campaign_id)
         return Pass(tuple(started), tuple(waiting), tracked)
+
+    def _refused(self, campaign_id: str) -> bool:
+        """Hold a campaign the team's rules forbid sending (four eyes, operator role)."""
+        try:
+            reason = send_refusal(self.store, campaign_id, self.roles_of, self.policy)
+        except ConnectionError as error:  # the Hub is down: neither send nor hold, ask again
+            log.warning("campaign %s: waits: %s", campaign_id, error)
+            return True
+        if reason is None:
+            return False
+        if self.store.transition_campaign(campaign_id, "held", only_from=RUNNABLE):
+            log.warning("campaign %s: held, not sent: %s", campaign_id, reason.render("en"))
+        return True
 
     def _leads_tracking(self) -> bool:
         """True for the live worker that started first (ties broken by id)."""

@@ -85,7 +85,13 @@ async def add_number(request: Request) -> Response:
 
 
 def provision(
-    store: Store, account_sid: str, phone: str, kind: str = "", sms_url: str | None = None
+    store: Store,
+    account_sid: str,
+    phone: str,
+    kind: str = "",
+    sms_url: str | None = None,
+    *,
+    api: str = "twilio",
 ) -> OwnedNumber:
     """Give an account a number directly (short codes and test numbers are not in the stock).
 
@@ -108,6 +114,7 @@ def provision(
                 number_type=kind,
                 date_created=utcnow(),
                 sms_url=sms_url,
+                api=api,
             )
         )
     except ValueError:

@@ -24,6 +24,8 @@ from smskit.simulator import (
     numbers_api,
     pricing_api,
     services_api,
+    vonage_api,
+    vonage_reports_api,
 )
 from smskit.simulator.faults import FaultsAndLimits
 from smskit.simulator.web import ApiError, Simulator
@@ -59,11 +61,17 @@ def build_app(simulator: Simulator) -> ASGIApp:
         *pricing_api.ROUTES,
         *services_api.ROUTES,
         *admin_api.ROUTES,
+        *vonage_api.ROUTES,
+        *vonage_reports_api.ROUTES,
     ]
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            **vonage_api.EXCEPTION_HANDLERS,
+        },
     )
     app.state.simulator = simulator
     return FaultsAndLimits(app, simulator.engine)

@@ -88,10 +88,23 @@ class SimulatorConfig:
     """Seed for outcome and fault draws, for reproducible tests."""
     inbound_url: str | None = None
     """Webhook for inbound messages to numbers without their own SmsUrl."""
+    customer_replies: float = 0.0
+    """Practice mode: share of delivered campaign messages whose recipient texts back once
+    (questions, thanks, opt-outs in several languages, wrong numbers; simulator/customers.py)."""
+    customer_reply_delay: float = 1.0
+    """Seconds between a message's delivery and its recipient's reply, in practice mode."""
     trial: bool = False
     """Act as a trial account: only ``verified_numbers`` are reachable (21608), bodies prefixed."""
     verified_numbers: tuple[str, ...] = ()
     """Numbers a trial account may send to (Twilio's Verified Caller IDs)."""
+    vonage_dlr_url: str | None = None
+    """Where Vonage delivery receipts go when a send names no ``callback`` (the account's
+    default delivery receipt webhook)."""
+    vonage_opt_out_assist: bool = False
+    """Vonage's Opt-Out Assist on the account (US and Canada numbers): Vonage blocks and answers
+    STOP, START and HELP itself. Off by default, as on Vonage (enabled on request)."""
+    signature_method: str = "sha256"
+    """The HMAC of Vonage's signed webhooks: md5, sha1, sha256 or sha512 (dashboard setting)."""
 
     def with_changes(self, **changes: Any) -> SimulatorConfig:
         """Return a copy with ``changes`` applied; an unknown knob raises ValueError naming it.
@@ -124,7 +137,14 @@ class SimulatorConfig:
 
         >>> SimulatorConfig().check()
         """
-        for name in ("fault_500", "fault_503", "fault_429", "fault_slow", "fault_drop"):
+        for name in (
+            "fault_500",
+            "fault_503",
+            "fault_429",
+            "fault_slow",
+            "fault_drop",
+            "customer_replies",
+        ):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be a share between 0 and 1, got {value}")
@@ -132,6 +152,8 @@ class SimulatorConfig:
             raise ValueError("fault_500 + fault_503 + fault_429 must not exceed 1")
         if self.step_delay < 0 or self.slow_seconds < 0 or self.queue_seconds <= 0:
             raise ValueError("step_delay and slow_seconds must be >= 0, queue_seconds > 0")
+        if self.customer_reply_delay < 0:
+            raise ValueError("customer_reply_delay must be >= 0")
         if set(self.outcomes) - set(DEFAULT_OUTCOMES) or sum(self.outcomes.values()) <= 0:
             raise ValueError("outcomes takes positive weights for delivered, undelivered, failed")
         if any(v < 0 for v in self.outcomes.values()):
@@ -141,6 +163,8 @@ class SimulatorConfig:
             raise ValueError(f"rates takes positive values for {', '.join(DEFAULT_RATES)}")
         if any(v <= 0 for v in self.sender_rates.values()):
             raise ValueError("sender_rates takes positive segments per second")
+        if self.signature_method not in ("md5", "sha1", "sha256", "sha512"):
+            raise ValueError("signature_method must be md5, sha1, sha256 or sha512")
         if not self.error_codes:
             raise ValueError("error_codes must name at least one code")
         if self.api_concurrency < 1 or (self.api_rate is not None and self.api_rate <= 0):

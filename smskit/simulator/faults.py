@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections import defaultdict
 from typing import Any
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smskit.simulator.lifecycle import Engine
 from smskit.simulator.web import ApiError
 
-API_PREFIXES = ("/2010-04-01/", "/v1/")
+VONAGE_PREFIXES = ("/sms/", "/account/", "/number/", "/v2/reports/")
+API_PREFIXES = ("/2010-04-01/", "/v1/", *VONAGE_PREFIXES)
+# Vonage's HTTP answers to the same faults: RFC 7807 bodies; a throttled SMS submission is HTTP 200
+# with status "1" (https://developer.vonage.com/en/messaging/sms/guides/troubleshooting-sms).
+_VONAGE_TITLES = {
+    20500: (500, "Internal Error"),
+    20503: (503, "Service Unavailable"),
+    20429: (429, "Throttled"),
+}
 
 
 class FaultsAndLimits:
@@ -41,6 +51,13 @@ class FaultsAndLimits:
         if self._active[key] >= config.api_concurrency or not self._take_token(
             key, config.api_rate
         ):
+            if str(scope["path"]) == "/sms/json":  # Vonage: HTTP 200, status "1" Throttled
+                throttled = {
+                    "message-count": "1",
+                    "messages": [{"status": "1", "error-text": "Throttled"}],
+                }
+                await JSONResponse(throttled)(scope, receive, send)
+                return
             await self._error(scope, receive, send, 20429, "Too Many Requests")
             return
         self._active[key] += 1
@@ -77,6 +94,17 @@ class FaultsAndLimits:
         self, scope: Scope, receive: Receive, send: Send, code: int, text: str
     ) -> None:
         headers = {"Retry-After": str(self.engine.config.retry_after)} if code == 20429 else None
+        if str(scope["path"]).startswith(VONAGE_PREFIXES):
+            status, title = _VONAGE_TITLES[code]
+            body = {
+                "type": "https://developer.vonage.com/api-errors#"
+                + title.lower().replace(" ", "-"),
+                "title": title,
+                "detail": text,
+                "instance": str(uuid.uuid4()),
+            }
+            await JSONResponse(body, status, headers)(scope, receive, send)
+            return
         await ApiError(code, text, headers).response()(scope, receive, send)
 
     async def _drop_after_create(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -86,7 +114,7 @@ class FaultsAndLimits:
             held.append(message)
 
         await self.app(scope, receive, hold)
-        created = bool(held) and held[0].get("status") == 201
+        created = bool(held) and held[0].get("status") in (200, 201)
         transport: Any = getattr(getattr(send, "__self__", None), "transport", None)
         if not created or transport is None:
             for message in held:  # a refusal (4xx) is answered normally; only a created send drops
@@ -109,4 +137,5 @@ def _client_key(scope: Scope) -> str:
 
 
 def _is_create(scope: Scope) -> bool:
-    return scope["method"] == "POST" and str(scope["path"]).endswith("/Messages.json")
+    path = str(scope["path"])
+    return scope["method"] == "POST" and (path.endswith("/Messages.json") or path == "/sms/json")

@@ -26,11 +26,11 @@ from typing import Any
 import httpx
 
 from smskit.i18n.catalog import LocalizedError
-from smskit.simulator import billing, optout, twiml
+from smskit.simulator import billing, customers, optout, twiml, vonage_hooks
 from smskit.simulator.config import SimulatorConfig
 from smskit.simulator.render import API_VERSION, ERRORS
 from smskit.simulator.signing import signature
-from smskit.simulator.state import SimMessage, Store, new_sid, utcnow
+from smskit.simulator.state import OwnedNumber, SimMessage, Store, new_sid, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +168,11 @@ class Engine:
         await self._set(sid, status="sent", date_sent=utcnow(), price=price)
         await asyncio.sleep(self._config.step_delay)
         if outcome == "delivered":
-            await self._set(sid, status="delivered")
+            delivered = await self._set(sid, status="delivered")
+            # Practice mode: the recipient of a campaign message may text back (customers.py).
+            if delivered.direction == "outbound-api" and self.chance(config.customer_replies):
+                delay = self._config.customer_reply_delay
+                self._spawn(customers.reply_later(self, delivered, delay))
         else:
             await self._set(
                 sid, status="undelivered", **_error(self._rng.choice(self._config.error_codes))
@@ -200,8 +204,30 @@ class Engine:
     async def _set(self, sid: str, **changes: Any) -> SimMessage:
         message = self.store.update_message(sid, **changes)
         if message.status_callback and "status" in changes:
-            await self._post(message.account_sid, message.status_callback, status_params(message))
+            if message.api == "vonage":  # one delivery receipt per part, Vonage's fields
+                receipt = vonage_hooks.receipt_params(message)
+                if receipt is not None:
+                    await self._post_vonage(message.account_sid, message.status_callback, receipt)
+            else:
+                await self._post(
+                    message.account_sid, message.status_callback, status_params(message)
+                )
         return message
+
+    async def _post_vonage(self, account_sid: str, url: str, params: dict[str, str]) -> str:
+        """POST a Vonage webhook signed with the account's signature secret."""
+        account = self.store.account(account_sid)
+        if account is None or self._http is None:
+            return ""
+        body = vonage_hooks.signed(account, params, self._config.signature_method)
+        try:
+            answer = await self._http.post(url, data=body)
+            return answer.text if answer.is_success else ""
+        except httpx.HTTPError as error:
+            self.callbacks_failed += 1
+            where = httpx.URL(url)
+            log.warning("webhook %s%s failed: %s", where.host, where.path, type(error).__name__)
+            return ""
 
     # --- webhooks -------------------------------------------------------------------------------
     async def _post(self, account_sid: str, url: str, params: Mapping[str, str]) -> str:
@@ -232,13 +258,16 @@ class Engine:
                 "{number} is not a number of this account; buy or add it first.", number=to
             )
         now = utcnow()
+        owner = self.store.owned_number(account_sid, to)
+        vonage = owner is not None and owner.api == "vonage"
         message = SimMessage(
-            sid=new_sid("SM"),
+            sid=vonage_hooks.message_id() if vonage else new_sid("SM"),
             account_sid=account_sid,
             to=to,
             from_=from_,
             body=body,
             status="received",
+            api="vonage" if vonage else "twilio",
             direction="inbound",
             date_created=now,
             date_updated=now,
@@ -254,6 +283,9 @@ class Engine:
         toll_free = billing.sender_class(to, "US") == "toll_free" or (
             number is not None and number.number_type == "toll_free"
         )
+        if vonage:
+            await self._receive_vonage(message, number, toll_free)
+            return message
         kind = optout.classify(body, toll_free=toll_free)
         if kind in ("opt_out", "opt_in"):
             for sender in self._scopes(account_sid, to, from_):
@@ -276,16 +308,47 @@ class Engine:
                 self._reply(account_sid, sender=sender, recipient=recipient, text=wanted.body)
         return message
 
+    async def _receive_vonage(
+        self, message: SimMessage, number: OwnedNumber | None, toll_free: bool
+    ) -> None:
+        """Vonage's SMS API leaves keywords to the application, except where someone else acts:
+        on a US toll-free number the carrier blocks STOP itself and answers
+        (https://help.nexmo.com/hc/en-us/articles/360049692172-US-Toll-Free-Restrictions-), and
+        with Opt-Out Assist (US and Canada, on request) Vonage blocks and answers STOP, START and
+        HELP (https://developer.vonage.com/en/opt-out-assist/technical-details). Either way the
+        message still goes to the inbound webhook. A blocked recipient's sends get status 7.
+        """
+        account_sid, ours, handset = message.account_sid, message.to, message.from_
+        country = billing.country_of(ours)
+        assist = self._config.vonage_opt_out_assist and country in ("US", "CA")
+        kind = optout.classify(message.body, toll_free=toll_free)
+        if kind in ("opt_out", "opt_in") and (toll_free or assist):
+            self.store.set_opt_out(account_sid, ours, handset, kind == "opt_out")
+        if kind is not None and (toll_free or assist):
+            carrier = optout.carrier_reply(message.body, "toll_free") if toll_free else None
+            text = carrier or (optout.reply(kind) if assist else None)
+            if text:
+                self._reply(account_sid, sender=ours, recipient=handset, text=text, api="vonage")
+        url = (number.sms_url if number else None) or self._config.inbound_url
+        if url:
+            body = message.body.strip()
+            keyword = body.split(" ")[0].upper() if body else ""
+            params = vonage_hooks.inbound_params(message, keyword)
+            await self._post_vonage(account_sid, url, params)
+
     def _scopes(self, account_sid: str, number: str, recipient: str) -> set[str]:
         # The opt-out covers the number and every Messaging Service that sent from it to this person
         # (facts B1: with a Messaging Service the block covers the whole Service).
         sent = self.store.messages(account_sid, lambda m: m.from_ == number and m.to == recipient)
         return {number} | {m.messaging_service_sid for m in sent if m.messaging_service_sid}
 
-    def _reply(self, account_sid: str, sender: str, recipient: str, text: str) -> None:
+    def _reply(
+        self, account_sid: str, sender: str, recipient: str, text: str, api: str = "twilio"
+    ) -> None:
         now = utcnow()
         reply = SimMessage(
-            sid=new_sid("SM"),
+            sid=vonage_hooks.message_id() if api == "vonage" else new_sid("SM"),
+            api=api,
             account_sid=account_sid,
             to=recipient,
             from_=sender,

@@ -44,6 +44,10 @@ class SimulatorHandle:
         self.account_sid = account.sid
         self.auth_token = account.auth_token
         self.api_key_sid, self.api_key_secret = account.api_keys[0]
+        # The same account through Vonage's APIs: key, secret and webhook signature secret.
+        self.vonage_api_key = account.vonage_key
+        self.vonage_api_secret = account.vonage_secret
+        self.vonage_signature_secret = account.signature_secret
 
     def __repr__(self) -> str:
         state = "running" if self.running else "stopped"
@@ -139,10 +143,14 @@ class SimulatorHandle:
         return engine.run_coroutine(engine.receive(self.account_sid, from_, to, body), timeout)
 
     def add_number(
-        self, phone_number: str, kind: str = "", sms_url: str | None = None
+        self, phone_number: str, kind: str = "", sms_url: str | None = None, api: str = "twilio"
     ) -> OwnedNumber:
-        """Own a number without buying it: a short code, a toll-free or any E.164 number."""
-        return provision(self._simulator.store, self.account_sid, phone_number, kind, sms_url)
+        """Own a number without buying it: a short code, a toll-free or any E.164 number.
+
+        ``api="vonage"``: inbound messages to it are posted in Vonage's webhook shape."""
+        return provision(
+            self._simulator.store, self.account_sid, phone_number, kind, sms_url, api=api
+        )
 
     def numbers(self) -> tuple[OwnedNumber, ...]:
         """The account's numbers, oldest first."""

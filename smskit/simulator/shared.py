@@ -44,6 +44,10 @@ class SharedSimulator:
         self.auth_token: str = info["auth_token"]
         self.api_key_sid: str = info["api_key_sid"]
         self.api_key_secret: str = info["api_key_secret"]
+        # The same account through Vonage's API (absent in a state file of an older smskit).
+        self.vonage_api_key: str = info.get("vonage_api_key", "")
+        self.vonage_api_secret: str = info.get("vonage_api_secret", "")
+        self.vonage_signature_secret: str = info.get("vonage_signature_secret", "")
         self.pid: int = int(info["pid"])
 
     def __repr__(self) -> str:

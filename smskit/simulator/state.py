@@ -15,11 +15,14 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import secrets
+import string
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+
+_ALPHANUMERIC = string.ascii_letters + string.digits
 
 
 def new_sid(prefix: str) -> str:
@@ -48,6 +51,11 @@ class Account:
     auth_token: str = field(repr=False)
     api_keys: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     created: datetime = field(default_factory=lambda: utcnow())
+    # The same account as Vonage sees it: an API key (8 hex digits), an API secret and a signature
+    # secret for signed requests and webhooks (https://developer.vonage.com/en/getting-started/concepts/signing-messages).
+    vonage_key: str = ""
+    vonage_secret: str = field(default="", repr=False)
+    signature_secret: str = field(default="", repr=False)
 
     def accepts(self, username: str, password: str) -> bool:
         """True if (username, password) is this account's SID+token or one of its API keys.
@@ -89,6 +97,11 @@ class SimMessage:
     status_callback: str | None = None
     validity_period: int | None = None
     send_at: datetime | None = None
+    api: str = "twilio"  # "vonage": sent through the SMS API; one record per part
+    client_ref: str | None = None  # Vonage client-ref, echoed in receipts and reports
+    part: int = 1  # Vonage bills and reports each part of a long message as its own message
+    parts: int = 1
+    network: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +117,7 @@ class OwnedNumber:
     date_created: datetime
     sms_url: str | None = None
     status_callback: str | None = None
+    api: str = "twilio"  # "vonage": inbound messages go out in Vonage's webhook shape
 
 
 class Store:
@@ -129,6 +143,10 @@ class Store:
             sid=new_sid("AC"),
             auth_token=secrets.token_hex(16),
             api_keys=((new_sid("SK"), secrets.token_urlsafe(24)),),
+            vonage_key=secrets.token_hex(4),
+            # Like the dashboard's: 16 letters and digits.
+            vonage_secret="".join(secrets.choice(_ALPHANUMERIC) for _ in range(16)),
+            signature_secret=secrets.token_urlsafe(24),
         )
         with self._lock:
             self._accounts[account.sid] = account
@@ -151,6 +169,16 @@ class Store:
         """
         with self._lock:
             return self._accounts.get(sid)
+
+    def account_for_vonage_key(self, api_key: str) -> Account | None:
+        """The account whose Vonage API key is ``api_key``, or None.
+
+        >>> store = Store(); a = store.create_account()
+        >>> store.account_for_vonage_key(a.vonage_key) == a
+        True
+        """
+        with self._lock:
+            return next((a for a in self._accounts.values() if a.vonage_key == api_key), None)
 
     def accounts_for(self, username: str) -> tuple[Account, ...]:
         """Accounts that ``username`` (an account SID or API key SID) may act for.

@@ -47,13 +47,24 @@ class MessageLog(StoreBase):
     """Campaign, outbound and inbound message methods of the store."""
 
     def save_campaign(
-        self, campaign_id: str, name: str, spec: Mapping[str, object], status: str = "draft"
+        self,
+        campaign_id: str,
+        name: str,
+        spec: Mapping[str, object],
+        status: str = "draft",
+        *,
+        created_by: str | None = None,
     ) -> CampaignRecord:
         """Create a campaign, or update its name, spec and status if the id exists.
 
+        ``created_by`` (who planned it) is written when the row is created, never changed after.
+
         >>> from smskit.store.database import Store
-        >>> Store.open("sqlite://").save_campaign("c1", "Spring sale", {"body": "Hi"}).status
+        >>> store = Store.open("sqlite://")
+        >>> store.save_campaign("c1", "Spring sale", {"body": "Hi"}, created_by="ana").status
         'draft'
+        >>> store.save_campaign("c1", "Spring sale", {}, created_by="bo").created_by
+        'ana'
         """
         now = _now()
         statement = self._insert(campaigns).values(
@@ -63,6 +74,7 @@ class MessageLog(StoreBase):
             status=status,
             created_at=now,
             updated_at=now,
+            created_by=created_by,
         )
         statement = statement.on_conflict_do_update(
             index_elements=[campaigns.c.id],
@@ -114,12 +126,19 @@ class MessageLog(StoreBase):
         return bool(result.rowcount)
 
     def transition_campaign(
-        self, campaign_id: str, status: str, *, only_from: Iterable[str]
+        self,
+        campaign_id: str,
+        status: str,
+        *,
+        only_from: Iterable[str],
+        by: tuple[str, str] | None = None,
     ) -> bool:
         """Set the status only if it is now one of ``only_from`` (compare-and-set).
 
         Workers use it so that a pause or cancel written meanwhile by a dashboard is never
-        overwritten by a worker's "sending" or "finished".
+        overwritten by a worker's "sending" or "finished". ``by`` = ``(step, actor)`` records
+        who did it in the same update: ``step`` is ``sent`` or ``canceled`` (``sent_by`` and
+        ``sent_at``, ...).
 
         >>> from smskit.store.database import Store
         >>> store = Store.open("sqlite://")
@@ -133,7 +152,38 @@ class MessageLog(StoreBase):
             result = connection.execute(
                 campaigns.update()
                 .where(campaigns.c.id == campaign_id, campaigns.c.status.in_(list(only_from)))
-                .values(status=status, updated_at=_now())
+                .values(status=status, updated_at=_now(), **_stamp(by))
+            )
+        return bool(result.rowcount)
+
+    def approve_campaign(
+        self, campaign_id: str, approver: str, *, only_from: Iterable[str]
+    ) -> bool:
+        """Record ``approver``'s approval (compare-and-set): only while the campaign is in
+        ``only_from``, not yet approved, and neither planned nor sent by the same person.
+
+        >>> from smskit.store.database import Store
+        >>> store = Store.open("sqlite://")
+        >>> _ = store.save_campaign("c1", "Demo", {}, status="planned", created_by="ana")
+        >>> store.approve_campaign("c1", "ana", only_from=("planned",))  # four eyes, not two
+        False
+        >>> store.approve_campaign("c1", "ida", only_from=("planned",))
+        True
+        >>> store.get_campaign("c1").approved_by
+        'ida'
+        """
+        c = campaigns.c
+        with self._writing() as connection:
+            result = connection.execute(
+                campaigns.update()
+                .where(
+                    c.id == campaign_id,
+                    c.status.in_(list(only_from)),
+                    c.approved_by.is_(None),
+                    sa.or_(c.created_by.is_(None), c.created_by != approver),
+                    sa.or_(c.sent_by.is_(None), c.sent_by != approver),
+                )
+                .values(updated_at=_now(), **_stamp(("approved", approver)))
             )
         return bool(result.rowcount)
 
@@ -314,6 +364,33 @@ class MessageLog(StoreBase):
             rows = [_message(row) for row in connection.execute(query)]
         yield from rows
 
+    def message_totals(
+        self, campaign_id: str, samples: int = 3
+    ) -> tuple[int, int, Decimal, tuple[LoggedMessage, ...]]:
+        """What a campaign's stored messages add up to: count, segments, cost, and the first
+        ``samples`` messages, read from the rows the worker will send (not from the plan's
+        summary), so an approver sees exactly what will go out.
+
+        >>> from smskit.store.database import Store
+        >>> n, segments, cost, samples = Store.open("sqlite://").message_totals("none")
+        >>> n, segments, cost == 0, samples
+        (0, 0, True, ())
+        """
+        m = messages.c
+        where = m.campaign_id == campaign_id
+        with self._reading() as connection:
+            count, segments, cost = connection.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.coalesce(sa.func.sum(m.segments), 0),
+                    sa.func.coalesce(sa.func.sum(m.price), 0),
+                ).where(where)
+            ).one()
+            rows = connection.execute(
+                sa.select(messages).where(where).order_by(m.id).limit(samples)
+            ).all()
+        return int(count), int(segments), Decimal(str(cost)), tuple(_message(r) for r in rows)
+
     def record_inbound(self, message: InboundLike) -> bool:
         """Store an inbound message once per SID; True if it was new.
 
@@ -371,6 +448,16 @@ class MessageLog(StoreBase):
             ]
 
 
+def _stamp(by: tuple[str, str] | None) -> dict[str, Any]:
+    """``("sent", "ana")`` -> ``{"sent_by": "ana", "sent_at": now}``."""
+    if by is None:
+        return {}
+    step, actor = by
+    if step not in ("approved", "sent", "canceled"):
+        raise ValueError(f"unknown campaign step {step!r}")
+    return {f"{step}_by": actor, f"{step}_at": _now()}
+
+
 def _campaign(row: sa.Row[Any]) -> CampaignRecord:
     return CampaignRecord(
         id=row.id,
@@ -379,6 +466,13 @@ def _campaign(row: sa.Row[Any]) -> CampaignRecord:
         status=row.status,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        created_by=row.created_by,
+        approved_by=row.approved_by,
+        sent_by=row.sent_by,
+        canceled_by=row.canceled_by,
+        approved_at=row.approved_at,
+        sent_at=row.sent_at,
+        canceled_at=row.canceled_at,
     )
 
 

@@ -94,6 +94,13 @@ class CampaignRecord:
     status: str
     created_at: datetime
     updated_at: datetime
+    created_by: str | None = None
+    approved_by: str | None = None
+    sent_by: str | None = None
+    canceled_by: str | None = None
+    approved_at: datetime | None = None
+    sent_at: datetime | None = None
+    canceled_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,16 @@ The campaign sender adds two tables next to ``messages`` (migration 0002):
 Migration 0003 indexes ``messages.updated_at``: the frequency caps read the last week of the log
 (:mod:`smskit.campaign.send_history`), which must not mean scanning every message ever sent.
 Migration 0004 adds the sending worker's leases on messages and the ``workers`` table.
+Migration 0005 adds the Inbox (:mod:`smskit.conversations`): ``threads`` (one per contact and our
+number, with unread count, consent flags, assignment and a version for compare-and-set replies),
+``thread_replies`` (each staff reply once, by its idempotency key) and ``quick_replies``; and an
+index on ``messages.to_number`` so that opening a thread reads one contact's messages only.
+Migration 0006 widens provider message ids to 64 characters (Vonage's UUIDs); 0007 adds who
+created, approved, sent and canceled each campaign (a team's audit trail).
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
- 'message_events', 'messages', 'workers']
+ 'message_events', 'messages', 'quick_replies', 'thread_replies', 'threads', 'workers']
 """
 
 from __future__ import annotations
@@ -39,6 +45,9 @@ __all__ = [
     "message_events",
     "messages",
     "metadata",
+    "quick_replies",
+    "thread_replies",
+    "threads",
     "workers",
 ]
 
@@ -133,6 +142,14 @@ campaigns = sa.Table(
     sa.Column("status", sa.String(24), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # Migration 0006: who planned, approved (four-eyes), sent and canceled it, and when.
+    sa.Column("created_by", sa.String(128), nullable=True),
+    sa.Column("approved_by", sa.String(128), nullable=True),
+    sa.Column("sent_by", sa.String(128), nullable=True),
+    sa.Column("canceled_by", sa.String(128), nullable=True),
+    sa.Column("approved_at", UTCDateTime(), nullable=True),
+    sa.Column("sent_at", UTCDateTime(), nullable=True),
+    sa.Column("canceled_at", UTCDateTime(), nullable=True),
 )
 
 messages = sa.Table(
@@ -149,7 +166,7 @@ messages = sa.Table(
     sa.Column("from_number", sa.String(32), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("sid", sa.String(34), nullable=True),
+    sa.Column("sid", sa.String(64), nullable=True),  # 0007: any provider's message id
     sa.Column("status", sa.String(24), nullable=True),  # 0004: "partially_delivered" is 19
     sa.Column("error_code", sa.Integer, nullable=True),
     sa.Column("segments", sa.Integer, nullable=True),
@@ -168,6 +185,8 @@ messages = sa.Table(
     sa.Index("ix_messages_campaign_state", "campaign_id", "state"),
     # Migration 0003: the frequency-cap history reads the last week by updated_at (send_history).
     sa.Index("ix_messages_updated_at", "updated_at"),
+    # Migration 0005: opening an Inbox thread reads one contact's messages, in time order.
+    sa.Index("ix_messages_to_number", "to_number", "created_at"),
 )
 
 #: Migration 0004: one row per sending worker process; ``heartbeat_at`` says it is alive.
@@ -186,7 +205,7 @@ inbound_messages = sa.Table(
     "inbound_messages",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("sid", sa.String(34), nullable=False),
+    sa.Column("sid", sa.String(64), nullable=False),  # 0007
     sa.Column("from_number", sa.String(32), nullable=False),
     sa.Column("to_number", sa.String(32), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
@@ -223,4 +242,71 @@ message_events = sa.Table(
     sa.Column("error_code", sa.Integer, nullable=True),
     sa.Column("at", UTCDateTime(), nullable=False),
     sa.Index("ix_message_events_campaign", "campaign_id", "at"),
+)
+
+#: Migration 0005: one Inbox thread per contact (``phone_e164``) and our number that they texted.
+#: ``version`` grows with every staff reply: a reply is accepted only against the version its
+#: author saw (compare-and-set), so two people answering at once never both send.
+threads = sa.Table(
+    "threads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("phone_e164", sa.String(32), nullable=False),
+    sa.Column("our_number", sa.String(32), nullable=False),
+    sa.Column("scope", sa.String(64), nullable=False),
+    sa.Column("campaign_id", sa.String(64), nullable=True),
+    sa.Column("last_message_at", UTCDateTime(), nullable=False),
+    sa.Column("last_inbound_id", sa.Integer, nullable=True),
+    sa.Column("preview", sa.String(160), nullable=False),
+    sa.Column("unread", sa.Integer, nullable=False),
+    sa.Column("needs_reply", sa.Boolean, nullable=False),
+    sa.Column("consent_state", sa.String(16), nullable=False),
+    sa.Column("needs_review", sa.Boolean, nullable=False),
+    sa.Column("assigned_to", sa.String(128), nullable=True),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("read_by", sa.String(128), nullable=True),
+    sa.Column("read_at", UTCDateTime(), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("phone_e164", "our_number", name="uq_threads_contact"),
+    # Each Inbox filter is one index range read newest first (benchmarks/inbox.py).
+    sa.Index("ix_threads_recent", "done", "last_message_at", "id"),
+    sa.Index("ix_threads_unread", "done", "unread"),  # the unread total, read from the index
+    sa.Index("ix_threads_needs_reply", "needs_reply", "done", "last_message_at", "id"),
+    sa.Index("ix_threads_consent", "consent_state", "last_message_at", "id"),
+    sa.Index("ix_threads_review", "needs_review", "last_message_at", "id"),
+    sa.Index("ix_threads_assigned", "assigned_to", "done", "last_message_at", "id"),
+    sa.Index("ix_threads_campaign", "campaign_id", "last_message_at", "id"),
+    sa.Index("ix_threads_inbound", "last_inbound_id"),
+)
+
+#: Migration 0005: each staff reply once, keyed by its idempotency key; its message is a one-message
+#: campaign (``campaign_id``) sent by the same exactly-once runner as every campaign.
+thread_replies = sa.Table(
+    "thread_replies",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("thread_id", sa.Integer, nullable=False),
+    sa.Column("campaign_id", sa.String(64), nullable=False),
+    sa.Column("message_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("send_at", UTCDateTime(), nullable=True),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_thread_replies_thread", "thread_id", "created_at"),
+)
+
+#: Migration 0005: saved answers with ``{placeholders}``, one row per name and language.
+quick_replies = sa.Table(
+    "quick_replies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("language", sa.String(8), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_by", sa.String(128), nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("name", "language", name="uq_quick_replies_name"),
 )

@@ -152,6 +152,7 @@ def create_app(
     trusted_proxies: str | Iterable[str] | None = None,
     status_path: str = STATUS_PATH,
     inbound_path: str = INBOUND_PATH,
+    extra_routes: Iterable[Any] = (),
 ) -> Starlette:
     """A Starlette app receiving Twilio's status callbacks and inbound messages for ``sink``.
 
@@ -159,11 +160,12 @@ def create_app(
     Token: Twilio signs webhooks with it even when the API is used with an API key.
     ``public_url`` is the address Twilio calls; without it, the server's own address is checked,
     or the forwarded one when the peer is in ``trusted_proxies`` (see the module's docstring).
+    ``extra_routes`` are served beside them (Vonage's: see :mod:`smskit.webhooks.vonage`).
 
     >>> from smskit.sending.tracking import MemoryLog
     >>> app = create_app("0" * 32, MemoryLog(), public_url="https://example.org/hooks")
     >>> sorted(route.path for route in app.routes)
-    ['/twilio/inbound', '/twilio/status']
+    ['/health', '/twilio/inbound', '/twilio/status']
     >>> _ = create_app("0" * 32, MemoryLog(), trusted_proxies="10.0.0.0/8")
     """
     from starlette.applications import Starlette
@@ -302,10 +304,16 @@ def create_app(
             reply = None
         return Response(twiml(reply), media_type="text/xml")
 
+    async def health(_request: Request) -> Response:
+        # For the Hub, a load balancer or a monitor: the app is up (it says nothing else).
+        return Response("ok", media_type="text/plain")
+
     return Starlette(
         routes=[
             Route(status_path, on_status, methods=["POST"]),
             Route(inbound_path, on_inbound, methods=["POST"]),
+            Route("/health", health, methods=["GET"]),
+            *extra_routes,
         ]
     )
 
@@ -324,16 +332,23 @@ def app_from_env() -> Starlette:
     ...            SMSKIT_PUBLIC_URL="https://hooks.example.org")
     >>> with mock.patch.dict(os.environ, env):
     ...     sorted(route.path for route in app_from_env().routes)
-    ['/twilio/inbound', '/twilio/status']
+    ['/health', '/twilio/inbound', '/twilio/status']
     """
+    from smskit.conversations.sink import InboxSink
     from smskit.i18n.catalog import LocalizedError
     from smskit.providers.credentials import load
     from smskit.store.database import Store
 
+    sink = InboxSink(Store.open())  # consent, the message log, and the Inbox's threads
+    vonage = _vonage_routes_from_env(sink)
     token: str | Secret | None = os.environ.get("TWILIO_AUTH_TOKEN") or None
     if token is None:
         saved = load()
         token = saved.secret if saved is not None and not saved.uses_api_key else None
+    if token is None and vonage:  # a Vonage-only deployment: Vonage signs with its own secret
+        from starlette.applications import Starlette
+
+        return Starlette(routes=vonage)
     if token is None:
         raise LocalizedError(
             "Webhooks need the account's Auth Token (TWILIO_AUTH_TOKEN): Twilio signs with it."
@@ -345,5 +360,40 @@ def app_from_env() -> Starlette:
             "Webhooks need SMSKIT_PUBLIC_URL, the http(s) address Twilio calls "
             "(e.g. https://hooks.example.org): signatures are checked against it."
         ) from None
-    sink = LedgerSink(Store.open())
-    return create_app(token, sink, public_url=public_url)
+    return create_app(token, sink, public_url=public_url, extra_routes=vonage)
+
+
+def _vonage_routes_from_env(sink: LedgerSink) -> list[Any]:
+    """Vonage's routes when ``VONAGE_SIGNATURE_SECRET`` is set (with VONAGE_API_KEY/SECRET, the
+    consent ledger's confirmations are sent back through Vonage); none otherwise."""
+    secret = os.environ.get("VONAGE_SIGNATURE_SECRET")
+    if not secret:
+        return []
+    from smskit.i18n.catalog import LocalizedError
+    from smskit.providers.vonage_credentials import METHODS, SIGNATURE_SECRET, vonage_from_env
+    from smskit.webhooks.vonage import vonage_routes
+
+    creds = vonage_from_env()
+    if creds is None:  # no API key and secret: check the secret's shape, send no replies
+        method = os.environ.get("VONAGE_SIGNATURE_METHOD", "sha256").strip().lower()
+        if not SIGNATURE_SECRET.fullmatch(secret.strip()) or method not in METHODS:
+            raise LocalizedError(
+                "VONAGE_SIGNATURE_SECRET or VONAGE_SIGNATURE_METHOD is malformed: copy them from "
+                "the Vonage dashboard's API settings."
+            )
+        return vonage_routes(sink, secret.strip(), signature_method=method)
+    from smskit.providers.vonage import VonageProvider
+
+    provider = VonageProvider.from_credentials(creds)
+
+    def reply(to: str, from_: str, text: str) -> object:
+        return provider.send(to, text, from_=from_)
+
+    assert creds.signature_secret is not None  # VONAGE_SIGNATURE_SECRET is set
+    return vonage_routes(
+        sink,
+        creds.signature_secret,
+        api_key=creds.api_key,
+        signature_method=creds.signature_method,
+        send_reply=reply,
+    )

@@ -44,6 +44,9 @@ def expected() -> dict[str, set[str]]:
             "widgets/locale", "*/LC_MESSAGES/*.po", "smskit_widgets/locale"
         ),
         "lessons": names("widgets/lessons", "*/*.md", "smskit_widgets/lessons"),
+        # Every subpackage, so a new one is not left out of pyproject's explicit package list.
+        "smskit packages": names("smskit", "**/__init__.py", "smskit"),
+        "dashboard packages": names("widgets", "**/__init__.py", "smskit_widgets"),
         "migrations": names("smskit/store/migrations", "**/*.py", "smskit/store/migrations")
         | {"smskit/store/migrations/script.py.mako"},
     }

@@ -25,7 +25,7 @@ def indonesian() -> Iterator[None]:
 
 def test_a_card_per_dashboard_with_audience_question_and_link() -> None:
     html = R.cards_html(ALL)
-    assert html.count('class="smskit-card"') == len(R.DASHBOARDS) == 6
+    assert html.count('class="smskit-card"') == len(R.DASHBOARDS) == 7
     for card in R.DASHBOARDS:
         assert f'href="./{card.notebook}?lang=en"' in html
     for audience in ("Trainers", "Analysts", "Staff"):

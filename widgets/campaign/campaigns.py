@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as W
 import traitlets
 from smskit_widgets.campaign import campaigns_render as CR
+from smskit_widgets.campaign import campaigns_team as CT
 from smskit_widgets.campaign import render as R
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.status import StatusLine, shows_errors
@@ -28,6 +29,7 @@ from smskit.campaign.storage import campaign_of, delivery_summary, progress, res
 from smskit.consent.ledger import ConsentLedger
 from smskit.sending import control
 from smskit.store.database import Store
+from smskit.team import Action, approval_summary, current_actor
 
 t = Translator("campaign")
 _REDRAW_EVERY = 5.0  # seconds between re-drawing the results of a campaign that keeps changing
@@ -35,7 +37,20 @@ _REDRAW_EVERY = 5.0  # seconds between re-drawing the results of a campaign that
 
 def apply_control(store: Store, action: str, campaign_id: str) -> str:
     """Pause, resume, cancel or delete (a draft) one campaign through the store; what to tell the
-    person. A ValueError, shown in plain words, when the action does not apply to it now."""
+    person. A ValueError, shown in plain words, when the action does not apply to it now; the
+    server's refusal (a team member's role, four eyes) in plain words too."""
+    try:
+        return _apply_control(store, action, campaign_id)
+    except Exception as error:
+        refused = CT.refused(error)
+        if refused is None:
+            raise
+        raise refused from None
+
+
+def _apply_control(store: Store, action: str, campaign_id: str) -> str:
+    if action in ("confirm", "approve"):
+        return CT.apply_team_action(store, action, campaign_id)
     closed: int | None = None
     if action == "cancel":
         closed = control.cancel(store, campaign_id)
@@ -119,6 +134,13 @@ class CampaignsView(W.VBox):
         self.delete_button = _tag(
             "delete-button", W.Button(icon="trash", button_style="danger", layout=_auto())
         )
+        self.send_button = _tag(
+            "send-button", W.Button(icon="paper-plane", button_style="primary", layout=_auto())
+        )
+        self.approve_button = _tag(
+            "approve-button", W.Button(icon="check", button_style="success", layout=_auto())
+        )
+        self.approval = _tag("approval-box", W.HTML())
         self.progress_bar = _tag(
             "progress-bar",
             W.IntProgress(
@@ -138,8 +160,11 @@ class CampaignsView(W.VBox):
             W.VBox(
                 [
                     self.head,
+                    self.approval,
                     W.HBox(
                         [
+                            self.approve_button,
+                            self.send_button,
                             self.pause_button,
                             self.resume_button,
                             self.cancel_button,
@@ -179,6 +204,8 @@ class CampaignsView(W.VBox):
         self.resume_button.on_click(self._on_resume_button_click)
         self.cancel_button.on_click(self._on_cancel_button_click)
         self.delete_button.on_click(self._on_delete_button_click)
+        self.send_button.on_click(self._on_send_button_click)
+        self.approve_button.on_click(self._on_approve_button_click)
         _show(self.detail, False)
         self._refresh()
         on_language_change(self._refresh)
@@ -234,6 +261,19 @@ class CampaignsView(W.VBox):
         actions = CR.actions_for(line.status, held=line.held)
         for name in ("pause", "resume", "cancel", "delete"):
             _show(getattr(self, f"{name}_button"), name in actions)
+        # Four eyes: what will go out, and Approve while no one has; Send for a draft or a held one.
+        # (Offered to whom the role allows; the server refuses anyone else anyway.)
+        summary = approval_summary(self.store, line.id)
+        actor = current_actor()
+        self.approval.value = CT.approval_html(summary)
+        _show(
+            self.approve_button,
+            summary.needed
+            and not summary.approved_by
+            and line.status in CT.APPROVABLE_SHOWN
+            and actor.may(Action.APPROVE),
+        )
+        _show(self.send_button, line.status in CT.SENDABLE and actor.may(Action.SEND))
         self.head.value = CR.campaign_head_html(line)
         self.progress_bar.value = round(self.progress.fraction * 100)
         self.progress_html.value = R.progress_html(self.progress)
@@ -332,6 +372,14 @@ class CampaignsView(W.VBox):
     def _on_delete_button_click(self, _button: W.Button) -> None:
         self._act("delete")
 
+    @shows_errors
+    def _on_send_button_click(self, _button: W.Button) -> None:
+        self._act("confirm")
+
+    @shows_errors
+    def _on_approve_button_click(self, _button: W.Button) -> None:
+        self._act("approve")
+
     # -- labels --------------------------------------------------------------------------------
 
     def _refresh(self) -> None:
@@ -342,6 +390,7 @@ class CampaignsView(W.VBox):
         self.resume_button.description = t("Send the rest")
         self.cancel_button.description = t("Cancel")
         self.delete_button.description = t("Delete draft")
+        self.send_button.description, self.approve_button.description = CT.button_labels()
         self.results_title.value = f"<h4 style='margin:8px 0 4px'>{R.e(t('Results'))}</h4>"
         with self._lock:
             self._render_table()

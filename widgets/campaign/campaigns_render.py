@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from smskit_widgets.campaign.campaigns_team import held_label, who_header, who_html, who_text
 from smskit_widgets.campaign.render import _money, _stamp, e
 from smskit_widgets.common.html import CELL_STYLE
 from smskit_widgets.common.i18n import Translator
@@ -44,6 +45,7 @@ def campaign_status_label(status: str) -> str:
         "finished": t("finished"),
         "canceled": t("canceled"),
         "failed": t("stopped by an error"),
+        "held": held_label(),
     }
     shown = display_status(status)
     return labels.get(shown, shown)
@@ -82,6 +84,7 @@ def campaigns_html(
         t("Opted out"),
         t("Cost so far"),
         t("Next send (UTC)"),
+        who_header(),
     ]
     th = "".join(f"<th style='{CELL_STYLE}'>{e(h)}</th>" for h in head)
     rows = []
@@ -101,6 +104,7 @@ def campaigns_html(
             ("opted-out", f"{line.opted_out:,}"),
             ("cost", e(_money(line.cost, line.currency or "USD"))),
             ("next", e(_next_send(line, now))),
+            ("who", e(who_text(line))),
         ]
         tds = "".join(
             f"<td class='smskit-campaigns-{name}' style='{CELL_STYLE}'"
@@ -163,6 +167,7 @@ def campaign_head_html(line: CampaignLine, now: datetime | None = None) -> str:
         f"<span class='smskit-campaigns-detail-status' style='color:{colour}'>"
         f"{e(campaign_status_label(line.status))}</span></h4>"
         f"<div>{e(' · '.join(facts))}</div>"
+        + who_html(line)
         + (f"<p class='smskit-campaigns-note'>{e(note)}</p>" if note else "")
         + "</div>"
     )

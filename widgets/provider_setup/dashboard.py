@@ -1,12 +1,13 @@
 """Provider Setup: a five-step wizard from "which provider?" to a delivered test message.
 
-1. Built-in simulator or your Twilio account.
+1. Built-in simulator, your Twilio account or your Vonage account.
 2. Credentials: a masked field, a format check and a connection test.
 3. Your numbers.
 4. Search and buy a number (on a real account only after a confirmation showing the monthly price).
 5. Send a test message and watch its status change live.
 
-Both choices run through the same :class:`smskit.providers.twilio.TwilioProvider`; the simulator is
+The simulator and Twilio run through :class:`smskit.providers.twilio.TwilioProvider`, a Vonage
+account through :class:`smskit.providers.vonage.VonageProvider`; the simulator is
 ``smskit.simulator.shared()`` unless another handle is passed in.
 """
 
@@ -23,13 +24,15 @@ from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
 from smskit_widgets.common.status import StatusLine, plain_error, shows_errors
 from smskit_widgets.provider_setup import render as R
+from smskit_widgets.provider_setup import vonage_texts as V
 
-from smskit.deployment import connect, connect_simulator
+from smskit.deployment import connect, connect_simulator, connect_vonage
 from smskit.providers import AvailableNumber, is_final_status, monthly_price
 from smskit.providers.credentials import check_format, load
+from smskit.providers.vonage_credentials import check_vonage_format, vonage_from_env
 
 t = Translator("provider_setup")
-SIMULATOR, TWILIO = "simulator", "twilio"
+SIMULATOR, TWILIO, VONAGE = "simulator", "twilio", "vonage"
 
 
 def _relabel(choice: W.widgets.widget_selection._Selection, labels: list[str]) -> None:
@@ -59,11 +62,13 @@ class ProviderSetup(W.VBox):
         simulator: Any = None,
         *,
         twilio_base_url: str | None = None,
+        vonage_base_url: str | None = None,
         poll_interval: float = 0.4,
         watch_timeout: float = 120.0,
     ) -> None:
         self._simulator = simulator
         self._twilio_base_url = twilio_base_url  # None: Twilio's cloud (tests point it elsewhere)
+        self._vonage_base_url = vonage_base_url  # None: Vonage's cloud
         self.poll_interval = poll_interval
         self.watch_timeout = watch_timeout
         self.history: list[str] = []
@@ -74,6 +79,7 @@ class ProviderSetup(W.VBox):
 
         self.header = DashboardHeader("Provider Setup", t)
         self.lesson = Lesson("provider_setup")
+        self.comparison = Lesson("providers_compared")  # Twilio and Vonage, sourced
         self.status = StatusLine()
         self.titles = [W.HTML() for _ in range(5)]
         for number, title in enumerate(self.titles, start=1):
@@ -81,7 +87,9 @@ class ProviderSetup(W.VBox):
             title.add_class(f"smskit-provider-title-{number}")
 
         # 1. choose
-        self.mode = W.ToggleButtons(options=[("", SIMULATOR), ("", TWILIO)], value=SIMULATOR)
+        self.mode = W.ToggleButtons(
+            options=[("", SIMULATOR), ("", TWILIO), ("", VONAGE)], value=SIMULATOR
+        )
         self.mode.add_class("smskit-provider-mode")
         # 2. credentials
         self.note = W.HTML()
@@ -165,6 +173,7 @@ class ProviderSetup(W.VBox):
             [
                 self.header,
                 self.lesson,
+                self.comparison,
                 _section("smskit-provider-mode-step", self.titles[0], self.mode),
                 _section(
                     "smskit-provider-credentials-step",
@@ -204,16 +213,21 @@ class ProviderSetup(W.VBox):
         )
         for title, text in zip(self.titles, titles, strict=True):
             title.value = f"<h3 style='margin:6px 0'>{html.escape(text)}</h3>"
-        _relabel(self.mode, [t("Built-in simulator"), t("My Twilio account")])
+        _relabel(self.mode, [t("Built-in simulator"), t("My Twilio account"), V.mode_label()])
         simulated = self.mode.value == SIMULATOR
+        vonage = self.mode.value == VONAGE
         self.note.value = html.escape(
             t("The built-in simulator needs no account and costs nothing: just connect.")
             if simulated
+            else V.note()
+            if vonage
             else t("Paste the Account SID and Auth Token from the Twilio Console (Account Info).")
         )
         self.credential_fields.layout.display = "none" if simulated else ""
-        self.account_sid.description = t("Account SID")
-        self.auth_token.description = t("Auth Token")
+        self.save_to.layout.display = "none" if vonage else ""  # Vonage: the environment keeps them
+        self.account_sid.description = V.key_label() if vonage else t("Account SID")
+        self.auth_token.description = V.secret_label() if vonage else t("Auth Token")
+        self.account_sid.placeholder = "abcd1234" if vonage else "AC…"
         self.save_to.description = t("Remember")
         _relabel(
             self.save_to,
@@ -245,6 +259,12 @@ class ProviderSetup(W.VBox):
         self.verdict.value = ""
         self.status.clear()
         self._refresh()
+        self._saved = None
+        if self.mode.value == VONAGE:
+            self._saved = vonage_from_env()
+            self.account_sid.value = self._saved.api_key if self._saved is not None else ""
+            if self._saved is not None:
+                self.status.show(V.found_in_environment(self._saved.api_key))
         if self.mode.value == TWILIO:
             # Environment, keyring or private file: the token stays in smskit, never in a widget.
             self._saved = load()
@@ -261,6 +281,14 @@ class ProviderSetup(W.VBox):
         self.status.clear()
         if self.mode.value == SIMULATOR:
             connection = connect_simulator(self._simulator)
+        elif self.mode.value == VONAGE:
+            saved = self._saved
+            if saved and not self.auth_token.value and self.account_sid.value == saved.api_key:
+                vonage_creds = saved
+            else:
+                vonage_creds = check_vonage_format(self.account_sid.value, self.auth_token.value)
+            self.auth_token.value = ""  # the secret never stays in the widget state
+            connection = connect_vonage(vonage_creds, base_url=self._vonage_base_url)
         else:
             saved = self._saved
             if saved and not self.auth_token.value and self.account_sid.value == saved.account_sid:

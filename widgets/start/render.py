@@ -81,6 +81,12 @@ DASHBOARDS: tuple[DashboardCard, ...] = (
         ("analyst", "staff"),
         N_("What will this campaign cost, is it compliant, and how do I send it at a safe pace?"),
     ),
+    DashboardCard(
+        "inbox.ipynb",
+        N_("Inbox"),
+        ("staff", "trainer"),
+        N_("Who replied to our campaigns, what do they ask, and may I answer them now?"),
+    ),
 )
 
 GUIDE_SECTIONS: tuple[GuideSection, ...] = (
@@ -92,7 +98,9 @@ GUIDE_SECTIONS: tuple[GuideSection, ...] = (
     GuideSection(6, N_("Twilio setup walkthrough"), ("provider_setup.ipynb",)),
     GuideSection(7, N_("Best practices: consent"), ("consent.ipynb",)),
     GuideSection(
-        8, N_("Best practices: sending"), ("campaign.ipynb", "encoding.ipynb", "consent.ipynb")
+        8,
+        N_("Best practices: sending"),
+        ("campaign.ipynb", "encoding.ipynb", "consent.ipynb", "inbox.ipynb"),
     ),
 )
 
@@ -162,6 +170,10 @@ def environment_html(deployment: Deployment) -> str:
     if deployment.mode == "simulator":
         mode = t("Built-in simulator: nothing is really sent and nothing is billed.")
         css = "simulator"
+    elif deployment.mode == "vonage":
+        from smskit_widgets.provider_setup.vonage_texts import running_on_vonage
+
+        mode, css = running_on_vonage(deployment.account or ""), "vonage"
     else:
         mode = t(
             "Real Twilio account {account}: messages are really sent and billed.",

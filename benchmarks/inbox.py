@@ -1,0 +1,249 @@
+"""The Inbox at scale: open the Inbox and open a thread with 100,000 threads and 1,000,000 messages,
+with the migration's indexes against the same queries without them; then inbound replies through
+the webhook app into the store, each with its consent decided.
+
+Run: ``.venv/bin/python benchmarks/inbox.py [--threads N] [--replies N] [--database URL]``
+
+The store (a SQLite file unless ``--database`` names a PostgreSQL URL) is filled with bulk inserts:
+N threads (one per contact), and per thread 5 campaign messages sent and 5 replies (10 N messages).
+"Open the Inbox" is what the dashboard does on load and on every change: the first page (50) of
+the open threads plus the counts of every filter; "open a thread" reads one contact's messages both
+ways and folds their consent. Each is timed (median of 20) with the indexes, then again after
+dropping them (the plain, unindexed query) in the same run; the targets are < 300 ms indexed.
+Throughput posts signed ``/twilio/inbound`` forms to :func:`smskit.webhooks.app.create_app` with
+:class:`smskit.conversations.InboxSink` (consent decided, stored, folded into the thread), through
+Starlette's test client, and checks every opt-out reached the consent log; the target is >= 200/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+from smskit.conversations import Filter, Inbox, InboxSink
+from smskit.store.database import Store
+from smskit.store.schema import consent_events, inbound_messages, messages, threads
+from smskit.webhooks.app import create_app
+
+SENDER = "+15005550006"
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+TOKEN = "f" * 32
+INDEXES = (
+    "ix_threads_recent",
+    "ix_threads_unread",
+    "ix_threads_needs_reply",
+    "ix_threads_consent",
+    "ix_threads_review",
+    "ix_threads_assigned",
+    "ix_threads_campaign",
+    "ix_threads_inbound",
+    "ix_messages_to_number",
+    "ix_inbound_messages_from",
+)
+
+
+def phone(i: int) -> str:
+    return f"+1415{2000000 + i:07d}"
+
+
+def _chunks(rows: list[dict[str, object]], size: int = 20_000) -> list[list[dict[str, object]]]:
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
+
+
+def fill(store: Store, n: int) -> None:
+    """N threads, 5 N campaign messages and 5 N replies, in bulk."""
+    rng = random.Random(7)
+    store.save_campaign("cmp_bench", "Bench campaign", {"sender": {"address": SENDER}}, "finished")
+    with store.engine.begin() as connection:
+        for block in range(0, n, 10_000):
+            out: list[dict[str, object]] = []
+            inbound: list[dict[str, object]] = []
+            heads: list[dict[str, object]] = []
+            for i in range(block, min(n, block + 10_000)):
+                p = phone(i)
+                base = T0 + timedelta(seconds=i * 7)
+                for k in range(5):
+                    at = base + timedelta(minutes=10 * k)
+                    out.append(
+                        {
+                            "id": f"cmp_bench:{i:07d}:{k}",
+                            "campaign_id": "cmp_bench",
+                            "to_number": p,
+                            "from_number": SENDER,
+                            "body": f"Offer {k} for you",
+                            "state": "final",
+                            "sid": f"SM{i:026d}{k:06d}",
+                            "status": "delivered",
+                            "attempts": 1,
+                            "created_at": at,
+                            "updated_at": at,
+                        }
+                    )
+                    inbound.append(
+                        {
+                            "sid": f"SM{i:026d}{k + 500000:06d}",
+                            "from_number": p,
+                            "to_number": SENDER,
+                            "body": "What time do you open?",
+                            "received_at": at + timedelta(minutes=5),
+                            "recorded_at": at + timedelta(minutes=5),
+                        }
+                    )
+                roll = rng.random()
+                heads.append(
+                    {
+                        "phone_e164": p,
+                        "our_number": SENDER,
+                        "scope": SENDER,
+                        "campaign_id": "cmp_bench",
+                        "last_message_at": base + timedelta(minutes=45),
+                        "last_inbound_id": None,
+                        "preview": "What time do you open?",
+                        "unread": rng.randint(0, 2),
+                        "needs_reply": roll < 0.3,
+                        "consent_state": "opted_out" if roll > 0.97 else "unknown",
+                        "needs_review": 0.95 < roll <= 0.96,
+                        "assigned_to": "bench" if 0.5 < roll < 0.55 else None,
+                        "done": 0.6 < roll < 0.8,
+                        "version": 0,
+                        "created_at": base,
+                        "updated_at": base,
+                    }
+                )
+            for table, rows in ((messages, out), (inbound_messages, inbound), (threads, heads)):
+                for chunk in _chunks(rows):
+                    connection.execute(table.insert(), chunk)
+
+
+def timed(call: Callable[[], object], repeat: int = 20) -> float:
+    """Median milliseconds of ``call``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def open_times(inbox: Inbox, ids: list[int]) -> tuple[float, float]:
+    """(open the Inbox, open a thread), median milliseconds."""
+    inbox_ms = timed(lambda: (inbox.threads(Filter.ALL), inbox.threads(Filter.NEEDS_REPLY)))
+    picks = iter(ids * 2)
+    thread_ms = timed(lambda: inbox.open(next(picks), mark_read=False))
+    return inbox_ms / 2, thread_ms
+
+
+def throughput(store: Store, replies: int) -> tuple[float, int, int]:
+    """Replies per second through the webhook app; opt-outs recorded; threads created."""
+    from starlette.testclient import TestClient
+    from twilio.request_validator import RequestValidator
+
+    app = create_app(TOKEN, InboxSink(store), public_url="http://hooks.example.org")
+    validator = RequestValidator(TOKEN)
+    url = "http://hooks.example.org/twilio/inbound"
+    bodies = ["STOP", "BERHENTI", "Is the shop open on Sunday?", "thanks!", "wrong number"]
+    forms = []
+    for i in range(replies):
+        form = {
+            "MessageSid": f"SM{i:032x}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": f"+1628{3000000 + i:07d}",
+            "To": SENDER,
+            "Body": bodies[i % len(bodies)],
+            "NumMedia": "0",
+        }
+        forms.append((urlencode(form), validator.compute_signature(url, form)))
+    with TestClient(app, base_url="http://hooks.example.org") as client:
+        start = time.perf_counter()
+        for body, signature in forms:
+            response = client.post(
+                "/twilio/inbound",
+                content=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "X-Twilio-Signature": signature,
+                },
+            )
+            assert response.status_code == 200, response.text
+        seconds = time.perf_counter() - start
+    with store.engine.connect() as connection:
+        opt_outs = connection.execute(
+            sa.select(sa.func.count())
+            .select_from(consent_events)
+            .where(consent_events.c.phone_e164.like("+1628%"), consent_events.c.action == "opt_out")
+        ).scalar()
+        made = connection.execute(
+            sa.select(sa.func.count())
+            .select_from(threads)
+            .where(threads.c.phone_e164.like("+1628%"))
+        ).scalar()
+    return replies / seconds, int(opt_outs or 0), int(made or 0)
+
+
+def compare_open(store: Store, n: int) -> None:
+    """Open the Inbox and a thread with the indexes, then without them; put them back."""
+    inbox = Inbox(store, actor="bench")
+    with store.engine.connect() as connection:
+        ids = list(connection.execute(sa.select(threads.c.id)).scalars())
+    sample = random.Random(11).sample(ids, min(20, n))
+    indexed = open_times(inbox, sample)
+    by_name = {i.name: i for t in (threads, messages, inbound_messages) for i in t.indexes}
+    with store.engine.begin() as connection:
+        for name in INDEXES:
+            connection.exec_driver_sql(f"DROP INDEX {name}")
+    plain = open_times(inbox, sample)
+    with store.engine.begin() as connection:  # what a migrated store has, for what follows
+        for name in INDEXES:
+            by_name[name].create(connection)
+    for label, fast, slow in (
+        ("open the Inbox (page + counts)", indexed[0], plain[0]),
+        ("open a thread", indexed[1], plain[1]),
+    ):
+        verdict = "OK" if fast < 300 else "OVER 300 ms"
+        print(
+            f"{label}: {fast:.1f} ms indexed vs {slow:.1f} ms unindexed "
+            f"(x{slow / fast:.0f} faster) [{verdict}]"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=100_000, help="0: throughput only")
+    parser.add_argument("--replies", type=int, default=1_000)
+    parser.add_argument("--database", default=None, help="a PostgreSQL URL (default: SQLite)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="smskit-bench-inbox-"))
+    store = Store.open(args.database or f"sqlite:///{folder / 'smskit.db'}")
+    started = time.perf_counter()
+    fill(store, args.threads)
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
+    print(
+        f"filled {args.threads:,} threads and {10 * args.threads:,} messages "
+        f"in {time.perf_counter() - started:.1f} s ({store.engine.dialect.name})"
+    )
+    if args.threads:
+        compare_open(store, args.threads)
+    rate, opt_outs, made = throughput(store, args.replies)
+    expected = sum(1 for i in range(args.replies) if i % 5 in (0, 1))
+    verdict = "OK" if rate >= 200 and opt_outs == expected and made == args.replies else "BELOW"
+    print(
+        f"webhook replies into the store: {rate:.0f}/s with consent decided "
+        f"({opt_outs} of {expected} opt-outs recorded, {made} threads) [{verdict}]"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
