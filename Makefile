@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8866
 
-.PHONY: run team lab test lint unit notebooks refresh-notebooks browser wheel wheel-smoke bench clean
+.PHONY: run team lab test lint unit notebooks refresh-notebooks browser docs-screenshots wheel wheel-smoke bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ refresh-notebooks: $(STAMP)
 # The team Hub tests need the proxy from npm (.ci/run installs Node; they fail in CI without it).
 browser: $(STAMP) $(if $(shell command -v npm),node_modules/.package-lock.json)
 	$(TEST_ENV) $(BIN)/pytest tests/browser -m browser
+
+# The README's layout gallery: every dashboard at 1366 and 800 px, English and Indonesian.
+docs-screenshots: $(STAMP)
+	$(TEST_ENV) SMSKIT_DOCS_SCREENSHOTS=1 $(BIN)/pytest tests/browser/test_layout.py -m browser
 
 test: lint unit notebooks browser wheel-smoke
 

@@ -28,21 +28,43 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.utils import url_path_join
+from smskit_widgets.page_kernels import CLOSED_PAGE_TIMEOUT, CULL_INTERVAL, OPEN_PAGE_TIMEOUT
 from tornado.web import RedirectHandler
 from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
 NOTEBOOKS = Path(str(importlib.resources.files("smskit_widgets.notebooks")))
 LANDING = "voila/render/start.ipynb"
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
+DEFAULT_POOL_SIZE = 1  # one waiting kernel per dashboard: ~7 x 110 MB while idle
+HIDDEN_TAGS = ["checked-fact"]
+REFILL_DELAY = 2.0
 log = logging.getLogger("smskit.serve")
+
+
+class PageHandler(TornadoVoilaHandler):
+    """Voilà's page handler, which also sets the ``_xsrf`` cookie.
+
+    When a tab closes, Voilà's page posts ``/voila/api/shutdown/<kernel>`` with the ``_xsrf``
+    value it reads from ``document.cookie``. Standalone Voilà never sets that cookie, so every
+    shutdown was refused ("'_xsrf' argument missing from POST") and each closed tab kept its
+    kernel (100–130 MB) for ever. Reading ``xsrf_token`` sets the cookie (Tornado).
+    """
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        await super().prepare()
+        self.xsrf_token  # noqa: B018 (the property sets the cookie)
 
 
 class SmskitVoila(Voila):
     """Voilà serving the dashboard notebooks, where ``/`` lands on the Start dashboard."""
 
     def init_handlers(self) -> list[tuple[Any, ...]]:
-        handlers = super().init_handlers()
+        handlers = [
+            (route[0], PageHandler, *route[2:]) if route[1] is TornadoVoilaHandler else route
+            for route in super().init_handlers()
+        ]
         landing = url_path_join(self.base_url, LANDING)
         # Tornado tries routes in order, so this wins over Voilà's file-list handler at "/".
         redirect = {"url": landing, "permanent": False}
@@ -88,16 +110,46 @@ def stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
         worker.kill()
 
 
-def voila_argv(port: int, notebooks: Path = NOTEBOOKS) -> list[str]:
-    """The Voilà command line: loopback only, no browser, no tracebacks shown to users."""
-    return [
+def voila_argv(
+    port: int,
+    notebooks: Path = NOTEBOOKS,
+    *,
+    preheat: bool = True,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    cull_closed: float = CLOSED_PAGE_TIMEOUT,
+    cull_open: float = OPEN_PAGE_TIMEOUT,
+) -> list[str]:
+    """The Voilà command line: loopback only, no browser, no tracebacks shown to users.
+
+    ``preheat``: Voilà keeps ``pool_size`` kernels per notebook that have already run the
+    notebook up to ``page_request()`` (imports, data, a first build), so a page opens at once.
+    Kernels of closed pages are ended after ``cull_closed`` idle seconds, of idle open pages after
+    ``cull_open`` (:mod:`smskit_widgets.page_kernels`). Cells tagged ``checked-fact`` (nbval's
+    documented facts) are removed before Voilà runs the notebook: they are for developers.
+    """
+    kernels = "smskit_widgets.page_kernels.PageKernelManager"
+    argv = [
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={LOOPBACK}",
         "--Voila.port_retries=0",
         "--show_tracebacks=False",
-        str(notebooks),
+        f"--VoilaConfiguration.multi_kernel_manager_class={kernels}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_closed:g}",
+        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, max(cull_closed, 1)):g}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--PageKernelManager.cull_open_page_timeout={cull_open:g}",
+        "--TagRemovePreprocessor.enabled=True",
+        *(f"--TagRemovePreprocessor.remove_cell_tags={tag}" for tag in HIDDEN_TAGS),
     ]
+    if preheat and pool_size > 0:
+        # A used kernel is replaced after REFILL_DELAY s: not while its page is still drawing.
+        argv += [
+            "--preheat_kernel=True",
+            f"--pool_size={pool_size}",
+            f"--VoilaKernelManager.fill_delay={REFILL_DELAY:g}",
+        ]
+    return [*argv, str(notebooks)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -108,12 +160,41 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--no-worker", action="store_true", help="do not start a sending worker beside Voilà"
     )
+    parser.add_argument(
+        "--no-preheat",
+        action="store_true",
+        help="start each page's kernel on request (plain Voilà; slower first widget)",
+    )
+    parser.add_argument(
+        "--pool-size", type=int, default=DEFAULT_POOL_SIZE, help="preheated kernels per dashboard"
+    )
+    parser.add_argument(
+        "--cull-closed",
+        type=float,
+        default=CLOSED_PAGE_TIMEOUT,
+        help="end a closed page's kernel after this many idle seconds",
+    )
+    parser.add_argument(
+        "--cull-open",
+        type=float,
+        default=OPEN_PAGE_TIMEOUT,
+        help="end an open page's kernel after this many idle seconds (0: never)",
+    )
     args = parser.parse_args(argv)
     simulator = start_shared_simulator()
     worker = None if args.no_worker else start_worker()
     print(f"smskit dashboards: http://{LOOPBACK}:{args.port}/  (Ctrl-C to stop)", flush=True)
     try:
-        SmskitVoila.launch_instance(voila_argv(args.port, args.notebooks))
+        SmskitVoila.launch_instance(
+            voila_argv(
+                args.port,
+                args.notebooks,
+                preheat=not args.no_preheat,
+                pool_size=args.pool_size,
+                cull_closed=args.cull_closed,
+                cull_open=args.cull_open,
+            )
+        )
     finally:
         stop_worker(worker)
         stop = getattr(simulator, "stop", None)

@@ -179,6 +179,11 @@ COMMANDS["campaigns"] = (
 def _serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8866, help="loopback port (default 8866)")
     parser.add_argument("--no-worker", action="store_true", help="start no sending worker")
+    parser.add_argument(
+        "--no-preheat",
+        action="store_true",
+        help="start each page's kernel on request (no kernels kept ready; slower first page)",
+    )
 
 
 def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
@@ -193,7 +198,11 @@ def _run_serve(args: argparse.Namespace, out: TextIO) -> int:
             file=sys.stderr,
         )
         return 1
-    serve.main(["--port", str(args.port), *(["--no-worker"] if args.no_worker else [])])
+    flags = [
+        *(["--no-worker"] if args.no_worker else []),
+        *(["--no-preheat"] if args.no_preheat else []),
+    ]
+    serve.main(["--port", str(args.port), *flags])
     return 0
 
 

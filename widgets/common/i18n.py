@@ -8,10 +8,11 @@ switch re-renders it in place.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -107,7 +108,37 @@ def render_text(text: Text | str) -> str:
 
 def on_language_change(callback: Callable[[], None]) -> None:
     """Call ``callback()`` whenever the language switch changes."""
-    LANGUAGE.observe(lambda _change: callback(), names="lang")
+
+    def handler(_change: object) -> None:
+        callback()
+
+    LANGUAGE.observe(handler, names="lang")
+    _record(lambda: LANGUAGE.unobserve(handler, names="lang"))
+
+
+_RECORDING: list[list[Callable[[], None]]] = []
+
+
+def _record(undo: Callable[[], None]) -> None:
+    for recorded in _RECORDING:
+        recorded.append(undo)
+
+
+@contextlib.contextmanager
+def language_listeners_discarded() -> Iterator[None]:
+    """Listeners (and language switches) registered inside the block are removed after it.
+
+    For a throwaway build (``smskit_widgets.common.page``): its widgets must not re-render on
+    every later language change.
+    """
+    recorded: list[Callable[[], None]] = []
+    _RECORDING.append(recorded)
+    try:
+        yield
+    finally:
+        _RECORDING.remove(recorded)
+        for undo in recorded:
+            undo()
 
 
 class LanguageSwitch(W.ToggleButtons):
@@ -121,4 +152,4 @@ class LanguageSwitch(W.ToggleButtons):
             **kwargs,
         )
         self.add_class("smskit-language-switch")
-        traitlets.link((self, "value"), (LANGUAGE, "lang"))
+        _record(traitlets.link((self, "value"), (LANGUAGE, "lang")).unlink)

@@ -21,6 +21,7 @@ from smskit_widgets.common.i18n import (
     link_with_language,
     on_language_change,
 )
+from smskit_widgets.common.page_style import PageStyle
 
 LESSONS = Path(str(importlib.resources.files("smskit_widgets") / "lessons"))
 t = Translator("common")
@@ -71,8 +72,10 @@ class DashboardHeader(W.HBox):
         self.title = W.HTML()
         self.title.add_class("smskit-title")
         self.language = LanguageSwitch()
+        # Every dashboard has a header: it brings the layout rules that keep labels whole.
+        self.page_style = PageStyle()
         super().__init__(
-            [self.back, self.title, self.language],
+            [self.back, self.title, self.language, self.page_style],
             layout=W.Layout(justify_content="space-between", align_items="center", width="100%"),
             **kwargs,
         )

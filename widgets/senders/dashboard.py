@@ -30,7 +30,7 @@ from smskit.senders.relax import ways_forward
 t = Translator("senders")
 
 
-def _wide(width: str = "430px") -> dict[str, Any]:
+def _wide(width: str = "auto") -> dict[str, Any]:
     """Room for long labels (and their Indonesian translations) beside the input."""
     return {"style": {"description_width": "initial"}, "layout": W.Layout(width=width)}
 
@@ -133,9 +133,14 @@ class SenderComparison(W.VBox):
             self.q_broadcast,
             self.q_deadline,
         )
+        # Two columns where they fit (1366 px), one below ~800 px; each question fills its cell,
+        # so a long (Indonesian) label never squeezes its input or runs into the next column.
         questions = W.GridBox(
             list(self._questions),
-            layout=W.Layout(grid_template_columns="repeat(2, minmax(280px, 1fr))"),
+            layout=W.Layout(
+                grid_template_columns="repeat(auto-fit, minmax(min(380px, 100%), 1fr))",
+                grid_gap="4px 24px",
+            ),
         )
         super().__init__(
             [
