@@ -9,7 +9,8 @@ therefore calls :func:`page_request` before it builds its dashboard:
    tables, fonts and the database are loaded while nobody waits;
 2. it waits for the page request with ``voila.utils.get_query_string()`` (Voilà's documented way:
    the request's environment arrives over a websocket when a browser takes this kernel);
-3. it sets the language from the query string (``?lang=id``), else ``SMSKIT_LANG``.
+3. it sets the language (``?lang=id``, else ``SMSKIT_LANG``) and the time zone (``?tz=``) from
+   the query string.
 
 The notebook then builds the dashboard for real, for this visitor, in their language and with
 fresh data (the campaigns in the database, the clock): that second build takes 5–200 ms.
@@ -27,6 +28,7 @@ from collections.abc import Callable
 
 from ipywidgets.widgets import widget as _widget
 from smskit_widgets.common.i18n import LANGUAGE, initial_language, language_listeners_discarded
+from smskit_widgets.common.timezone import apply_query
 
 log = logging.getLogger("smskit.widgets")
 
@@ -73,5 +75,7 @@ def page_request(warm_up: Callable[[], object] | None = None) -> str:
     if preheating():
         if warm_up is not None:
             build_and_discard(warm_up)
-        LANGUAGE.lang = initial_language(_query_string())
+        query = _query_string()
+        LANGUAGE.lang = initial_language(query)
+        apply_query(query)  # ?tz= too: the preheated kernel learns the page's address only now
     return str(LANGUAGE.lang)
