@@ -182,6 +182,20 @@ def test_fetch_prices_through_the_provider_from_the_simulator() -> None:
     assert "TwilioProvider" not in dash.prices_note.value
 
 
+def test_fetch_prices_from_a_vonage_account_in_the_simulator() -> None:
+    from smskit.providers.vonage import VonageProvider
+    from smskit.simulator import start
+
+    with start(step_delay=0) as sim:
+        dash = SenderComparison(provider=VonageProvider.for_simulator(sim))
+        dash.country.value = "GB"
+        dash.fetch_prices.click()
+    assert dash.prices_feedback.value == ""
+    assert "Vonage" in dash.prices.price("GB").source
+    assert dash.prices.price("GB").price_per_segment > 0
+    assert "Vonage" in dash.prices_note.value
+
+
 def test_broadcast_deadline_and_trust_score(dash: SenderComparison) -> None:
     reset(dash)
     dash.q_use_case.value, dash.q_countries.value, dash.q_weeks.value = "marketing", "US", 4

@@ -239,11 +239,10 @@ class SenderComparison(W.VBox):
 
     @reports_to("prices_feedback", busy=LOADING)
     def _on_fetch_prices_click(self, _button: W.Button) -> None:
-        if self._provider is None:
-            from smskit import simulator
-            from smskit.providers.twilio import TwilioProvider
+        if self._provider is None:  # the account set up (Twilio or Vonage), else the simulator
+            from smskit.deployment import default_provider
 
-            self._provider = TwilioProvider.for_simulator(simulator.shared())
+            self._provider = default_provider()
         fetched = PriceTable.from_provider(self._provider, [self.country.value])
         self.prices = self.prices.merged(fetched)
 
