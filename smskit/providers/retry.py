@@ -108,6 +108,33 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+def network_failure(
+    error: Exception, make: Callable[..., ProviderError] = ProviderError
+) -> ProviderError | None:
+    """A failure of the line itself (``requests``), as ``make(...)``; None for anything else.
+
+    Both SDKs send over ``requests``. A connection that was never made (a refused connect, or
+    a connect timeout) certainly did not reach the provider; one that broke after the request
+    went out may have, so the outcome is unknown and the message must be looked up, not resent.
+
+    >>> from requests.exceptions import ConnectTimeout, ReadTimeout
+    >>> [network_failure(e()).unknown_outcome for e in (ConnectTimeout, ReadTimeout)]
+    [False, True]
+    >>> network_failure(ValueError()) is None
+    True
+    """
+    from requests.exceptions import ConnectionError, ConnectTimeout, Timeout
+    from urllib3.exceptions import NewConnectionError
+
+    if isinstance(error, ConnectTimeout):
+        return make(status=None)  # never connected: certainly not received
+    if isinstance(error, ConnectionError | Timeout):
+        reason = getattr(error.args[0], "reason", None) if error.args else None
+        refused = isinstance(reason, NewConnectionError)
+        return make(status=None, unknown_outcome=not refused)
+    return None
+
+
 def describe(failure: ProviderError) -> str:
     """A log line's account of a failed attempt: status and Twilio code, never request data.
 

@@ -45,7 +45,7 @@ from smskit.providers.convert import (
     owned_number,
     status_and_code,
 )
-from smskit.providers.retry import Backoff, Retrier, parse_retry_after
+from smskit.providers.retry import Backoff, Retrier, network_failure, parse_retry_after
 
 if TYPE_CHECKING:
     from smskit.providers.credentials import Credentials
@@ -207,9 +207,7 @@ class TwilioProvider:
 
     def _failure(self, error: Exception) -> ProviderError | None:
         """Translate a twilio or requests exception; None for anything we do not understand."""
-        from requests.exceptions import ConnectionError, ConnectTimeout, Timeout
         from twilio.base.exceptions import TwilioException, TwilioRestException
-        from urllib3.exceptions import NewConnectionError
 
         if isinstance(error, TwilioRestException):
             retry_after = self.client.http_client.last_retry_after()
@@ -220,13 +218,7 @@ class TwilioProvider:
             if status is not None:
                 retry_after = self.client.http_client.last_retry_after()
                 return ProviderError(status=status, code=code, retry_after=retry_after)
-        if isinstance(error, ConnectTimeout):
-            return ProviderError(status=None)  # never connected: certainly not received
-        if isinstance(error, ConnectionError | Timeout):
-            reason = getattr(error.args[0], "reason", None) if error.args else None
-            refused = isinstance(reason, NewConnectionError)
-            return ProviderError(status=None, unknown_outcome=not refused)
-        return None
+        return network_failure(error)
 
     # -- messages ----------------------------------------------------------------------------
 

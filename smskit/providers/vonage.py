@@ -62,7 +62,7 @@ from smskit.providers import (
     SentMessage,
 )
 from smskit.providers.convert import decimal_or_none
-from smskit.providers.retry import Backoff, Retrier, parse_retry_after
+from smskit.providers.retry import Backoff, Retrier, network_failure, parse_retry_after
 from smskit.providers.vonage_codes import THROTTLED, submit_code
 from smskit.providers.vonage_convert import e164
 from smskit.providers.vonage_transport import (
@@ -176,8 +176,6 @@ class VonageProvider(ReportsLookup):
 
     def _failure(self, error: Exception) -> ProviderError | None:
         """Translate an SDK or requests exception; None for anything we do not understand."""
-        from requests.exceptions import ConnectionError, ConnectTimeout, Timeout
-        from urllib3.exceptions import NewConnectionError
         from vonage_http_client.errors import HttpRequestError
         from vonage_sms.errors import PartialFailureError, SmsError
 
@@ -193,13 +191,7 @@ class VonageProvider(ReportsLookup):
             if code == submit_code(5):  # internal error: may have been sent, look it up first
                 return VonageProviderError(status=500, code=code)
             return VonageProviderError(status=400, code=code)
-        if isinstance(error, ConnectTimeout):
-            return VonageProviderError(status=None)
-        if isinstance(error, ConnectionError | Timeout):
-            reason = getattr(error.args[0], "reason", None) if error.args else None
-            refused = isinstance(reason, NewConnectionError)
-            return VonageProviderError(status=None, unknown_outcome=not refused)
-        return None
+        return network_failure(error, VonageProviderError)
 
     # -- messages ----------------------------------------------------------------------------
 
