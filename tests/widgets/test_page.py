@@ -98,3 +98,19 @@ def test_without_preheating_nothing_waits(monkeypatch: pytest.MonkeyPatch) -> No
     widgets = set(_widget._instances)
     assert page_request(warm_up=StartPage) == LANGUAGE.lang
     assert set(_widget._instances) == widgets  # no warm-up either
+
+
+def test_a_preheated_kernel_takes_the_time_zone_from_the_request_too(
+    voila_query_socket: str,
+) -> None:
+    from smskit_widgets.common.timezone import USER_ZONE
+
+    before = USER_ZONE.zone
+    RequestInfoSocketHandler.send_updates(
+        {"kernel_id": voila_query_socket, "payload": {"QUERY_STRING": "lang=en&tz=Asia/Jakarta"}}
+    )
+    try:
+        assert page_request() == "en"
+        assert USER_ZONE.zone == "Asia/Jakarta"
+    finally:
+        USER_ZONE.zone = before

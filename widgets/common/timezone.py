@@ -60,9 +60,14 @@ set_display_zone(USER_ZONE.zone)
 USER_ZONE.observe(lambda change: set_display_zone(change["new"]), names="zone")
 
 
-def apply_query(query_string: str | None = None) -> None:
-    """Take ``?tz=`` from the page's query now (a preheated kernel learns its URL late)."""
-    USER_ZONE.zone = initial_zone(query_string)
+def apply_query(query_string: str) -> None:
+    """Take ``?tz=`` from the page's query now (a preheated kernel learns its URL late).
+
+    A page without a valid ``tz`` keeps the zone the kernel started with.
+    """
+    wanted = parse_qs(query_string).get("tz", [""])[0].strip()
+    if wanted and _valid(wanted):
+        USER_ZONE.zone = wanted
 
 
 def on_zone_change(callback: Callable[[], None]) -> None:
