@@ -169,6 +169,7 @@ def create_app(
     >>> _ = create_app("0" * 32, MemoryLog(), trusted_proxies="10.0.0.0/8")
     """
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import ClientDisconnect
     from starlette.responses import Response
     from starlette.routing import Route
@@ -281,7 +282,9 @@ def create_app(
                 raise Refused(400, str(error)) from None
         except Refused as error:
             return refuse(error, status_path)
-        changed = sink.apply_status(update)
+        # The sink writes to the store: in a worker thread, so one slow commit never holds up the
+        # event loop and with it every other callback arriving at the same moment.
+        changed = await run_in_threadpool(sink.apply_status, update)
         log.info(
             "status %s -> %s (%s)", update.sid, update.status, "applied" if changed else "kept"
         )
@@ -296,7 +299,7 @@ def create_app(
                 raise Refused(400, str(error)) from None
         except Refused as error:
             return refuse(error, inbound_path)
-        sink.record_inbound(message)
+        await run_in_threadpool(sink.record_inbound, message)
         reply = sink.reply_for(message.sid) if isinstance(sink, RepliesInbound) else None
         if message.opt_out_type:
             # Twilio's own keyword handling already answered STOP/START/HELP: one confirmation
