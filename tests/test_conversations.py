@@ -365,3 +365,19 @@ def test_practice_mode_customers_reply_to_a_campaign(tmp_path: Path) -> None:
         assert inbox.reply(thread.id, "Thanks for your message!").outcome is ReplyOutcome.SENT
         time.sleep(0.5)
         assert len([m for m in sim.messages() if m.direction == "inbound"]) == 30
+
+
+@pytest.mark.parametrize("sender", ["+16291418000", "22395"])
+def test_a_first_reply_from_a_sender_without_a_consent_status_opens_its_thread(
+    db_url: str, sender: str
+) -> None:
+    """A number the ledger can't parse (no such area code, a short code texting us) still opens a
+    thread; its consent stays unknown. Named parameters once collided with the thread's columns
+    and inserted a NULL consent state: a 500 that Twilio would retry forever."""
+    from smskit.sending.tracking import InboundMessage
+
+    store = Store.open(db_url)
+    sid = "SM" + f"{abs(hash(sender + db_url)) % 10**30:032d}"
+    assert InboxSink(store).record_inbound(InboundMessage(sid, sender, SENDER, "Hello?")) is True
+    (found,) = [t for t in Inbox(store, actor="ana").threads("all").threads if t.phone == sender]
+    assert (found.consent_state, found.needs_reply, found.unread) == ("unknown", True, 1)

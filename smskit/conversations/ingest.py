@@ -73,6 +73,8 @@ _LAST_CAMPAIGN = (
 )
 _SPEC = sa.select(campaigns.c.spec).where(campaigns.c.id == B("campaign_id"))
 _T = threads.c
+# The reply's own values are bound as ``reply_*``: an execution parameter named like a column
+# overrides that column's value in every INSERT it reaches, including the new thread's defaults.
 _COUNT_REPLY = (
     threads.update()
     .where(
@@ -84,7 +86,7 @@ _COUNT_REPLY = (
         last_inbound_id=B("row_id"),
         unread=_T.unread + 1,
         done=False,
-        preview=B("preview"),
+        preview=B("reply_preview"),
         last_message_at=sa.case(
             (_T.last_message_at > B("at", type_=UTCDateTime()), _T.last_message_at),
             else_=B("at", type_=UTCDateTime()),
@@ -92,9 +94,9 @@ _COUNT_REPLY = (
         campaign_id=sa.func.coalesce(B("campaign_id", type_=sa.String()), _T.campaign_id),
         scope=B("scope"),
         updated_at=B("now", type_=UTCDateTime()),
-        needs_reply=B("needs_reply", type_=sa.Boolean()),
-        consent_state=sa.func.coalesce(B("consent_state", type_=sa.String()), _T.consent_state),
-        needs_review=sa.func.coalesce(B("needs_review", type_=sa.Boolean()), _T.needs_review),
+        needs_reply=B("reply_needs_reply", type_=sa.Boolean()),
+        consent_state=sa.func.coalesce(B("reply_consent", type_=sa.String()), _T.consent_state),
+        needs_review=sa.func.coalesce(B("reply_review", type_=sa.Boolean()), _T.needs_review),
     )
 )
 _DIALECT_STATEMENTS: dict[str, tuple[Any, Any]] = {}
@@ -246,7 +248,7 @@ def fold_inbound(
             "phone": phone,
             "ours": ours,
             "body": body,
-            "preview": body[:_PREVIEW],
+            "reply_preview": body[:_PREVIEW],
             "at": received_at,
             "now": now,
             "scope": scope,
@@ -255,10 +257,10 @@ def fold_inbound(
             "sid": sid,
             "row_id": row_id,
             # Unknown consent (a short code texting us) leaves the thread's copy as it was.
-            "consent_state": status.state.value if status is not None else None,
-            "needs_review": status.needs_review if status is not None else None,
+            "reply_consent": status.state.value if status is not None else None,
+            "reply_review": status.needs_review if status is not None else None,
             # A STOP wants no answer: the ledger's one confirmation is it.
-            "needs_reply": status is None or status.state is not ConsentState.OPTED_OUT,
+            "reply_needs_reply": status is None or status.state is not ConsentState.OPTED_OUT,
         }
         if sid is not None:
             params["row_id"] = connection.execute(insert_reply, params).scalar()
