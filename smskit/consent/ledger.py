@@ -184,12 +184,16 @@ class ConsentLedger:
         >>> ledger.record(e).state.value
         'opted_in'
         """
-        if not event.scope.strip():
-            raise LocalizedError("A consent event needs a scope (a sender number or brand)")
         e164 = canonical_phone(event.phone)
         if e164 != event.phone:
             event = dataclasses.replace(event, phone=e164)
-        existing = self._events(e164, event.scope)
+        return self._append(event, self._events(e164, event.scope))
+
+    def _append(self, event: ConsentEvent, existing: list[ConsentEvent]) -> ConsentStatus:
+        """Append ``event`` (canonical phone) to ``existing``, the log it was decided on."""
+        if not event.scope.strip():
+            raise LocalizedError("A consent event needs a scope (a sender number or brand)")
+        e164 = event.phone
         trial = fold([*existing, event], e164, event.scope)
         step = next(s for s in trial.steps if s.event is event)
         if not step.applied:
@@ -302,7 +306,9 @@ class ConsentLedger:
                 match, kind=twilio_kind, keyword=keyword, possible_revocation=False
             )
         language = match.languages[0] if match.languages else "en"
-        before = self.status(e164, scope)
+        # One read of the log serves the decision and the append (the webhook app's hot path).
+        existing = self._events(e164, scope)
+        before = fold(existing, e164, scope)
         action: ConsentAction | None = None
         source = ConsentSource.KEYWORD
         reply_kind: ReplyKind | None = None
@@ -338,7 +344,7 @@ class ConsentLedger:
                 else f"revocation:{match.revocation_phrase}"
             )
             event = ConsentEvent(e164, scope, action, source, when, evidence, "inbound sms", detail)
-            status = self.record(event)
+            status = self._append(event, existing)
             if reply_kind is not ReplyKind.HELP and status.state is before.state:
                 reply_kind = None  # nothing changed: no second confirmation
         reply = auto_reply(reply_kind, language, self.program) if reply_kind else None

@@ -5,8 +5,8 @@ campaign runner) into ``threads``. Each thread remembers the last inbound row it
 (``last_inbound_id``) and moves on only by compare-and-set, so two processes folding the same rows
 count each reply once. The contact's consent (opted out, possible revocation awaiting review) is
 copied from the ledger at the same time, for the filters; a reply is always checked against the
-ledger itself, never this copy. :func:`fold_inbound` stores a webhook's reply and folds it in one
-transaction.
+ledger itself, never this copy. :func:`fold_inbound` folds one reply; the webhook sink calls it in
+the transaction that stores the reply and decides its consent.
 
 >>> from smskit.store.database import Store
 >>> from smskit.sending.tracking import InboundMessage
@@ -62,16 +62,15 @@ B = sa.bindparam
 # Built once: a statement object keeps its cache key, so each reply only binds values (the webhook
 # app folds every reply as it arrives; benchmarks/inbox.py).
 _LAST_CAMPAIGN = (
-    sa.select(messages.c.campaign_id)
+    sa.select(messages.c.campaign_id, campaigns.c.spec)
+    .join(campaigns, campaigns.c.id == messages.c.campaign_id)
     .where(
         messages.c.to_number == B("phone"),
         messages.c.from_number.in_((B("ours"), "")),
-        messages.c.campaign_id.is_not(None),
     )
     .order_by(messages.c.created_at.desc())
     .limit(1)
 )
-_SPEC = sa.select(campaigns.c.spec).where(campaigns.c.id == B("campaign_id"))
 _T = threads.c
 # The reply's own values are bound as ``reply_*``: an execution parameter named like a column
 # overrides that column's value in every INSERT it reaches, including the new thread's defaults.
@@ -99,29 +98,14 @@ _COUNT_REPLY = (
         needs_review=sa.func.coalesce(B("reply_review", type_=sa.Boolean()), _T.needs_review),
     )
 )
-_DIALECT_STATEMENTS: dict[str, tuple[Any, Any]] = {}
+_NEW_THREAD: dict[str, Any] = {}
 
 
-def _inserts(store: Store) -> tuple[Any, Any]:
-    """(store the reply once per SID, create the thread if new) for the store's dialect."""
+def _new_thread(store: Store) -> Any:
+    """Create the thread if it is new, for the store's dialect (built once per dialect)."""
     name = store.engine.dialect.name
-    if name not in _DIALECT_STATEMENTS:
-        i = inbound_messages
-        reply = (
-            store._insert(i)
-            .values(
-                sid=B("sid"),
-                from_number=B("phone"),
-                to_number=B("ours"),
-                body=B("body"),
-                opt_out_type=B("opt_out_type", type_=sa.String()),
-                received_at=B("at", type_=UTCDateTime()),
-                recorded_at=B("now", type_=UTCDateTime()),
-            )
-            .on_conflict_do_nothing(index_elements=[i.c.sid])
-            .returning(i.c.id)
-        )
-        thread = (
+    if name not in _NEW_THREAD:
+        _NEW_THREAD[name] = (
             store._insert(threads)
             .values(
                 phone_e164=B("phone"),
@@ -142,8 +126,7 @@ def _inserts(store: Store) -> tuple[Any, Any]:
             )
             .on_conflict_do_nothing(index_elements=[threads.c.phone_e164, threads.c.our_number])
         )
-        _DIALECT_STATEMENTS[name] = (reply, thread)
-    return _DIALECT_STATEMENTS[name]
+    return _NEW_THREAD[name]
 
 
 def _scope_of(connection: sa.Connection, phone: str, our_number: str) -> tuple[str | None, str]:
@@ -151,19 +134,15 @@ def _scope_of(connection: sa.Connection, phone: str, our_number: str) -> tuple[s
     row = connection.execute(_LAST_CAMPAIGN, {"phone": phone, "ours": our_number}).first()
     if row is None:
         return None, our_number
-    spec = connection.execute(_SPEC, {"campaign_id": row.campaign_id}).scalar()
     scope = our_number
-    if isinstance(spec, dict):
-        scope = str(spec.get("scope") or (spec.get("sender") or {}).get("address") or our_number)
+    if isinstance(row.spec, dict):
+        sender = row.spec.get("sender") or {}
+        scope = str(row.spec.get("scope") or sender.get("address") or our_number)
     return str(row.campaign_id), scope[:64]
 
 
-def ingest(
-    store: Store, ledger: ConsentLedger | None = None, *, limit: int = 5000, only: int | None = None
-) -> int:
+def ingest(store: Store, ledger: ConsentLedger | None = None, *, limit: int = 5000) -> int:
     """Fold inbound messages not yet counted into threads; how many were new to their thread.
-
-    ``only`` folds that one inbound row (the webhook app, right after storing it).
 
     >>> from smskit.store.database import Store
     >>> ingest(Store.open("sqlite://"))
@@ -172,12 +151,9 @@ def ingest(
     ledger = ledger or ConsentLedger(store)
     i = inbound_messages
     with store.engine.connect() as connection:
-        if only is not None:
-            query = sa.select(i).where(i.c.id == only)
-        else:
-            mark = connection.execute(sa.select(sa.func.max(threads.c.last_inbound_id))).scalar()
-            start = int(mark or 0) - _REREAD
-            query = sa.select(i).where(i.c.id > start).order_by(i.c.id).limit(limit)
+        mark = connection.execute(sa.select(sa.func.max(threads.c.last_inbound_id))).scalar()
+        start = int(mark or 0) - _REREAD
+        query = sa.select(i).where(i.c.id > start).order_by(i.c.id).limit(limit)
         rows = connection.execute(query).all()
     counted = 0
     for row in rows:
@@ -199,62 +175,38 @@ def fold_inbound(
     body: str,
     received_at: datetime,
     *,
-    row_id: int | None = None,
-    sid: str | None = None,
-    opt_out_type: str | None = None,
+    row_id: int,
     status: ConsentStatus | None = None,
-    _folded_scope: str | None = None,
 ) -> int:
-    """Fold one reply into its thread (1 if it was new to it); store it first when ``sid`` is given.
+    """Fold stored reply ``row_id`` into its thread: 1 if it was new to the thread, else 0.
 
-    With ``sid`` (the webhook app), the inbound row is inserted in the same transaction as the
-    thread's update, once per SID; ``status`` is the consent the ledger just decided for ``ours``.
+    ``status`` is the consent the ledger has just decided for ``ours`` (the webhook sink passes
+    it); the campaign's own scope, when it has one (a brand), is read too. Runs in the store's
+    open transaction when there is one (:meth:`smskit.store.database.Store.transaction`).
 
     >>> from smskit.store.database import Store
+    >>> from smskit.sending.tracking import InboundMessage
     >>> store = Store.open("sqlite://")
     >>> at = datetime(2026, 1, 5, tzinfo=UTC)
-    >>> args = (store, ConsentLedger(store), "+14155550100", "+15005550006", "Hi", at)
-    >>> fold_inbound(*args, sid="SM" + "9" * 32), fold_inbound(*args, sid="SM" + "9" * 32)
+    >>> row = store.record_inbound(InboundMessage("SM" + "9" * 32, "+14155550100", "+1500", "Hi"))
+    >>> args = (store, ConsentLedger(store), "+14155550100", "+1500", "Hi", at)
+    >>> fold_inbound(*args, row_id=row), fold_inbound(*args, row_id=row)
     (1, 0)
     """
-    now = datetime.now(UTC)
-    insert_reply, insert_thread = _inserts(store)
-    if status is None:
-        with store.engine.connect() as connection:
-            connection.execution_options(smskit_read=True)
-            _, _folded_scope = _scope_of(connection, phone, ours)
-        status = _consent_or_none(ledger, phone, [ours, _folded_scope])
-    # One transaction, one connection: on PostgreSQL each checkout and commit is a round trip.
-    with store.engine.begin() as connection:
+    with store.transaction() as connection:
         campaign_id, scope = _scope_of(connection, phone, ours)
-        if status is not None and scope not in (status.scope, _folded_scope):
-            # The campaign's own scope (a brand) decides too; folded outside this transaction.
-            connection.rollback()
+        if status is None or status.scope != scope:
+            # The campaign's own scope (a brand) decides too: the strictest status wins.
             status = _consent_or_none(ledger, phone, [ours, scope])
-            return fold_inbound(
-                store,
-                ledger,
-                phone,
-                ours,
-                body,
-                received_at,
-                row_id=row_id,
-                sid=sid,
-                opt_out_type=opt_out_type,
-                status=status,
-                _folded_scope=scope,
-            )
+        now = datetime.now(UTC)
         params: dict[str, Any] = {
             "phone": phone,
             "ours": ours,
-            "body": body,
             "reply_preview": body[:_PREVIEW],
             "at": received_at,
             "now": now,
             "scope": scope,
             "campaign_id": campaign_id,
-            "opt_out_type": opt_out_type,
-            "sid": sid,
             "row_id": row_id,
             # Unknown consent (a short code texting us) leaves the thread's copy as it was.
             "reply_consent": status.state.value if status is not None else None,
@@ -262,11 +214,7 @@ def fold_inbound(
             # A STOP wants no answer: the ledger's one confirmation is it.
             "reply_needs_reply": status is None or status.state is not ConsentState.OPTED_OUT,
         }
-        if sid is not None:
-            params["row_id"] = connection.execute(insert_reply, params).scalar()
-            if params["row_id"] is None:
-                return 0  # a retry of a reply already stored
-        connection.execute(insert_thread, params)
+        connection.execute(_new_thread(store), params)
         result = connection.execute(_COUNT_REPLY, params)
     return 1 if result.rowcount else 0
 

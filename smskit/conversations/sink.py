@@ -1,11 +1,10 @@
 """The webhook sink of a deployment with an Inbox: consent decided, the reply stored in its thread.
 
-:class:`InboxSink` does what :class:`smskit.sending.tracking.LedgerSink` does (the consent ledger
-decides what the reply means, the reply is stored once per SID, the auto-reply is handed out once)
-and, in the same transaction as storing the reply, folds it into its thread
+:class:`InboxSink` does what :class:`smskit.sending.tracking.LedgerSink` does (the reply is stored
+once per SID, the consent ledger decides what it means, the auto-reply is handed out once) and, in
+the same transaction, folds the reply into its thread
 (:func:`smskit.conversations.ingest.fold_inbound`), so the open Inbox shows it on its next look
-(the dashboard looks every second). The consent event is written before the reply, as in
-LedgerSink: a crash in between is repaired by Twilio's retry, and an opt-out is never lost.
+(the dashboard looks every second). One transaction means one connection and one commit per reply.
 
 >>> from smskit.store.database import Store
 >>> from smskit.sending.tracking import InboundMessage
@@ -24,11 +23,9 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-import sqlalchemy as sa
-
+from smskit.consent.ledger import InboundResult
 from smskit.conversations.ingest import fold_inbound
 from smskit.sending.tracking import InboundMessage, LedgerSink
-from smskit.store.schema import inbound_messages
 
 __all__ = ["InboxSink"]
 
@@ -38,40 +35,24 @@ log = logging.getLogger("smskit.conversations")
 class InboxSink(LedgerSink):
     """:class:`LedgerSink` plus the Inbox's threads."""
 
-    def record_inbound(self, message: InboundMessage) -> bool:
-        """Decide consent, then store the reply and fold it into its thread, once per SID."""
-        with self.store.engine.connect() as connection:
-            known = connection.execute(
-                sa.select(inbound_messages.c.id).where(inbound_messages.c.sid == message.sid)
-            ).first()
-        if known is not None:
-            return False
-        reply = status = None
+    def _stored(self, message: InboundMessage, row_id: int, result: InboundResult | None) -> None:
+        """Fold the reply into its thread, in the transaction that stored it.
+
+        A fault here must never cost the opt-out beside it, so the fold runs in a savepoint: if it
+        fails, the reply and its consent event still commit, and :func:`ingest` folds the reply
+        on the Inbox's next look.
+        """
         try:
-            # Twilio's OptOutType says what its (Advanced) Opt-Out did (facts B1): the ledger
-            # follows it over its own matching.
-            result = self.ledger.handle_inbound(
-                message.from_,
-                self._scope(message),
-                message.body,
-                message.at,
-                opt_out_type=message.opt_out_type,
-            )
-            reply, status = result.reply, result.status
-        except ValueError as error:  # e.g. a sender that is not a phone number
-            log.warning("inbound %s not applied to consent: %s", message.sid, type(error).__name__)
-        new = fold_inbound(
-            self.store,
-            self.ledger,
-            message.from_,
-            message.to,
-            message.body,
-            message.at or datetime.now(UTC),
-            sid=message.sid,
-            opt_out_type=message.opt_out_type,
-            status=status,
-        )
-        if new and reply:
-            with self._lock:
-                self._replies[message.sid] = reply
-        return bool(new)
+            with self.store.transaction() as connection, connection.begin_nested():
+                fold_inbound(
+                    self.store,
+                    self.ledger,
+                    message.from_,
+                    message.to,
+                    message.body,
+                    message.at or datetime.now(UTC),
+                    row_id=row_id,
+                    status=result.status if result is not None else None,
+                )
+        except Exception:  # whatever went wrong, the consent decision above must still commit
+            log.exception("inbound %s stored but not folded into its thread", message.sid)

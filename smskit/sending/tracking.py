@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from smskit.providers import MessageRecord, Provider, later_status
 
 if TYPE_CHECKING:
-    from smskit.consent.ledger import ConsentLedger
+    from smskit.consent.ledger import ConsentLedger, InboundResult
     from smskit.store.database import Store
 
 __all__ = [
@@ -134,10 +134,10 @@ class LedgerSink:
     Status reports update the message log (never backwards). An inbound message is stored once per
     SID and passed to :meth:`smskit.consent.ledger.ConsentLedger.handle_inbound`, which records
     STOP, START, HELP, localised keywords and possible revocations (FCC 24-24), and follows Twilio's
-    ``OptOutType`` when Twilio recognised a keyword itself. The consent event is
-    written before the inbound row, so a crash in between is repaired by Twilio's retry (an opt-out
-    is never lost; a repeated STOP changes nothing). ``scope`` is the consent scope: by default the
-    number that received the message, as Twilio scopes opt-outs to the From number.
+    ``OptOutType`` when Twilio recognised a keyword itself. The row and its consent event commit
+    together (:meth:`smskit.store.database.Store.transaction`), so a crash in between is repaired
+    by Twilio's retry and a retry of a stored SID changes nothing. ``scope`` is the consent scope:
+    by default the number that received the message, as Twilio scopes opt-outs to the From number.
 
     >>> from smskit.store.database import Store
     >>> sink = LedgerSink(Store.open("sqlite://"))
@@ -172,30 +172,40 @@ class LedgerSink:
         return self.store.apply_status(update)
 
     def record_inbound(self, message: InboundMessage) -> bool:
-        """Record consent, then the inbound message, once per SID; True if it was new."""
-        known = self.store.list_inbound(from_number=message.from_, limit=500)
-        if any(row.sid == message.sid for row in known):
-            return False
-        reply = None
-        try:
-            # Twilio's OptOutType says what its (Advanced) Opt-Out did, custom keywords included
-            # (facts B1; mautic#11333): the ledger follows it over its own matching.
-            result = self.ledger.handle_inbound(
-                message.from_,
-                self._scope(message),
-                message.body,
-                message.at,
-                opt_out_type=message.opt_out_type,
-            )
-            reply = result.reply
-        except ValueError as error:  # e.g. a sender that is not a phone number: log, keep the row
-            # The error's text may quote the sender's number: name its type only.
-            log.warning("inbound %s not applied to consent: %s", message.sid, type(error).__name__)
-        new = self.store.record_inbound(message)
-        if new and reply:
+        """Store the message and record its consent in one transaction, once per SID; True if new.
+
+        On PostgreSQL that is one connection and one commit per reply, which is what lets the
+        webhook app take 200 replies a second with each one's consent decided
+        (``benchmarks/inbox.py``).
+        """
+        result: InboundResult | None = None
+        with self.store.transaction():
+            row_id = self.store.record_inbound(message)
+            if row_id is None:
+                return False
+            try:
+                # Twilio's OptOutType says what its (Advanced) Opt-Out did, custom keywords
+                # included (facts B1; mautic#11333): the ledger follows it over its own matching.
+                result = self.ledger.handle_inbound(
+                    message.from_,
+                    self._scope(message),
+                    message.body,
+                    message.at,
+                    opt_out_type=message.opt_out_type,
+                )
+            except ValueError as error:  # e.g. a sender that is not a phone number: keep the row
+                # The error's text may quote the sender's number: name its type only.
+                log.warning(
+                    "inbound %s not applied to consent: %s", message.sid, type(error).__name__
+                )
+            self._stored(message, row_id, result)
+        if result is not None and result.reply:
             with self._lock:
-                self._replies[message.sid] = reply
-        return new
+                self._replies[message.sid] = result.reply
+        return True
+
+    def _stored(self, message: InboundMessage, row_id: int, result: InboundResult | None) -> None:
+        """What a subclass adds in the same transaction (the Inbox folds the reply in a thread)."""
 
     def reply_for(self, sid: str) -> str | None:
         """The ledger's auto-reply for inbound ``sid`` (handed out once)."""

@@ -391,15 +391,15 @@ class MessageLog(StoreBase):
             ).all()
         return int(count), int(segments), Decimal(str(cost)), tuple(_message(r) for r in rows)
 
-    def record_inbound(self, message: InboundLike) -> bool:
-        """Store an inbound message once per SID; True if it was new.
+    def record_inbound(self, message: InboundLike) -> int | None:
+        """Store an inbound message once per SID: the new row's id, or None if it was known.
 
         >>> from smskit.store.database import Store
         >>> from smskit.sending.tracking import InboundMessage
         >>> store = Store.open("sqlite://")
         >>> reply = InboundMessage("SM" + "1" * 32, "+14155550100", "+15005550006", "STOP")
         >>> store.record_inbound(reply), store.record_inbound(reply)
-        (True, False)
+        (1, None)
         """
         now = datetime.now(UTC)
         statement = (
@@ -418,7 +418,8 @@ class MessageLog(StoreBase):
         )
         with self._writing() as connection:
             # RETURNING rather than rowcount: drivers disagree on rowcount after DO NOTHING.
-            return connection.execute(statement).first() is not None
+            row_id = connection.execute(statement).scalar()
+            return None if row_id is None else int(row_id)
 
     def list_inbound(self, from_number: str | None = None, limit: int = 100) -> list[InboundRecord]:
         """The latest inbound messages (from one number, or all), newest first.
