@@ -34,6 +34,8 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 NOTEBOOKS = Path(str(importlib.resources.files("smskit_widgets.notebooks")))
+# Our index.html.j2, found ahead of Voilà's lab template that it extends (see its header).
+PAGE_TEMPLATE = Path(str(importlib.resources.files("smskit_widgets"))) / "voila_template"
 LANDING = "voila/render/start.ipynb"
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -59,6 +61,11 @@ class PageHandler(TornadoVoilaHandler):
 
 class SmskitVoila(Voila):
     """Voilà serving the dashboard notebooks, where ``/`` lands on the Start dashboard."""
+
+    def setup_template_dirs(self) -> None:
+        """Voilà's lab template, with our ``index.html.j2`` (voila.js loads early) found first."""
+        super().setup_template_dirs()
+        self.template_paths = [str(PAGE_TEMPLATE), *self.template_paths]
 
     def init_handlers(self) -> list[tuple[Any, ...]]:
         handlers = [
