@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.resources
+import json
 import logging
 import signal
 import subprocess
@@ -27,6 +28,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from jupyter_core.paths import jupyter_path
 from jupyter_server.utils import url_path_join
 from smskit_widgets.page_kernels import CLOSED_PAGE_TIMEOUT, CULL_INTERVAL, OPEN_PAGE_TIMEOUT
 from tornado.web import RedirectHandler
@@ -41,7 +43,43 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8866
 DEFAULT_POOL_SIZE = 1  # one waiting kernel per dashboard: ~7 x 110 MB while idle
 HIDDEN_TAGS = ["checked-fact"]
+# The only JupyterLab extensions a page loads: ipywidgets' and Voilà's widget managers. Every
+# extension installed beside them (jupyterlab_pygments here; more in a data scientist's
+# environment) would otherwise cost each page its remoteEntry.js and chunks before any widget.
+PAGE_EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8"]
 REFILL_DELAY = 2.0
+# The scripts every dashboard page asks for only after its `load` event, one request after the
+# other (voila.js, then the widget managers' remoteEntry.js, then their chunks, then Voilà's
+# chunks once the kernel is connected): measured in Chromium, the same 28 on every dashboard with
+# Voilà 0.5.13 and jupyterlab_widgets 3.0. The page preloads them (low priority) as soon as its
+# HTML ends, so they are in the cache when asked for. Those missing from this installation are
+# left out (:func:`late_scripts`); tests/browser/test_page_load.py fails when the list is stale.
+LATE_SCRIPTS = (
+    *(
+        f"labextensions/@jupyter-widgets/jupyterlab-manager/static/{name}.js?v={version}"
+        for name, version in (
+            ("7.2a0ce575775f5aad", "2a0ce575775f5aad"),
+            ("704.6a820cc839aca480", "6a820cc839aca480"),
+            ("170.3ff9ceddc3770116", "3ff9ceddc3770116"),
+            ("84.09c61a35dce1705f", "09c61a35dce1705f"),
+            ("32.3281b05d23655ae8", "3281b05d23655ae8"),
+            ("452.1926530ab7f8e046", "1926530ab7f8e046"),
+            ("967.38afcd794ba10728", "38afcd794ba10728"),
+            ("160.235911d8e26dc735", "235911d8e26dc735"),
+            ("718.a7a3f80ef4813fab", "a7a3f80ef4813fab"),
+            ("121.5c5a442bc10a67ee", "5c5a442bc10a67ee"),
+        )
+    ),
+    "labextensions/@voila-dashboards/widgets-manager8/static/883.369fbd92285483263252.js"
+    "?v=369fbd92285483263252",
+    "labextensions/@voila-dashboards/widgets-manager8/static/496.ad7666673ba278088e95.js"
+    "?v=ad7666673ba278088e95",
+    *(
+        f"static/{chunk}.voila.js"
+        for chunk in (4371, 2829, 7259, 6074, 4875, 4486, 6305, 7393, 225, 614, 1996, 2121)
+    ),
+    *(f"static/{chunk}.voila.js" for chunk in (2772, 2296, 7245, 5992)),
+)
 log = logging.getLogger("smskit.serve")
 
 
@@ -117,6 +155,26 @@ def stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
         worker.kill()
 
 
+def late_scripts() -> list[str]:
+    """:data:`LATE_SCRIPTS` that this installation has (paths under the page's ``voila/`` URL)."""
+    roots = [Path(root) for root in jupyter_path()]
+    found = []
+    for script in LATE_SCRIPTS:
+        kind, _, rest = script.partition("/")
+        relative = rest.split("?")[0]
+        if kind == "static":
+            candidates = [root / "voila/templates/base/static" / relative for root in roots]
+        else:
+            candidates = [
+                folder / relative
+                for root in roots
+                for folder in (root / kind, root / "voila" / kind)
+            ]
+        if any(path.is_file() for path in candidates):
+            found.append(script)
+    return found
+
+
 def voila_argv(
     port: int,
     notebooks: Path = NOTEBOOKS,
@@ -146,6 +204,9 @@ def voila_argv(
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL, max(cull_closed, 1)):g}",
         "--MappingKernelManager.cull_connected=False",
         f"--PageKernelManager.cull_open_page_timeout={cull_open:g}",
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
+        # Read by our index.html.j2.
+        f"--VoilaConfiguration.resources={json.dumps({'preload_scripts': late_scripts()})}",
         "--TagRemovePreprocessor.enabled=True",
         *(f"--TagRemovePreprocessor.remove_cell_tags={tag}" for tag in HIDDEN_TAGS),
     ]
