@@ -44,6 +44,7 @@ def expected() -> dict[str, set[str]]:
             "widgets/locale", "*/LC_MESSAGES/*.po", "smskit_widgets/locale"
         ),
         "lessons": names("widgets/lessons", "*/*.md", "smskit_widgets/lessons"),
+        "page template": names("widgets/voila_template", "*.j2", "smskit_widgets/voila_template"),
         # Every subpackage, so a new one is not left out of pyproject's explicit package list.
         "smskit packages": names("smskit", "**/__init__.py", "smskit"),
         "dashboard packages": names("widgets", "**/__init__.py", "smskit_widgets"),
