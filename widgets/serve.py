@@ -19,8 +19,8 @@ a dashboard are sent by it, so closing a tab or restarting Voilà never stops a 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.resources
-import json
 import logging
 import signal
 import subprocess
@@ -104,6 +104,8 @@ class SmskitVoila(Voila):
         """Voilà's lab template, with our ``index.html.j2`` (voila.js loads early) found first."""
         super().setup_template_dirs()
         self.template_paths = [str(PAGE_TEMPLATE), *self.template_paths]
+        if self.voila_configuration.page_config_hook is None:
+            self.voila_configuration.page_config_hook = with_preloads
 
     def init_handlers(self) -> list[tuple[Any, ...]]:
         handlers = [
@@ -114,6 +116,11 @@ class SmskitVoila(Voila):
         # Tornado tries routes in order, so this wins over Voilà's file-list handler at "/".
         redirect = {"url": landing, "permanent": False}
         return [(url_path_join(self.server_url, "/?"), RedirectHandler, redirect), *handlers]
+
+
+def with_preloads(page_config: dict[str, Any], **_context: Any) -> dict[str, Any]:
+    """Voilà's ``page_config_hook``: the late scripts our ``index.html.j2`` preloads."""
+    return {**page_config, "smskitPreloadScripts": list(late_scripts())}
 
 
 def start_shared_simulator() -> object | None:
@@ -155,7 +162,8 @@ def stop_worker(worker: subprocess.Popen[bytes] | None) -> None:
         worker.kill()
 
 
-def late_scripts() -> list[str]:
+@functools.cache
+def late_scripts() -> tuple[str, ...]:
     """:data:`LATE_SCRIPTS` that this installation has (paths under the page's ``voila/`` URL)."""
     roots = [Path(root) for root in jupyter_path()]
     found = []
@@ -172,7 +180,7 @@ def late_scripts() -> list[str]:
             ]
         if any(path.is_file() for path in candidates):
             found.append(script)
-    return found
+    return tuple(found)
 
 
 def voila_argv(
@@ -205,8 +213,6 @@ def voila_argv(
         "--MappingKernelManager.cull_connected=False",
         f"--PageKernelManager.cull_open_page_timeout={cull_open:g}",
         *(f"--VoilaConfiguration.extension_allowlist={name}" for name in PAGE_EXTENSIONS),
-        # Read by our index.html.j2.
-        f"--VoilaConfiguration.resources={json.dumps({'preload_scripts': late_scripts()})}",
         "--TagRemovePreprocessor.enabled=True",
         *(f"--TagRemovePreprocessor.remove_cell_tags={tag}" for tag in HIDDEN_TAGS),
     ]
