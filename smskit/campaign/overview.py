@@ -111,9 +111,9 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
             c.sent_by,
             c.canceled_by,
         )
-        # Inbox replies are one-message campaigns ("rep_<key>", smskit.conversations.replies):
-        # they belong to their conversation, not to this list.
-        .where(~c.id.startswith("rep_", autoescape=True))
+        # Inbox replies are one-message campaigns of kind "reply" (migration 0008,
+        # smskit.conversations.replies): they belong to their conversation, not to this list.
+        .where(c.kind != "reply")
         .order_by(c.created_at.desc(), c.id)
     )
     with store.engine.connect() as connection:

@@ -474,6 +474,7 @@ def _campaign(row: sa.Row[Any]) -> CampaignRecord:
         approved_at=row.approved_at,
         sent_at=row.sent_at,
         canceled_at=row.canceled_at,
+        kind=row.kind,
     )
 
 

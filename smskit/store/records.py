@@ -101,6 +101,7 @@ class CampaignRecord:
     approved_at: datetime | None = None
     sent_at: datetime | None = None
     canceled_at: datetime | None = None
+    kind: str = "campaign"  # migration 0008: "reply" for an Inbox reply's one-message campaign
 
 
 @dataclass(frozen=True, slots=True)

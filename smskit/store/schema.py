@@ -17,11 +17,14 @@ number, with unread count, consent flags, assignment and a version for compare-a
 ``thread_replies`` (each staff reply once, by its idempotency key) and ``quick_replies``; and an
 index on ``messages.to_number`` so that opening a thread reads one contact's messages only.
 Migration 0006 widens provider message ids to 64 characters (Vonage's UUIDs); 0007 adds who
-created, approved, sent and canceled each campaign (a team's audit trail).
+created, approved, sent and canceled each campaign (a team's audit trail). 0008 makes the Inbox's
+read state per person (``thread_reads``, ``threads.inbound_count``) and gives every campaign a
+``kind`` (``reply`` for the one-message campaigns that carry Inbox replies).
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
- 'message_events', 'messages', 'quick_replies', 'thread_replies', 'threads', 'workers']
+ 'message_events', 'messages', 'quick_replies', 'thread_reads', 'thread_replies', 'threads',
+ 'workers']
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ __all__ = [
     "messages",
     "metadata",
     "quick_replies",
+    "thread_reads",
     "thread_replies",
     "threads",
     "workers",
@@ -150,6 +154,8 @@ campaigns = sa.Table(
     sa.Column("approved_at", UTCDateTime(), nullable=True),
     sa.Column("sent_at", UTCDateTime(), nullable=True),
     sa.Column("canceled_at", UTCDateTime(), nullable=True),
+    # Migration 0008: "campaign", or "reply" for an Inbox reply (smskit.conversations.replies).
+    sa.Column("kind", sa.String(16), nullable=False, server_default="campaign"),
 )
 
 messages = sa.Table(
@@ -258,27 +264,41 @@ threads = sa.Table(
     sa.Column("last_message_at", UTCDateTime(), nullable=False),
     sa.Column("last_inbound_id", sa.Integer, nullable=True),
     sa.Column("preview", sa.String(160), nullable=False),
-    sa.Column("unread", sa.Integer, nullable=False),
     sa.Column("needs_reply", sa.Boolean, nullable=False),
     sa.Column("consent_state", sa.String(16), nullable=False),
     sa.Column("needs_review", sa.Boolean, nullable=False),
     sa.Column("assigned_to", sa.String(128), nullable=True),
     sa.Column("done", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("read_by", sa.String(128), nullable=True),
-    sa.Column("read_at", UTCDateTime(), nullable=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # Migration 0008: replies folded in so far (only grows); unread is per person (thread_reads).
+    sa.Column("inbound_count", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("phone_e164", "our_number", name="uq_threads_contact"),
     # Each Inbox filter is one index range read newest first (benchmarks/inbox.py).
     sa.Index("ix_threads_recent", "done", "last_message_at", "id"),
-    sa.Index("ix_threads_unread", "done", "unread"),  # the unread total, read from the index
     sa.Index("ix_threads_needs_reply", "needs_reply", "done", "last_message_at", "id"),
     sa.Index("ix_threads_consent", "consent_state", "last_message_at", "id"),
     sa.Index("ix_threads_review", "needs_review", "last_message_at", "id"),
     sa.Index("ix_threads_assigned", "assigned_to", "done", "last_message_at", "id"),
     sa.Index("ix_threads_campaign", "campaign_id", "last_message_at", "id"),
     sa.Index("ix_threads_inbound", "last_inbound_id"),
+    # The replies total over open threads, read from the index (my unread = it - my reads).
+    sa.Index("ix_threads_inbound_count", "done", "inbound_count"),
+)
+
+#: Migration 0008: how far each person has read each thread: ``read_count`` is the thread's
+#: ``inbound_count`` when they read it, so their unread is ``inbound_count - read_count`` and a
+#: thread with no row here is wholly unread for them. One person's reads are one index range.
+thread_reads = sa.Table(
+    "thread_reads",
+    metadata,
+    sa.Column("thread_id", sa.Integer, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("read_count", sa.Integer, nullable=False),
+    sa.Column("read_at", UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint("thread_id", "actor", name="pk_thread_reads"),
+    sa.Index("ix_thread_reads_actor", "actor", "thread_id", "read_count"),
 )
 
 #: Migration 0005: each staff reply once, keyed by its idempotency key; its message is a one-message
