@@ -40,6 +40,7 @@ from smskit.conversations.model import (
 )
 from smskit.conversations.quick_replies import (
     QuickReply,
+    delete_quick_reply,
     list_quick_replies,
     render_quick_reply,
     save_quick_reply,
@@ -316,8 +317,13 @@ class Inbox:
         return list_quick_replies(self.store, language)
 
     def save_quick_reply(self, name: str, language: str, body: str) -> QuickReply:
-        """Save a quick reply for the team."""
+        """Save a quick reply for the team (or replace one you saved); a plain error if the
+        name, language or a placeholder is wrong, or a teammate saved that name."""
         return save_quick_reply(self.store, name, language, body, self.actor)
+
+    def delete_quick_reply(self, name: str, language: str) -> bool:
+        """Delete a quick reply you saved (built-in ones and teammates' stay)."""
+        return delete_quick_reply(self.store, name, language, self.actor)
 
     def quick_reply_text(
         self, thread_id: int, name: str, language: str = "en", **values: str

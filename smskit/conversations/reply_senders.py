@@ -39,7 +39,7 @@ def campaign_sender(spec: Any) -> str | None:
         return None
     sender = spec.get("sender")
     address = sender.get("address") if isinstance(sender, dict) else None
-    return str(address)[:32] if address else None
+    return str(address)[:64] if address else None
 
 
 def reply_senders(store: Store, thread: ThreadSummary) -> tuple[str, ...]:

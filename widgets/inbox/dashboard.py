@@ -6,6 +6,12 @@ into one call and render the result. A background ticker (a daemon thread, stopp
 reads new replies and delivery statuses from the provider (when no webhook can reach us) and folds
 replies stored by the webhook app into threads; when anything changed, the list and the open
 thread are redrawn, so a reply appears within about two seconds without a reload.
+
+Unread counts are the signed-in person's own (a thread a teammate read is still unread for you).
+The reply box offers a choice of sender when the contact has texted more than one of our numbers
+or the campaign used another (:func:`smskit.conversations.reply_senders.reply_senders`), and
+staff save what they typed as a quick reply, or delete one they saved, with any error in plain
+words beside those controls.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
+from smskit_widgets.common.feedback import ActionFeedback, reports_to
 from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change, render_text
 from smskit_widgets.common.layout import DashboardHeader
-from smskit_widgets.common.status import StatusLine, shows_errors
+from smskit_widgets.common.status import StatusLine, UserError, shows_errors
 from smskit_widgets.inbox import render as R
 
 from smskit.conversations import Filter, Inbox, ReplyOutcome
+from smskit.conversations.quick_replies import LANGUAGES
 from smskit.conversations.replies import new_key
 from smskit.store.database import Store
 
@@ -83,6 +91,14 @@ class InboxDashboard(W.VBox):
         self.done_button = _tag("done", W.Button(layout=_auto()))
         self.quick = _tag("quick", W.Dropdown(options=[], layout=W.Layout(width="260px")))
         self.quick_button = _tag("quick-insert", W.Button(layout=_auto()))
+        self.quick_name = _tag("quick-name", W.Text(layout=W.Layout(width="200px")))
+        self.quick_language = _tag(
+            "quick-language", W.Dropdown(options=list(LANGUAGES), layout=W.Layout(width="150px"))
+        )
+        self.quick_save = _tag("quick-save", W.Button(layout=_auto()))
+        self.quick_delete = _tag("quick-delete", W.Button(layout=_auto()))
+        self.quick_feedback = ActionFeedback("quick")
+        self.sender = _tag("sender", W.Dropdown(options=[], layout=W.Layout(width="320px")))
         self.reply = _tag(
             "reply",
             W.Textarea(layout=W.Layout(width="100%", height="80px"), continuous_update=True),
@@ -98,11 +114,14 @@ class InboxDashboard(W.VBox):
                 self.consent_html,
                 self.review_box,
                 W.HBox([self.teammate, self.assign_button, self.mine_button, self.done_button]),
-                W.HBox([self.quick, self.quick_button]),
+                W.HBox([self.quick, self.quick_button, self.quick_delete]),
+                self.sender,
                 self.reply,
                 self.check_html,
                 W.HBox([self.schedule, self.send_button, self.confirm_button]),
                 self.result_html,
+                W.HBox([self.quick_name, self.quick_language, self.quick_save]),
+                self.quick_feedback,
             ],
             layout=W.Layout(width="60%", padding="0 0 0 12px"),
         )
@@ -128,6 +147,9 @@ class InboxDashboard(W.VBox):
         self.mine_button.on_click(self._on_mine_button_click)
         self.done_button.on_click(self._on_done_button_click)
         self.quick_button.on_click(self._on_quick_button_click)
+        self.quick_save.on_click(self._on_quick_save_click)
+        self.quick_delete.on_click(self._on_quick_delete_click)
+        self.sender.observe(self._on_reply_value, names="value")
         self.send_button.on_click(self._on_send_button_click)
         self.confirm_button.on_click(self._on_confirm_button_click)
         self._refresh()
@@ -207,7 +229,17 @@ class InboxDashboard(W.VBox):
         self._show(self.inbox.open(thread_id))
 
     def _show(self, conversation: Any) -> None:
+        fresh = self.conversation is None or self.conversation.thread.id != conversation.thread.id
         self.conversation = conversation
+        senders = list(conversation.senders)
+        if fresh or list(self.sender.options) != senders:
+            self.sender.unobserve(self._on_reply_value, names="value")
+            chosen = self.sender.value
+            self.sender.options = senders
+            # The thread's own number unless staff chose another one for this same thread.
+            self.sender.value = chosen if chosen in senders and not fresh else senders[0]
+            self.sender.observe(self._on_reply_value, names="value")
+        self.sender.layout.display = None if len(senders) > 1 else "none"
         self.thread_html.value = R.conversation_html(self.conversation, t)
         self.consent_html.value = R.consent_html(self.conversation, t)
         self._show_thread_controls()
@@ -222,9 +254,29 @@ class InboxDashboard(W.VBox):
     def _check_draft(self) -> None:
         if not self.thread_id:
             return
-        self.check = self.inbox.check(self.thread_id, self.reply.value)
+        self.check = self.inbox.check(self.thread_id, self.reply.value, sender=self._sender())
         self.check_html.value = R.check_html(self.check, t)
         self.confirm_button.layout.display = None if self.check.confirmation_allowed else "none"
+
+    def _sender(self) -> str | None:
+        return self.sender.value or None
+
+    def _quick_options(self) -> None:
+        """Every quick reply, the current language's first, each labelled with its language."""
+        replies = sorted(
+            self.inbox.quick_replies(), key=lambda q: (q.language != LANGUAGE.lang, q.name)
+        )
+        chosen = self.quick.value
+        options = [("", "")] + [
+            (
+                f"{q.name.replace('_', ' ')} ({q.language})"
+                + (f" · {q.created_by}" if q.created_by else ""),
+                f"{q.language}:{q.name}",
+            )
+            for q in replies
+        ]
+        self.quick.options = options
+        self.quick.value = chosen if chosen in {v for _, v in options} else ""
 
     # -- handlers -----------------------------------------------------------------------------
 
@@ -284,9 +336,36 @@ class InboxDashboard(W.VBox):
     @shows_errors
     def _on_quick_button_click(self, _button: W.Button) -> None:
         if self.quick.value:
-            self.reply.value = self.inbox.quick_reply_text(
-                self.thread_id, self.quick.value, LANGUAGE.lang
-            )
+            language, name = self.quick.value.split(":", 1)
+            self.reply.value = self.inbox.quick_reply_text(self.thread_id, name, language)
+
+    @reports_to("quick_feedback")
+    def _on_quick_save_click(self, _button: W.Button) -> None:
+        saved = self.inbox.save_quick_reply(
+            self.quick_name.value, self.quick_language.value, self.reply.value
+        )
+        self._quick_options()
+        self.quick.value = f"{saved.language}:{saved.name}"
+        self.quick_name.value = ""
+        self.quick_feedback.show(
+            t(
+                "Saved the quick reply “{name}” ({language}) for the team.",
+                name=saved.name,
+                language=saved.language,
+            ),
+            "ok",
+        )
+
+    @reports_to("quick_feedback")
+    def _on_quick_delete_click(self, _button: W.Button) -> None:
+        if not self.quick.value:
+            raise UserError(t("Choose the quick reply to delete in the list first."))
+        language, name = self.quick.value.split(":", 1)
+        if not self.inbox.delete_quick_reply(name, language):
+            raise UserError(t("That quick reply was already deleted."))
+        self.quick.value = ""
+        self._quick_options()
+        self.quick_feedback.show(t("Deleted the quick reply “{name}”.", name=name), "ok")
 
     @shows_errors
     def _on_send_button_click(self, _button: W.Button) -> None:
@@ -300,6 +379,7 @@ class InboxDashboard(W.VBox):
                 schedule=self.schedule.value,
                 key=self._draft_key,
                 seen_version=self.conversation.thread.version,
+                sender=self._sender(),
             )
         finally:
             self.send_button.disabled = False
@@ -349,10 +429,15 @@ class InboxDashboard(W.VBox):
         self.assign_button.description = t("Assign")
         self.mine_button.description = t("Assign to me")
         self.done_button.description = t("Mark done")
-        self.quick.options = [("", "")] + [
-            (q.name.replace("_", " "), q.name) for q in self.inbox.quick_replies(LANGUAGE.lang)
-        ]
+        self._quick_options()
         self.quick_button.description = t("Insert quick reply")
+        self.quick_delete.description = t("Delete quick reply")
+        self.quick_name.placeholder = t("Name for a new quick reply")
+        chosen = self.quick_language.value or LANGUAGE.lang
+        self.quick_language.options = [(t("English"), "en"), (t("Indonesian"), "id")]
+        self.quick_language.value = chosen if chosen in LANGUAGES else "en"
+        self.quick_save.description = t("Save my text as a quick reply")
+        self.sender.description = t("From")
         self.reply.placeholder = t("Type your answer…")
         self.schedule.description = t("Schedule for their morning if it is night there")
         self.send_button.description = t("Send reply")
