@@ -45,14 +45,13 @@ from smskit.conversations.quick_replies import (
     render_quick_reply,
     save_quick_reply,
 )
+from smskit.conversations.reads import mark_read, mark_unread
 from smskit.conversations.replies import send_reply
 from smskit.conversations.reply_senders import reply_senders
 from smskit.conversations.threads import (
     count_threads,
     get_thread,
     list_threads,
-    mark_read,
-    mark_unread,
     open_thread,
     thread_campaigns,
     update_thread,

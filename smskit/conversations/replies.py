@@ -45,8 +45,8 @@ from smskit.conversations.checks import (
 )
 from smskit.conversations.ingest import consent_of
 from smskit.conversations.model import ReplyCheck, ReplyOutcome, ReplyResult, ThreadSummary
-from smskit.conversations.reply_senders import reply_senders
-from smskit.conversations.threads import read_statement
+from smskit.conversations.reads import read_statement
+from smskit.conversations.reply_senders import sender_refusal, sender_spec
 from smskit.i18n.catalog import LocalizedError, Text
 from smskit.providers import Provider, ProviderError
 from smskit.sending.runner import CampaignRunner
@@ -66,17 +66,6 @@ def new_key() -> str:
     24
     """
     return secrets.token_hex(12)
-
-
-def _sender_spec(store: Store, thread: ThreadSummary, sender: str) -> dict[str, Any]:
-    """The reply's sender as a campaign sender: the campaign's own when it used this number."""
-    if thread.campaign_id:
-        record = store.get_campaign(thread.campaign_id)
-        spec = dict(record.spec.get("sender") or {}) if record else {}  # type: ignore[call-overload]
-        if spec.get("address") == sender:
-            return spec
-    kind = "short_code" if sender.isdigit() and len(sender) <= 6 else "long_code"
-    return {"kind": kind, "address": sender, "segments_per_second": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +92,7 @@ def _store_reply(
     now = datetime.now(UTC)
     campaign_id = f"rep_{key}"
     message_id = f"{campaign_id}:0000000"
-    sender = _sender_spec(store, thread, from_address)
+    sender = sender_spec(store, thread, from_address)
     spec = {
         "kind": "reply",
         "thread_id": thread.id,
@@ -296,15 +285,8 @@ def send_reply(
         raise LocalizedError("A reply key is 1-48 letters, digits, '-' or '_'")
     key = key or new_key()
     sender = sender or thread.our_number
-    if sender != thread.our_number and sender not in reply_senders(store, thread):
-        return ReplyResult(
-            ReplyOutcome.REFUSED,
-            Text(
-                "Not sent: {sender} is not a number this contact has texted, nor the campaign's "
-                "sender. Choose one from the list.",
-                sender=sender,
-            ),
-        )
+    if (refusal := sender_refusal(store, thread, sender)) is not None:
+        return ReplyResult(ReplyOutcome.REFUSED, refusal)
     scopes = thread_scopes(store, thread, sender)
     if kind == "confirmation":
         status = consent_of(ledger, thread.phone, scopes)

@@ -23,10 +23,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from smskit.conversations.model import ThreadSummary
+from smskit.i18n.catalog import Text
 from smskit.store.database import Store
 from smskit.store.schema import campaigns, threads
 
-__all__ = ["campaign_sender", "reply_senders"]
+__all__ = ["campaign_sender", "reply_senders", "sender_refusal", "sender_spec"]
 
 
 def campaign_sender(spec: Any) -> str | None:
@@ -76,3 +77,43 @@ def reply_senders(store: Store, thread: ThreadSummary) -> tuple[str, ...]:
             if address:
                 found.append(address)
     return tuple(dict.fromkeys(s for s in found if s))
+
+
+def sender_refusal(store: Store, thread: ThreadSummary, sender: str) -> Text | None:
+    """Why a reply may not come from ``sender`` (None when it may), in plain words.
+
+    >>> from datetime import UTC, datetime
+    >>> from smskit.store.database import Store
+    >>> t = ThreadSummary(1, "+14155550100", "", "+15005550006", None, datetime.now(UTC), "", 0,
+    ...                   True, "unknown", False, None, False, 0)
+    >>> sender_refusal(Store.open("sqlite://"), t, "+15005550006") is None
+    True
+    >>> str(sender_refusal(Store.open("sqlite://"), t, "+15005550999"))[:30]
+    'Not sent: +15005550999 is not '
+    """
+    if sender == thread.our_number or sender in reply_senders(store, thread):
+        return None
+    return Text(
+        "Not sent: {sender} is not a number this contact has texted, nor the campaign's "
+        "sender. Choose one from the list.",
+        sender=sender,
+    )
+
+
+def sender_spec(store: Store, thread: ThreadSummary, sender: str) -> dict[str, Any]:
+    """The reply's sender as a campaign sender: the campaign's own when it used this address.
+
+    >>> from datetime import UTC, datetime
+    >>> from smskit.store.database import Store
+    >>> t = ThreadSummary(1, "+14155550100", "", "+15005550006", None, datetime.now(UTC), "", 0,
+    ...                   True, "unknown", False, None, False, 0)
+    >>> sender_spec(Store.open("sqlite://"), t, "22395")["kind"]
+    'short_code'
+    """
+    if thread.campaign_id:
+        record = store.get_campaign(thread.campaign_id)
+        spec = dict(record.spec.get("sender") or {}) if record else {}  # type: ignore[call-overload]
+        if spec.get("address") == sender:
+            return spec
+    kind = "short_code" if sender.isdigit() and len(sender) <= 6 else "long_code"
+    return {"kind": kind, "address": sender, "segments_per_second": None}

@@ -15,6 +15,7 @@ difference; nobody's reading changes anyone else's count.
 1
 >>> [(t.phone, t.unread, t.needs_reply) for t in list_threads(store, Filter.ALL, actor="ana")]
 [('+14155550100', 1, True)]
+>>> from smskit.conversations.reads import mark_read
 >>> mark_read(store, 1, "ana")
 True
 >>> count_threads(store, "ana").unread, count_threads(store, "budi").unread
@@ -40,6 +41,7 @@ from smskit.conversations.model import (
     ThreadItem,
     ThreadSummary,
 )
+from smskit.conversations.reads import reads_of
 from smskit.conversations.reply_senders import reply_senders
 from smskit.i18n.catalog import LocalizedError
 from smskit.store.database import Store
@@ -57,8 +59,6 @@ __all__ = [
     "count_threads",
     "get_thread",
     "list_threads",
-    "mark_read",
-    "mark_unread",
     "open_thread",
     "thread_campaigns",
     "update_thread",
@@ -99,18 +99,6 @@ def _names(connection: sa.Connection, phones: Iterable[str]) -> dict[str, str]:
             name = fields.get("name") or fields.get("first_name") or ""
             out[phone] = str(name)
     return out
-
-
-def _reads(connection: sa.Connection, actor: str, ids: Iterable[int]) -> dict[int, int]:
-    """How far ``actor`` has read each of the threads ``ids`` (one primary-key range)."""
-    wanted = sorted(set(ids))
-    if not wanted or not actor:
-        return {}
-    r = thread_reads.c
-    rows = connection.execute(
-        sa.select(r.thread_id, r.read_count).where(r.actor == actor, r.thread_id.in_(wanted))
-    )
-    return {int(row.thread_id): int(row.read_count) for row in rows}
 
 
 def _where(view: Filter, actor: str, campaign_id: str | None) -> list[Any]:
@@ -158,7 +146,7 @@ def list_threads(
         connection.execution_options(smskit_read=True)
         rows = connection.execute(query).all()
         names = _names(connection, (r.phone_e164 for r in rows))
-        read = _reads(connection, actor, (r.id for r in rows))
+        read = reads_of(connection, actor, (r.id for r in rows))
     return tuple(_summary(r, names, read) for r in rows)
 
 
@@ -215,7 +203,7 @@ def get_thread(store: Store, thread_id: int, actor: str = "") -> ThreadSummary:
         if row is None:
             raise LocalizedError("No conversation number {id}", id=thread_id)
         return _summary(
-            row, _names(connection, [row.phone_e164]), _reads(connection, actor, [row.id])
+            row, _names(connection, [row.phone_e164]), reads_of(connection, actor, [row.id])
         )
 
 
@@ -233,65 +221,6 @@ def update_thread(store: Store, thread_id: int, **values: Any) -> bool:
             .values(updated_at=datetime.now(UTC), **values)
         )
     return bool(result.rowcount)
-
-
-def read_statement(store: Store) -> Any:
-    """Upsert ``actor``'s read mark of thread ``thread_id`` at ``read_count`` (bound values).
-
-    >>> from smskit.store.database import Store
-    >>> "thread_reads" in str(read_statement(Store.open("sqlite://")))
-    True
-    """
-    statement = store._insert(thread_reads).values(
-        thread_id=sa.bindparam("thread_id"),
-        actor=sa.bindparam("actor"),
-        read_count=sa.bindparam("read_count"),
-        read_at=sa.bindparam("read_at"),
-    )
-    return statement.on_conflict_do_update(
-        index_elements=[thread_reads.c.thread_id, thread_reads.c.actor],
-        set_={"read_count": statement.excluded.read_count, "read_at": statement.excluded.read_at},
-    )
-
-
-def _set_read(store: Store, thread_id: int, actor: str, behind: int) -> bool:
-    """Mark ``thread_id`` read by ``actor`` up to its count less ``behind``; False if no thread."""
-    with store.engine.begin() as connection:
-        count = connection.execute(
-            sa.select(threads.c.inbound_count).where(threads.c.id == thread_id)
-        ).scalar()
-        if count is None:
-            return False
-        connection.execute(
-            read_statement(store),
-            {
-                "thread_id": thread_id,
-                "actor": actor[:128],
-                "read_count": max(int(count) - behind, 0),
-                "read_at": datetime.now(UTC),
-            },
-        )
-    return True
-
-
-def mark_read(store: Store, thread_id: int, actor: str) -> bool:
-    """Mark a thread read by ``actor`` (everything in it now); False if there is no such thread.
-
-    >>> from smskit.store.database import Store
-    >>> mark_read(Store.open("sqlite://"), 1, "ana")
-    False
-    """
-    return _set_read(store, thread_id, actor, 0)
-
-
-def mark_unread(store: Store, thread_id: int, actor: str) -> bool:
-    """Mark a thread's newest reply unread again for ``actor`` (others keep their own state).
-
-    >>> from smskit.store.database import Store
-    >>> mark_unread(Store.open("sqlite://"), 1, "ana")
-    False
-    """
-    return _set_read(store, thread_id, actor, 1)
 
 
 def open_thread(

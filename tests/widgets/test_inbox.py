@@ -91,7 +91,7 @@ def test_quick_replies_saved_from_the_dashboard_and_the_reply_sender_chosen(
         board.quick_save.click()
         assert board.quick_feedback.kind == "ok" and board.quick.value == "en:parking"
         # Budi sees it, can use it, but cannot delete it.
-        budi._quick_options()
+        budi.quick_replies.options()
         budi.threads.value = first
         budi.quick.value = "en:parking"
         budi.quick_button.click()

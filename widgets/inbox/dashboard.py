@@ -22,14 +22,13 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
-from smskit_widgets.common.feedback import ActionFeedback, reports_to
-from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change, render_text
+from smskit_widgets.common.i18n import Translator, on_language_change, render_text
 from smskit_widgets.common.layout import DashboardHeader
-from smskit_widgets.common.status import StatusLine, UserError, shows_errors
+from smskit_widgets.common.status import StatusLine, shows_errors
 from smskit_widgets.inbox import render as R
+from smskit_widgets.inbox.quick_replies import QuickReplyControls
 
 from smskit.conversations import Filter, Inbox, ReplyOutcome
-from smskit.conversations.quick_replies import LANGUAGES
 from smskit.conversations.replies import new_key
 from smskit.store.database import Store
 
@@ -89,15 +88,11 @@ class InboxDashboard(W.VBox):
         self.assign_button = _tag("assign", W.Button(layout=_auto()))
         self.mine_button = _tag("assign-me", W.Button(layout=_auto()))
         self.done_button = _tag("done", W.Button(layout=_auto()))
-        self.quick = _tag("quick", W.Dropdown(options=[], layout=W.Layout(width="260px")))
-        self.quick_button = _tag("quick-insert", W.Button(layout=_auto()))
-        self.quick_name = _tag("quick-name", W.Text(layout=W.Layout(width="200px")))
-        self.quick_language = _tag(
-            "quick-language", W.Dropdown(options=list(LANGUAGES), layout=W.Layout(width="150px"))
-        )
-        self.quick_save = _tag("quick-save", W.Button(layout=_auto()))
-        self.quick_delete = _tag("quick-delete", W.Button(layout=_auto()))
-        self.quick_feedback = ActionFeedback("quick")
+        self.quick_replies = QuickReplyControls(self.inbox, self.reply_to_thread)
+        q = self.quick_replies  # its widgets, by the names the tests and the page use
+        self.quick, self.quick_button, self.quick_delete = q.choice, q.insert, q.delete
+        self.quick_name, self.quick_language, self.quick_save = q.name, q.language, q.save
+        self.quick_feedback = q.feedback
         self.sender = _tag("sender", W.Dropdown(options=[], layout=W.Layout(width="320px")))
         self.reply = _tag(
             "reply",
@@ -114,14 +109,14 @@ class InboxDashboard(W.VBox):
                 self.consent_html,
                 self.review_box,
                 W.HBox([self.teammate, self.assign_button, self.mine_button, self.done_button]),
-                W.HBox([self.quick, self.quick_button, self.quick_delete]),
+                q.pick_row,
                 self.sender,
                 self.reply,
                 self.check_html,
                 W.HBox([self.schedule, self.send_button, self.confirm_button]),
                 self.result_html,
-                W.HBox([self.quick_name, self.quick_language, self.quick_save]),
-                self.quick_feedback,
+                q.save_row,
+                q.feedback,
             ],
             layout=W.Layout(width="60%", padding="0 0 0 12px"),
         )
@@ -146,9 +141,6 @@ class InboxDashboard(W.VBox):
         self.assign_button.on_click(self._on_assign_button_click)
         self.mine_button.on_click(self._on_mine_button_click)
         self.done_button.on_click(self._on_done_button_click)
-        self.quick_button.on_click(self._on_quick_button_click)
-        self.quick_save.on_click(self._on_quick_save_click)
-        self.quick_delete.on_click(self._on_quick_delete_click)
         self.sender.observe(self._on_reply_value, names="value")
         self.send_button.on_click(self._on_send_button_click)
         self.confirm_button.on_click(self._on_confirm_button_click)
@@ -258,25 +250,12 @@ class InboxDashboard(W.VBox):
         self.check_html.value = R.check_html(self.check, t)
         self.confirm_button.layout.display = None if self.check.confirmation_allowed else "none"
 
+    def reply_to_thread(self) -> tuple[W.Textarea, int]:
+        """The reply box and the open thread (for the quick reply controls)."""
+        return self.reply, self.thread_id
+
     def _sender(self) -> str | None:
         return self.sender.value or None
-
-    def _quick_options(self) -> None:
-        """Every quick reply, the current language's first, each labelled with its language."""
-        replies = sorted(
-            self.inbox.quick_replies(), key=lambda q: (q.language != LANGUAGE.lang, q.name)
-        )
-        chosen = self.quick.value
-        options = [("", "")] + [
-            (
-                f"{q.name.replace('_', ' ')} ({q.language})"
-                + (f" · {q.created_by}" if q.created_by else ""),
-                f"{q.language}:{q.name}",
-            )
-            for q in replies
-        ]
-        self.quick.options = options
-        self.quick.value = chosen if chosen in {v for _, v in options} else ""
 
     # -- handlers -----------------------------------------------------------------------------
 
@@ -332,40 +311,6 @@ class InboxDashboard(W.VBox):
     def _on_done_button_click(self, _button: W.Button) -> None:
         self.inbox.done(self.thread_id)
         self._after_change()
-
-    @shows_errors
-    def _on_quick_button_click(self, _button: W.Button) -> None:
-        if self.quick.value:
-            language, name = self.quick.value.split(":", 1)
-            self.reply.value = self.inbox.quick_reply_text(self.thread_id, name, language)
-
-    @reports_to("quick_feedback")
-    def _on_quick_save_click(self, _button: W.Button) -> None:
-        saved = self.inbox.save_quick_reply(
-            self.quick_name.value, self.quick_language.value, self.reply.value
-        )
-        self._quick_options()
-        self.quick.value = f"{saved.language}:{saved.name}"
-        self.quick_name.value = ""
-        self.quick_feedback.show(
-            t(
-                "Saved the quick reply “{name}” ({language}) for the team.",
-                name=saved.name,
-                language=saved.language,
-            ),
-            "ok",
-        )
-
-    @reports_to("quick_feedback")
-    def _on_quick_delete_click(self, _button: W.Button) -> None:
-        if not self.quick.value:
-            raise UserError(t("Choose the quick reply to delete in the list first."))
-        language, name = self.quick.value.split(":", 1)
-        if not self.inbox.delete_quick_reply(name, language):
-            raise UserError(t("That quick reply was already deleted."))
-        self.quick.value = ""
-        self._quick_options()
-        self.quick_feedback.show(t("Deleted the quick reply “{name}”.", name=name), "ok")
 
     @shows_errors
     def _on_send_button_click(self, _button: W.Button) -> None:
@@ -429,14 +374,7 @@ class InboxDashboard(W.VBox):
         self.assign_button.description = t("Assign")
         self.mine_button.description = t("Assign to me")
         self.done_button.description = t("Mark done")
-        self._quick_options()
-        self.quick_button.description = t("Insert quick reply")
-        self.quick_delete.description = t("Delete quick reply")
-        self.quick_name.placeholder = t("Name for a new quick reply")
-        chosen = self.quick_language.value or LANGUAGE.lang
-        self.quick_language.options = [(t("English"), "en"), (t("Indonesian"), "id")]
-        self.quick_language.value = chosen if chosen in LANGUAGES else "en"
-        self.quick_save.description = t("Save my text as a quick reply")
+        self.quick_replies.refresh()
         self.sender.description = t("From")
         self.reply.placeholder = t("Type your answer…")
         self.schedule.description = t("Schedule for their morning if it is night there")
