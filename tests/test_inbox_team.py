@@ -154,6 +154,7 @@ def test_quick_replies_are_saved_checked_and_deleted_by_their_author(tmp_path: o
         ("", "en", "Hi", "needs a name"),
         ("x", "fr", "Salut", "not 'fr'"),
         ("x", "en", "  ", "Type the answer first"),
+        ("x", "en", "é" * 1601, "at most 1600 characters; this one has 1601"),
         ("x", "en", "Hi {nmae}", "{nmae} is not a placeholder"),
         ("x", "en", "Hi {name", "{"),  # the template's own syntax error names the position
         ("parking", "id", "Parkir di depan", "ana saved"),

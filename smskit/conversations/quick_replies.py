@@ -55,6 +55,8 @@ LANGUAGES = ("en", "id")
 #: What a quick reply's ``{placeholders}`` may name: the contact's name and number, and the
 #: team's brand and opening hours (:meth:`smskit.conversations.Inbox.quick_reply_text`).
 PLACEHOLDERS = ("name", "phone", "brand", "hours")
+# A reply's own limit (Twilio error 21617; smskit.conversations.checks.MAX_REPLY_CHARS).
+_MAX_CHARS = 1600
 
 
 # Written, not translated on the fly: each is a whole answer a person would send in that language.
@@ -149,6 +151,12 @@ def _checked(name: str, language: str, body: str) -> str:
         )
     if not body.strip():
         raise LocalizedError("Type the answer first, then save it as a quick reply.")
+    if len(body) > _MAX_CHARS:
+        raise LocalizedError(
+            "A quick reply holds at most {max} characters; this one has {n}.",
+            max=_MAX_CHARS,
+            n=len(body),
+        )
     template = parse_template(body)  # a syntax error names its position
     unknown = [f for f in template.fields if f not in PLACEHOLDERS]
     if unknown:
