@@ -110,13 +110,13 @@ class InboxDashboard(W.VBox):
                 self.review_box,
                 W.HBox([self.teammate, self.assign_button, self.mine_button, self.done_button]),
                 q.pick_row,
+                q.save_row,
+                q.feedback,  # beside the quick reply controls, above the reply box
                 self.sender,
                 self.reply,
                 self.check_html,
                 W.HBox([self.schedule, self.send_button, self.confirm_button]),
                 self.result_html,
-                q.save_row,
-                q.feedback,
             ],
             layout=W.Layout(width="60%", padding="0 0 0 12px"),
         )

@@ -29,7 +29,8 @@ class QuickReplyControls:
     """Two rows of controls and their feedback line, placed by the dashboard.
 
     ``pick_row``: the quick replies (every language, the page's first), Insert, Delete;
-    ``save_row``: a name, a language and "Save my text as a quick reply"; ``feedback`` sits below.
+    ``save_row``: a name, a language and "Save my text as a quick reply"; ``feedback`` sits below
+    both, so an error shows beside the control that caused it.
     ``draft`` returns the reply box and the open thread's id.
     """
 
