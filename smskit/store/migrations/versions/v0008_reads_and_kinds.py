@@ -79,9 +79,15 @@ def downgrade() -> None:
         batch.add_column(sa.Column("unread", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(sa.Column("read_by", sa.String(128), nullable=True))
         batch.add_column(sa.Column("read_at", _WHEN, nullable=True))
+    # Back to one shared read state: the last person who read each thread keeps it.
+    last = (
+        "(SELECT r.{column} FROM thread_reads r WHERE r.thread_id = threads.id "
+        "ORDER BY r.read_at DESC, r.actor LIMIT 1)"
+    )
     op.execute(
-        "UPDATE threads SET unread = inbound_count - coalesce((SELECT max(r.read_count) "
-        "FROM thread_reads r WHERE r.thread_id = threads.id), 0)"
+        f"UPDATE threads SET read_by = {last.format(column='actor')}, "
+        f"read_at = {last.format(column='read_at')}, "
+        f"unread = inbound_count - coalesce({last.format(column='read_count')}, 0)"
     )
     op.create_index("ix_threads_unread", "threads", ["done", "unread"])
     op.drop_index("ix_thread_reads_actor", table_name="thread_reads")
