@@ -79,6 +79,7 @@ def test_quick_replies_saved_from_the_dashboard_and_the_reply_sender_chosen(
         # She texted two of our numbers: the reply box offers both, this thread's number first.
         opened = board.conversation.thread.our_number
         assert board.sender.value == opened and len(board.sender.options) == 2
+        assert board.sender.options[0][0] == f"{opened} (this conversation's number)"
         assert board.sender.layout.display is None
 
         # A bad placeholder is refused beside the control, in plain words; nothing is saved.
@@ -105,7 +106,7 @@ def test_quick_replies_saved_from_the_dashboard_and_the_reply_sender_chosen(
         assert "needs a name" in board.quick_feedback.value
 
         # The reply goes from the number chosen.
-        other = next(s for s in board.sender.options if s != opened)
+        other = next(v for _, v in board.sender.options if v != opened)
         board.sender.value = other
         board.reply.value = "See you at six."
         board.schedule.value = True  # at night in London it waits for 08:00 there

@@ -224,10 +224,14 @@ class InboxDashboard(W.VBox):
         fresh = self.conversation is None or self.conversation.thread.id != conversation.thread.id
         self.conversation = conversation
         senders = list(conversation.senders)
-        if fresh or list(self.sender.options) != senders:
+        labels = [
+            (t("{number} (this conversation's number)", number=s) if i == 0 else s, s)
+            for i, s in enumerate(senders)
+        ]
+        if fresh or list(self.sender.options) != labels:
             self.sender.unobserve(self._on_reply_value, names="value")
             chosen = self.sender.value
-            self.sender.options = senders
+            self.sender.options = labels
             # The thread's own number unless staff chose another one for this same thread.
             self.sender.value = chosen if chosen in senders and not fresh else senders[0]
             self.sender.observe(self._on_reply_value, names="value")
