@@ -1,13 +1,14 @@
 """Provider Setup: a five-step wizard from "which provider?" to a delivered test message.
 
-1. Built-in simulator, your Twilio account or your Vonage account.
+1. Built-in simulator (Twilio's or Vonage's API), your Twilio account or your Vonage account.
 2. Credentials: a masked field, a format check and a connection test.
 3. Your numbers.
 4. Search and buy a number (on a real account only after a confirmation showing the monthly price).
 5. Send a test message and watch its status change live.
 
 The simulator and Twilio run through :class:`smskit.providers.twilio.TwilioProvider`, a Vonage
-account through :class:`smskit.providers.vonage.VonageProvider`; the simulator is
+account and "Vonage (simulator)" through :class:`smskit.providers.vonage.VonageProvider` (the real
+``vonage`` SDK, over HTTP to the simulator for the latter); the simulator is
 ``smskit.simulator.shared()`` unless another handle is passed in.
 """
 
@@ -34,13 +35,20 @@ from smskit_widgets.common.status import StatusLine, plain_error
 from smskit_widgets.provider_setup import render as R
 from smskit_widgets.provider_setup import vonage_texts as V
 
-from smskit.deployment import connect, connect_simulator, connect_vonage
+from smskit.deployment import (
+    connect,
+    connect_simulator,
+    connect_vonage,
+    connect_vonage_simulator,
+)
 from smskit.providers import AvailableNumber, is_final_status, monthly_price
 from smskit.providers.credentials import check_format, load
 from smskit.providers.vonage_credentials import check_vonage_format, vonage_from_env
 
 t = Translator("provider_setup")
 SIMULATOR, TWILIO, VONAGE = "simulator", "twilio", "vonage"
+VONAGE_SIMULATOR = "vonage_simulator"  # the simulator through Vonage's APIs and the vonage SDK
+SIMULATED = (SIMULATOR, VONAGE_SIMULATOR)
 
 
 def _relabel(choice: W.widgets.widget_selection._Selection, labels: list[str]) -> None:
@@ -84,6 +92,8 @@ class ProviderSetup(W.VBox):
         self._pending_purchase: str | None = None
         self._saved: Any = None  # Credentials found by smskit.providers.credentials.load()
         self._watcher: threading.Thread | None = None
+        self._relabelling = False
+        self._verdict: Any = None  # the last connection verdict, re-rendered in a new language
 
         self.header = DashboardHeader("Provider Setup", t)
         self.lesson = Lesson("provider_setup")
@@ -96,7 +106,8 @@ class ProviderSetup(W.VBox):
 
         # 1. choose
         self.mode = W.ToggleButtons(
-            options=[("", SIMULATOR), ("", TWILIO), ("", VONAGE)], value=SIMULATOR
+            options=[("", SIMULATOR), ("", VONAGE_SIMULATOR), ("", TWILIO), ("", VONAGE)],
+            value=SIMULATOR,
         )
         self.mode.add_class("smskit-provider-mode")
         # 2. credentials
@@ -207,7 +218,7 @@ class ProviderSetup(W.VBox):
         )
         self.add_class("smskit-provider-setup")
 
-        self.mode.observe(self._on_mode_change, names="value")
+        self.mode.observe(self._on_mode_value, names="value")
         self.connect_button.on_click(self._on_connect_button_click)
         self.refresh_button.on_click(self._on_refresh_button_click)
         self.search_button.on_click(self._on_search_button_click)
@@ -231,11 +242,27 @@ class ProviderSetup(W.VBox):
         )
         for title, text in zip(self.titles, titles, strict=True):
             title.value = f"<h3 style='margin:6px 0'>{html.escape(text)}</h3>"
-        _relabel(self.mode, [t("Built-in simulator"), t("My Twilio account"), V.mode_label()])
-        simulated = self.mode.value == SIMULATOR
+        # New labels make ipywidgets reset and restore the choice: not a new choice, so the
+        # connection stays (switching the language after connecting used to drop it).
+        self._relabelling = True
+        try:
+            _relabel(
+                self.mode,
+                [
+                    t("Built-in simulator"),
+                    V.simulator_label(),
+                    t("My Twilio account"),
+                    V.mode_label(),
+                ],
+            )
+        finally:
+            self._relabelling = False
+        simulated = self.mode.value in SIMULATED
         vonage = self.mode.value == VONAGE
         self.note.value = html.escape(
-            t("The built-in simulator needs no account and costs nothing: just connect.")
+            V.simulator_note()
+            if self.mode.value == VONAGE_SIMULATOR
+            else t("The built-in simulator needs no account and costs nothing: just connect.")
             if simulated
             else V.note()
             if vonage
@@ -266,12 +293,19 @@ class ProviderSetup(W.VBox):
         self.body.description = t("Message")
         self.send_button.description = t("Send test message")
         self.trial_note.value = R.trial_note_html() if self.trial else ""
+        if self._verdict is not None:
+            self.verdict.value = R.verdict_html(self._verdict)
         self.timeline.value = R.timeline_html(self.history, self.message)
 
     # -- step 1 and 2 -----------------------------------------------------------------------
 
+    def _on_mode_value(self, change: dict[str, Any]) -> None:
+        if not self._relabelling:  # a relabel restores the same choice: keep the connection
+            self._on_mode_change(change)
+
     @reports_to("connect_feedback", clears=("verdict",))
     def _on_mode_change(self, _change: dict[str, Any]) -> None:
+        self._verdict = None
         self.provider = None
         self.connected_steps.layout.display = "none"
         self.status.clear()
@@ -297,8 +331,11 @@ class ProviderSetup(W.VBox):
     @reports_to("connect_feedback", busy=CHECKING, clears=("verdict",))
     def _on_connect_button_click(self, _button: W.Button) -> None:
         self.status.clear()
+        self._verdict = None
         if self.mode.value == SIMULATOR:
             connection = connect_simulator(self._simulator)
+        elif self.mode.value == VONAGE_SIMULATOR:
+            connection = connect_vonage_simulator(self._simulator)
         elif self.mode.value == VONAGE:
             saved = self._saved
             if saved and not self.auth_token.value and self.account_sid.value == saved.api_key:
@@ -316,7 +353,7 @@ class ProviderSetup(W.VBox):
             self.auth_token.value = ""  # keep the token out of the widget state (and the page)
             remember = None if self.save_to.value == "none" else self.save_to.value
             connection = connect(creds, base_url=self._twilio_base_url, remember=remember)
-        verdict = connection.verdict
+        verdict = self._verdict = connection.verdict
         self.verdict.value = R.verdict_html(verdict)
         if not verdict.ok:
             self.provider = None
@@ -363,13 +400,14 @@ class ProviderSetup(W.VBox):
         if not self.results.value:
             self.search_feedback.show(t("Choose a number from the list first."), "error")
             return
-        if self.mode.value == SIMULATOR:  # the simulator costs nothing: no confirmation needed
+        if self.mode.value in SIMULATED:  # the simulator costs nothing: no confirmation needed
             self._buy(self.results.value)
             return
         chosen = next(n for n in self.found if n.phone_number == self.results.value)
         self._pending_purchase = chosen.phone_number
         price = monthly_price(self.provider, chosen)
-        self.confirm.value = R.confirmation_html(chosen.phone_number, price)
+        vendor = "Vonage" if self.mode.value == VONAGE else "Twilio"
+        self.confirm.value = R.confirmation_html(chosen.phone_number, price, vendor)
         self.confirm_box.layout.display = ""
 
     @reports_to("search_feedback", busy=LOADING)
@@ -421,7 +459,8 @@ class ProviderSetup(W.VBox):
                 record = self.provider.fetch(sid)
                 if self.message is None or self.message.sid != sid:
                     return  # a newer test message has its own watcher
-                if record.status != self.message.status:
+                # Vonage: a part's receipt may change a part without changing the whole.
+                if (record.status, record.parts) != (self.message.status, self.message.parts):
                     self.message = record
                 if is_final_status(record.status):
                     return
