@@ -141,3 +141,12 @@ def test_concurrent_parts_are_claimed_by_exactly_one_caller(db_url: str) -> None
             s.close()
     whole = [r for r in results if r is not None]
     assert sorted(whole) == sorted((f"S{n}P1", "12") for n in range(15))
+
+
+def test_a_request_replayed_to_the_other_instance_is_refused(two_instances: Any) -> None:
+    store, a, b = two_instances
+    parts = logged(store, "r1", 2)
+    once = receipt(parts[0], "delivered", "r1")
+    post(a, "/vonage/dlr", once)
+    answer = b.post("/vonage/dlr", data=once)  # the same signed request, to another process
+    assert (answer.status_code, answer.text) == (403, "replayed request")

@@ -20,6 +20,8 @@ SQLite's ``BEGIN IMMEDIATE`` serialises writers), so the whole message is never 
 ...     "+1|+2|r", 1, 2, "P1", "Hello")
 (None, ('P1', 'Hello world'))
 >>> store.add_inbound_part("+1|+2|r", 1, 2, "P1", "Hello")  # a redelivered part: once only
+>>> store.first_nonce("n-1", max_age=600), store.first_nonce("n-1", max_age=600)
+(True, False)
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import sqlalchemy as sa
 
 from smskit.providers import later_status
 from smskit.store.connection import StoreBase
-from smskit.store.schema import inbound_parts, message_parts
+from smskit.store.schema import inbound_parts, message_parts, webhook_nonces
 
 __all__ = ["INBOUND_PARTS_KEPT", "PartsLog"]
 
@@ -82,6 +84,24 @@ class PartsLog(StoreBase):
                 .order_by(message_parts.c.part_id)
             )
             return tuple(r.status for r in rows)
+
+    def first_nonce(self, nonce: str, *, max_age: float) -> bool:
+        """True the first time ``nonce`` is seen by any process in ``max_age`` seconds; older
+        nonces are forgotten (their requests are refused for their timestamp anyway)."""
+        now = datetime.now(UTC)
+        with self._writing() as connection:
+            connection.execute(
+                webhook_nonces.delete().where(
+                    webhook_nonces.c.seen_at < now - timedelta(seconds=max_age)
+                )
+            )
+            inserted = connection.execute(
+                self._insert(webhook_nonces)
+                .values(nonce=nonce, seen_at=now)
+                .on_conflict_do_nothing(index_elements=[webhook_nonces.c.nonce])
+                .returning(webhook_nonces.c.nonce)
+            ).scalar()
+        return inserted is not None
 
     def add_inbound_part(
         self, concat_key: str, part: int, total: int, sid: str, body: str

@@ -19,12 +19,13 @@ index on ``messages.to_number`` so that opening a thread reads one contact's mes
 Migration 0006 widens provider message ids to 64 characters (Vonage's UUIDs); 0007 adds who
 created, approved, sent and canceled each campaign (a team's audit trail). 0009 keeps Vonage's
 per-part state (``message_parts``: each part's receipt; ``inbound_parts``: a long inbound message's
-parts until the last one), so every webhook process of a team sees the same parts.
+parts until the last one; ``webhook_nonces``: signed webhooks' nonces, against replays), so every
+webhook process of a team sees the same parts.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
  'inbound_parts', 'message_events', 'message_parts', 'messages', 'quick_replies',
- 'thread_replies', 'threads', 'workers']
+ 'thread_replies', 'threads', 'webhook_nonces', 'workers']
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ __all__ = [
     "quick_replies",
     "thread_replies",
     "threads",
+    "webhook_nonces",
     "workers",
 ]
 
@@ -342,4 +344,13 @@ inbound_parts = sa.Table(
     sa.Column("assembled", sa.Boolean, nullable=False),
     sa.Column("received_at", UTCDateTime(), nullable=False),
     sa.Index("ix_inbound_parts_received_at", "received_at"),
+)
+
+#: Migration 0009: the nonce of each signed Vonage webhook of the last minutes (replay check).
+webhook_nonces = sa.Table(
+    "webhook_nonces",
+    metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("seen_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_webhook_nonces_seen_at", "seen_at"),
 )

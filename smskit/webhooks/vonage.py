@@ -15,6 +15,7 @@ are folded (:func:`smskit.providers.vonage_convert.combined_status`): delivered 
 failed as soon as one fails. The parts' statuses live in the store
 (:mod:`smskit.store.provider_parts`), so the receipts of one message may reach different webhook
 processes, or one that restarted in between; only a sink without a store keeps them in memory.
+The replay check's nonces are kept there too: a request replayed to another process is refused.
 Inbound messages go to the consent ledger like Twilio's, without
 ``OptOutType`` (Vonage's SMS API leaves keywords to the application); the ledger's confirmation,
 if any, is sent through ``send_reply`` (Vonage's webhook answer carries no reply, unlike TwiML).
@@ -100,6 +101,10 @@ class _StoredParts:
         """The first part's id and the whole text once all ``total`` parts are in, else None."""
         found: tuple[str, str] | None = self._store.add_inbound_part(key, part, total, sid, text)
         return found
+
+    def first_time(self, nonce: str, _now: float) -> bool:
+        """True unless any process saw ``nonce`` in the last ``2 * MAX_AGE_SECONDS``."""
+        return bool(self._store.first_nonce(nonce, max_age=2 * MAX_AGE_SECONDS))
 
 
 class _Parts:
@@ -189,10 +194,10 @@ def vonage_routes(
     del secret
     # A LedgerSink carries its store; a Store may be the sink itself (message log only).
     store = getattr(sink, "store", None) or (sink if hasattr(sink, "record_part_status") else None)
-    nonces = _Nonces()
     stored = _StoredParts(store) if store is not None else None
     parts: _StoredParts | _Parts = stored or _Parts()
     concatenated: _StoredParts | _Concatenated = stored or _Concatenated()
+    nonces: _StoredParts | _Nonces = stored or _Nonces()
 
     async def fields(request: Request) -> dict[str, str]:
         if request.method == "GET":
@@ -227,7 +232,7 @@ def vonage_routes(
         if api_key is not None and form.get("api-key") != api_key:
             raise Refused(403, "invalid signature")
         nonce = _field(form, "nonce", _NONCE, required=False)
-        if nonce and not nonces.first_time(nonce, clock()):
+        if nonce and not await run_in_threadpool(nonces.first_time, nonce, clock()):
             raise Refused(403, "replayed request")
         return form
 
@@ -279,7 +284,8 @@ def vonage_routes(
 
     async def on_dlr(request: Request) -> Response:
         try:
-            update = update_from(await fields(request))
+            # The store is read and written here (the parts): off the event loop.
+            update = await run_in_threadpool(update_from, await fields(request))
         except Refused as error:
             return refuse(error, dlr_path)
         changed = await run_in_threadpool(sink.apply_status, update)
@@ -288,7 +294,7 @@ def vonage_routes(
 
     async def on_inbound(request: Request) -> Response:
         try:
-            message = inbound_from(await fields(request))
+            message = await run_in_threadpool(inbound_from, await fields(request))
         except Refused as error:
             return refuse(error, inbound_path)
         if message is None:  # one part of a longer message: kept until the rest arrives

@@ -8,7 +8,9 @@ processes. Both tables are written and read only through :mod:`smskit.store.prov
 - ``message_parts``: the latest status of each part of an outbound message, keyed by smskit's
   message id (Vonage's ``client-ref``) and the part's ``messageId``;
 - ``inbound_parts``: the parts of a long inbound message until the last one is in; ``assembled``
-  marks the parts of a message already handed on, so a redelivered part never assembles it again.
+  marks the parts of a message already handed on, so a redelivered part never assembles it again;
+- ``webhook_nonces``: the ``nonce`` of each signed Vonage webhook of the last minutes, so a request
+  replayed to another process is refused like one replayed to the same process.
 
 Revision ID: 0009
 Revises: 0007 (the lead rechains it after 0008 at merge)
@@ -47,9 +49,17 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_inbound_parts_received_at", "inbound_parts", ["received_at"])
+    op.create_table(
+        "webhook_nonces",
+        sa.Column("nonce", sa.String(64), primary_key=True),
+        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_webhook_nonces_seen_at", "webhook_nonces", ["seen_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_webhook_nonces_seen_at", table_name="webhook_nonces")
+    op.drop_table("webhook_nonces")
     op.drop_index("ix_inbound_parts_received_at", table_name="inbound_parts")
     op.drop_table("inbound_parts")
     op.drop_index("ix_message_parts_updated_at", table_name="message_parts")
