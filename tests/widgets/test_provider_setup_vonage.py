@@ -66,7 +66,8 @@ def test_vonage_account_numbers_purchase_and_live_test_message(handle: Any) -> N
     chosen = w.results.value
     w.buy_button.click()
     assert w.confirm_box.layout.display == ""  # a real account confirms the monthly price
-    assert "per month" in w.confirm.value
+    assert "per month" in w.confirm.value and "billed by Vonage" in w.confirm.value
+    assert "Twilio" not in w.confirm.value  # a Vonage number is not bought on a Twilio account
     assert chosen not in {n.phone_number for n in handle.numbers()}
     w.confirm_button.click()
     assert chosen in {n.phone_number for n in handle.numbers()}
