@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import threading
-import time
 from typing import Any
 
 import ipywidgets as W
@@ -25,15 +24,15 @@ from smskit_widgets.common.feedback import (
     CHECKING,
     LOADING,
     SEARCHING,
-    SENDING,
     ActionFeedback,
     reports_to,
 )
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.status import StatusLine, plain_error
+from smskit_widgets.common.status import StatusLine
 from smskit_widgets.provider_setup import render as R
 from smskit_widgets.provider_setup import vonage_texts as V
+from smskit_widgets.provider_setup.send_step import SendStep
 
 from smskit.deployment import (
     connect,
@@ -41,7 +40,7 @@ from smskit.deployment import (
     connect_vonage,
     connect_vonage_simulator,
 )
-from smskit.providers import AvailableNumber, is_final_status, monthly_price
+from smskit.providers import AvailableNumber, monthly_price
 from smskit.providers.credentials import check_format, load
 from smskit.providers.vonage_credentials import check_vonage_format, vonage_from_env
 
@@ -66,7 +65,7 @@ def _section(cls: str, *children: W.Widget) -> W.VBox:
     return box
 
 
-class ProviderSetup(W.VBox):
+class ProviderSetup(SendStep, W.VBox):
     """The Provider Setup dashboard; ``provider`` is set once the connection test passes."""
 
     provider = traitlets.Any(None, allow_none=True, help="The connected TwilioProvider, or None")
@@ -426,50 +425,3 @@ class ProviderSetup(W.VBox):
         self.bought.value = R.bought_html(bought)
         self._on_refresh_button_click(None)
         self.from_number.value = bought.phone_number
-
-    # -- step 5 ------------------------------------------------------------------------------
-
-    @reports_to("send_feedback", busy=SENDING)
-    def _on_send_button_click(self, _button: W.Button) -> None:
-        # The previous message's timeline goes first: a failed send must not show it as its own.
-        self.history = []
-        self.message = None
-        if not self.from_number.value:
-            self.send_feedback.show(t("Buy a number first: it sends the test message."), "error")
-            return
-        sent = self.provider.send(
-            self.to.value.strip(), self.body.value, from_=self.from_number.value
-        )
-        self.history = []
-        self.message = sent
-        self._watcher = threading.Thread(target=self._watch, args=(sent.sid,), daemon=True)
-        self._watcher.start()
-
-    def _on_message_change(self, change: dict[str, Any]) -> None:
-        record = change["new"]
-        if record is not None and (not self.history or self.history[-1] != record.status):
-            self.history.append(record.status)
-        self.timeline.value = R.timeline_html(self.history, record)
-
-    def _watch(self, sid: str) -> None:
-        """Poll the message until it reaches a final status (runs in a background thread)."""
-        deadline = time.monotonic() + self.watch_timeout
-        try:
-            while time.monotonic() < deadline:
-                record = self.provider.fetch(sid)
-                if self.message is None or self.message.sid != sid:
-                    return  # a newer test message has its own watcher
-                # Vonage: a part's receipt may change a part without changing the whole.
-                if (record.status, record.parts) != (self.message.status, self.message.parts):
-                    self.message = record
-                if is_final_status(record.status):
-                    return
-                time.sleep(self.poll_interval)
-        except Exception as error:  # a thread has no caller: show it beside the Send button
-            if self.message is not None and self.message.sid == sid:
-                self.send_feedback.show(plain_error(error), "error")
-
-    def wait_until_final(self, timeout: float = 30.0) -> None:
-        """Block until the status watcher has finished (for tests and scripts)."""
-        if self._watcher is not None:
-            self._watcher.join(timeout)
