@@ -1,5 +1,6 @@
 """Vonage's per-part state lives in the store: two webhook app instances over one database (two
-Store objects, two engines and pools, as two processes have) see each other's parts.
+Store objects, two engines and pools, as two processes have; and two real uvicorn processes of
+the deployment's own app) see each other's parts.
 
 A long message's receipts split across the instances still give one "delivered" only when every
 part is, and a failure as soon as one part fails; a long inbound message split across them is
@@ -150,3 +151,105 @@ def test_a_request_replayed_to_the_other_instance_is_refused(two_instances: Any)
     post(a, "/vonage/dlr", once)
     answer = b.post("/vonage/dlr", data=once)  # the same signed request, to another process
     assert (answer.status_code, answer.text) == (403, "replayed request")
+
+
+# -- two real webhook processes (uvicorn, the deployment's own app) over one database ----------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def two_processes(db_url: str, tmp_path: Any) -> Iterator[tuple[Store, list[str]]]:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    store = Store.open(db_url)  # migrated once, before either process starts
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VONAGE_", "TWILIO_"))}
+    env |= {
+        "SMSKIT_HOME": str(tmp_path),
+        "SMSKIT_DATABASE_URL": db_url,
+        "SMSKIT_PUBLIC_URL": "https://hooks.example.org",
+        "TWILIO_AUTH_TOKEN": "0" * 32,
+        "VONAGE_SIGNATURE_SECRET": SECRET,
+        "VONAGE_SIGNATURE_METHOD": "sha256",
+    }
+    ports = [_free_port(), _free_port()]
+    app = [sys.executable, "-m", "uvicorn", "--factory", "smskit.webhooks.app:app_from_env"]
+    log = (tmp_path / "webhooks.log").open("ab")
+    processes = [
+        subprocess.Popen(
+            [*app, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            env=env,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        for port in ports
+    ]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        deadline = time.monotonic() + 60
+        for url, process in zip(urls, processes, strict=True):
+            while True:
+                assert process.poll() is None, (tmp_path / "webhooks.log").read_text()
+                assert time.monotonic() < deadline, "webhook process did not start"
+                try:
+                    if httpx.get(url + "/health", timeout=1.0).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+        yield store, urls
+    finally:
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            process.wait(10)
+        log.close()
+        store.close()
+
+
+def test_two_webhook_processes_fold_parts_and_assemble_inbound_once(two_processes: Any) -> None:
+    import httpx
+
+    store, (first, second) = two_processes
+    messages = {f"p{n}": logged(store, f"p{n}", 2) for n in range(6)}
+    jobs = [
+        (url, receipt(part, "delivered", mid))
+        for mid, parts in messages.items()
+        for url, part in zip((first, second), parts, strict=True)
+    ]
+
+    def send(job: tuple[str, dict[str, str]]) -> int:
+        return httpx.post(job[0] + "/vonage/dlr", data=job[1], timeout=10).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert set(pool.map(send, jobs)) == {204}
+    assert {store.get_message(mid).status for mid in messages} == {"delivered"}
+
+    base = {"msisdn": HANDSET[1:], "to": OURS[1:], "type": "text", "concat": "true"}
+    base |= {"concat-ref": "42", "concat-total": "2"}
+    halves = [
+        (first, {**base, "messageId": "4A00000000000001", "concat-part": "1", "text": "Hi "}),
+        (second, {**base, "messageId": "4B00000000000002", "concat-part": "2", "text": "STOP"}),
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = pool.map(
+            lambda h: httpx.post(h[0] + "/vonage/inbound", data=signed(h[1]), timeout=10),
+            halves,
+        )
+        assert {c.status_code for c in codes} == {204}
+    [row] = store.list_inbound(HANDSET)
+    assert (row.sid, row.body) == ("4A00000000000001", "Hi STOP")
+    replay = receipt(messages["p0"][0], "delivered", "p0")  # seen by one, refused by the other
+    assert httpx.post(first + "/vonage/dlr", data=replay, timeout=10).status_code == 204
+    assert httpx.post(second + "/vonage/dlr", data=replay, timeout=10).status_code == 403
