@@ -272,9 +272,7 @@ def main() -> int:
         if args.only in (None, "memory"):
             wait = args.cull_closed + 2 * 30 + 20
             print(f"\nMemory (RSS of server and kernels, MB), {args.pages} pages opened and closed")
-            print(
-                f"{'server':13} {'at rest':>8} {'peak':>8} {'closed':>8} {'culled':>8}  kernels"
-            )
+            print(f"{'server':13} {'at rest':>8} {'peak':>8} {'closed':>8} {'culled':>8}  kernels")
             results = {}
             for srv in (ours, plain):
                 results[srv.name] = measure_memory(

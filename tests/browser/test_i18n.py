@@ -1,15 +1,15 @@
-"""Real browser: the EN/ID switch relabels a dashboard, and the language travels between pages."""
+"""Real browser: the EN/ID switch relabels a dashboard, and the language travels between pages.
+
+Every dashboard opening in Indonesian from its URL is tested in test_indonesian_pages.py.
+"""
 
 from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, screenshot, serve_dashboards
-
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+from .conftest import screenshot, serve_dashboards
 
 
 def test_switching_the_lessons_to_indonesian(open_dashboard) -> None:  # type: ignore[no-untyped-def]
@@ -29,19 +29,6 @@ def test_switching_the_lessons_to_indonesian(open_dashboard) -> None:  # type: i
     expect(page.locator(".smskit-title")).to_contain_text("Mulai di sini", timeout=90_000)
     expect(page.locator(".smskit-cards")).to_contain_text("Pelatih")
     expect(page.locator(".smskit-environment")).to_contain_text("Simulator bawaan")
-
-
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_every_dashboard_opens_in_indonesian_from_the_url(open_dashboard, notebook: str) -> None:  # type: ignore[no-untyped-def]
-    page = open_dashboard(f"{notebook}?lang=id", ".smskit-header")
-    switch = page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia")
-    expect(switch).to_have_class(re.compile(r"mod-active"), timeout=30_000)
-    if notebook != "start.ipynb":
-        expect(page.locator("a.smskit-back-link")).to_contain_text("Mulai")
-        expect(page.locator("a.smskit-back-link")).to_have_attribute(
-            "href", "./start.ipynb?lang=id"
-        )
-    screenshot(page, f"id-{notebook.removesuffix('.ipynb')}")
 
 
 def test_smskit_lang_id_makes_indonesian_the_default(page) -> None:  # type: ignore[no-untyped-def]

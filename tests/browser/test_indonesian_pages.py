@@ -1,6 +1,7 @@
-"""Real browser, ``?lang=id``: no English left on a rendered dashboard.
+"""Real browser, ``?lang=id``: every dashboard opens in Indonesian, with no English left on it.
 
-Each dashboard opens in Indonesian and is driven just enough to show the parts that were English
+Each dashboard opens from its URL in Indonesian (the switch shows it, the back link keeps the
+language) and is driven just enough to show the parts that were English
 (reasons, day names, status words, the Smart Encoding list, country names); then its rendered
 text is searched for English words and raw identifiers that must never reach staff. The
 notebook's own markdown (bilingual titles, nbval's checked cells) is outside the widget and not
@@ -13,6 +14,9 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from .conftest import ROOT, screenshot
+from .layout import layout_problems
 
 # Words and identifiers that only an untranslated page shows (whole words, case-sensitive).
 ENGLISH = [
@@ -97,16 +101,32 @@ PAGES = [
     ("consent.ipynb", ".smskit-consent-dashboard", _consent),
     ("provider_setup.ipynb", ".smskit-provider-setup", _nothing),
     ("campaign.ipynb", ".smskit-campaign", _nothing),
+    ("inbox.ipynb", ".smskit-inbox", _nothing),
 ]
+
+
+def test_every_dashboard_is_checked() -> None:
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert sorted(p[0] for p in PAGES) == notebooks
 
 
 @pytest.mark.parametrize(("notebook", "root", "drive"), PAGES, ids=[p[0] for p in PAGES])
 def test_no_english_words_on_the_indonesian_page(open_dashboard, notebook, root, drive) -> None:  # type: ignore[no-untyped-def]
     page = open_dashboard(f"{notebook}?lang=id", root)
     expect(page.locator(".smskit-title")).not_to_be_empty(timeout=30_000)
+    switch = page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia")
+    expect(switch).to_have_class(re.compile(r"mod-active"), timeout=30_000)
+    if notebook != "start.ipynb":
+        back = page.locator("a.smskit-back-link")
+        expect(back).to_contain_text("Mulai")
+        expect(back).to_have_attribute("href", "./start.ipynb?lang=id")
+    screenshot(page, f"id-{notebook.removesuffix('.ipynb')}")
     drive(page)
     found = _english_in(page, root)
     assert not found, f"{notebook}?lang=id still shows English: {found}"
+    # Driven, the page shows its longer, generated Indonesian text: it must still fit.
+    problems = layout_problems(page, f"{notebook.removesuffix('.ipynb')}-id-driven")
+    assert not problems, f"{notebook}?lang=id, driven:\n" + "\n".join(problems)
 
 
 def test_the_word_list_catches_english() -> None:
