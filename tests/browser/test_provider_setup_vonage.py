@@ -13,6 +13,8 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import screenshot
+from .layout import layout_problems
+from .test_indonesian_pages import _english_in
 
 
 def test_vonage_wizard_account_check_then_the_whole_simulator_path(open_dashboard) -> None:  # type: ignore[no-untyped-def]
@@ -75,6 +77,9 @@ def test_vonage_wizard_account_check_then_the_whole_simulator_path(open_dashboar
     expect(page.locator(".smskit-provider-part-delivered")).to_have_count(2)
     expect(send_feedback).to_be_empty()
     screenshot(page, "provider_setup_vonage")
+    # Every step shown (balance, numbers, results, the parts' receipts): nothing cut or overlaid.
+    problems = layout_problems(page, "provider_setup_vonage-done")
+    assert not problems, "\n".join(problems)
 
     # The same page in Bahasa Indonesia keeps the connection, its parts and its balance.
     page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia").click()
@@ -84,3 +89,7 @@ def test_vonage_wizard_account_check_then_the_whole_simulator_path(open_dashboar
     expect(page.locator(".smskit-provider-parts")).to_contain_text("Bagian 2")
     expect(page.locator(".smskit-provider-balance")).to_contain_text("Saldo")
     expect(page.locator(".smskit-lesson-providers_compared")).to_contain_text("Penjadwalan")
+    page.wait_for_timeout(500)  # the rest of the page follows the title
+    assert not _english_in(page, ".smskit-provider-setup")
+    problems = layout_problems(page, "provider_setup_vonage-id-done")
+    assert not problems, "\n".join(problems)
