@@ -286,10 +286,13 @@ class MessageLog(StoreBase):
         False
         """
         with self._writing() as connection:
+            # FOR UPDATE: two webhook processes applying statuses of one message at once on
+            # PostgreSQL would otherwise both read the old status, and the later commit could
+            # move it backwards (SQLite's BEGIN IMMEDIATE already serialises writers).
             row = connection.execute(
-                sa.select(messages.c.status, messages.c.state, messages.c.error_code).where(
-                    messages.c.sid == update.sid
-                )
+                sa.select(messages.c.status, messages.c.state, messages.c.error_code)
+                .where(messages.c.sid == update.sid)
+                .with_for_update()
             ).one_or_none()
             if row is None:
                 return False

@@ -19,12 +19,15 @@ index on ``messages.to_number`` so that opening a thread reads one contact's mes
 Migration 0006 widens provider message ids to 64 characters (Vonage's UUIDs); 0007 adds who
 created, approved, sent and canceled each campaign (a team's audit trail). 0008 makes the Inbox's
 read state per person (``thread_reads``, ``threads.inbound_count``) and gives every campaign a
-``kind`` (``reply`` for the one-message campaigns that carry Inbox replies).
+``kind`` (``reply`` for the one-message campaigns that carry Inbox replies). 0009 keeps Vonage's
+per-part state (``message_parts``: each part's receipt; ``inbound_parts``: a long inbound message's
+parts until the last one; ``webhook_nonces``: signed webhooks' nonces, against replays), so every
+webhook process of a team sees the same parts.
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
- 'message_events', 'messages', 'quick_replies', 'thread_reads', 'thread_replies', 'threads',
- 'workers']
+ 'inbound_parts', 'message_events', 'message_parts', 'messages', 'quick_replies',
+ 'thread_reads', 'thread_replies', 'threads', 'webhook_nonces', 'workers']
 """
 
 from __future__ import annotations
@@ -45,13 +48,16 @@ __all__ = [
     "consent_events",
     "contacts",
     "inbound_messages",
+    "inbound_parts",
     "message_events",
+    "message_parts",
     "messages",
     "metadata",
     "quick_replies",
     "thread_reads",
     "thread_replies",
     "threads",
+    "webhook_nonces",
     "workers",
 ]
 
@@ -329,4 +335,41 @@ quick_replies = sa.Table(
     sa.Column("created_by", sa.String(128), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.UniqueConstraint("name", "language", name="uq_quick_replies_name"),
+)
+
+#: Migration 0009: the latest status of each part of a long Vonage message (one receipt per part),
+#: keyed by smskit's message id (Vonage's ``client-ref``) and the part's ``messageId``.
+message_parts = sa.Table(
+    "message_parts",
+    metadata,
+    sa.Column("message_key", sa.String(100), primary_key=True),
+    sa.Column("part_id", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("error_code", sa.Integer, nullable=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_message_parts_updated_at", "updated_at"),
+)
+
+#: Migration 0009: the parts of a long inbound Vonage message until the last one is in;
+#: ``assembled`` marks parts already handed on (a redelivered part never assembles it twice).
+inbound_parts = sa.Table(
+    "inbound_parts",
+    metadata,
+    sa.Column("concat_key", sa.String(160), primary_key=True),
+    sa.Column("part", sa.Integer, primary_key=True),
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("sid", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("assembled", sa.Boolean, nullable=False),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_inbound_parts_received_at", "received_at"),
+)
+
+#: Migration 0009: the nonce of each signed Vonage webhook of the last minutes (replay check).
+webhook_nonces = sa.Table(
+    "webhook_nonces",
+    metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("seen_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_webhook_nonces_seen_at", "seen_at"),
 )
