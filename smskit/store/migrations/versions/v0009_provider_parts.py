@@ -13,7 +13,7 @@ processes. Both tables are written and read only through :mod:`smskit.store.prov
   replayed to another process is refused like one replayed to the same process.
 
 Revision ID: 0009
-Revises: 0008 (the lead rechains it after 0008 at merge)
+Revises: 0008
 Create Date: 2026-12-04
 """
 
