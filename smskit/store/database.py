@@ -65,7 +65,7 @@ class Store(ConsentLedger, MessageLog):
         """Connect (default :func:`database_url`) and upgrade the schema to the newest migration.
 
         >>> Store.open("sqlite://").revision()
-        '0007'
+        '0010'
         """
         store = cls(_create_engine(url or database_url()))
         if upgrade:

@@ -150,6 +150,8 @@ campaigns = sa.Table(
     sa.Column("approved_at", UTCDateTime(), nullable=True),
     sa.Column("sent_at", UTCDateTime(), nullable=True),
     sa.Column("canceled_at", UTCDateTime(), nullable=True),
+    # Migration 0010: why it failed or is held, as a translatable text (Text.to_json).
+    sa.Column("stop_reason", JSONType, nullable=True),
 )
 
 messages = sa.Table(
