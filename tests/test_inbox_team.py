@@ -230,8 +230,8 @@ def test_a_store_at_0007_keeps_its_read_state_and_tells_replies_apart(db_url: st
                         updated_at=now,
                     )
                 )
-    with Store.open(db_url) as store:
-        assert store.revision() == "0008"
+    with Store.open(db_url) as store:  # 0008 and every later migration
+        assert store.revision() is not None and store.revision() >= "0008"
         ana, budi = Inbox(store, actor="ana"), Inbox(store, actor="budi")
         assert (_unread(ana), _unread(budi)) == ({ALICE: 1}, {ALICE: 3})
         with store.engine.connect() as connection:

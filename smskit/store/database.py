@@ -66,7 +66,7 @@ class Store(ConsentLedger, MessageLog, PartsLog):
         """Connect (default :func:`database_url`) and upgrade the schema to the newest migration.
 
         >>> Store.open("sqlite://").revision()
-        '0009'
+        '0010'
         """
         store = cls(_create_engine(url or database_url()))
         if upgrade:

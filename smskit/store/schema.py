@@ -22,7 +22,8 @@ read state per person (``thread_reads``, ``threads.inbound_count``) and gives ev
 ``kind`` (``reply`` for the one-message campaigns that carry Inbox replies). 0009 keeps Vonage's
 per-part state (``message_parts``: each part's receipt; ``inbound_parts``: a long inbound message's
 parts until the last one; ``webhook_nonces``: signed webhooks' nonces, against replays), so every
-webhook process of a team sees the same parts.
+webhook process of a team sees the same parts. 0010 stores why a campaign failed or is held
+(``campaigns.stop_reason``).
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
@@ -162,6 +163,8 @@ campaigns = sa.Table(
     sa.Column("canceled_at", UTCDateTime(), nullable=True),
     # Migration 0008: "campaign", or "reply" for an Inbox reply (smskit.conversations.replies).
     sa.Column("kind", sa.String(16), nullable=False, server_default="campaign"),
+    # Migration 0010: why it failed or is held, as a translatable text (Text.to_json).
+    sa.Column("stop_reason", JSONType, nullable=True),
 )
 
 messages = sa.Table(
