@@ -23,12 +23,14 @@ opt-out reached the consent log; the target is >= 200/s.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -292,8 +294,32 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent webhook deliveries")
     parser.add_argument("--database", default=None, help="a PostgreSQL URL (default: SQLite)")
     args = parser.parse_args()
+    if args.database:
+        with own_schema(args.database) as url:
+            return run(args, url)
     folder = Path(tempfile.mkdtemp(prefix="smskit-bench-inbox-"))
-    store = Store.open(args.database or f"sqlite:///{folder / 'smskit.db'}")
+    return run(args, f"sqlite:///{folder / 'smskit.db'}")
+
+
+@contextlib.contextmanager
+def own_schema(postgres_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL schema for this run (dropped afterwards), whatever the database
+    already holds."""
+    schema = f"smskit_bench_inbox_{os.getpid()}"
+    admin = sa.create_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run(args: argparse.Namespace, url: str) -> int:
+    store = Store.open(url)
     started = time.perf_counter()
     fill(store, args.threads)
     if store.engine.dialect.name == "postgresql":
@@ -317,6 +343,7 @@ def main() -> int:
             f"[{'OK' if ok else 'BELOW'}]"
         )
     print(f"concurrent deliveries vs one at a time: x{rates[args.clients] / rates[1]:.2f}")
+    store.close()
     return 0
 
 
