@@ -240,31 +240,16 @@ CHILD = textwrap.dedent(
 )
 
 
-def _race(
-    db_url: str, sim: SimulatorHandle, thread: int, version: int, runs: list[tuple[str, str]]
-) -> list[str]:
-    go = Path(tempfile.mkdtemp()) / "go"
+def _at_once(script: str, argvs: list[list[str]], go: Path) -> list[object]:
+    """Run ``script`` once per argv, release them together (``go``), return each one's JSON."""
     children = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                CHILD,
-                db_url,
-                sim.url,
-                sim.account_sid,
-                sim.auth_token,
-                str(thread),
-                str(version),
-                str(go),
-                key,
-                body,
-            ],
+            [sys.executable, "-c", script, *argv],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=ROOT,
         )
-        for key, body in runs
+        for argv in argvs
     ]
     for child in children:
         assert child.stdout is not None
@@ -272,10 +257,19 @@ def _race(
     go.touch()
     outcomes = []
     for child in children:
-        out, err = child.communicate(timeout=60)
+        out, err = child.communicate(timeout=120)
         assert child.returncode == 0, err.decode()[-2000:]
-        outcomes.append(json.loads(out)["outcome"])
-    return sorted(outcomes)
+        outcomes.append(json.loads(out))
+    return outcomes
+
+
+def _race(
+    db_url: str, sim: SimulatorHandle, thread: int, version: int, runs: list[tuple[str, str]]
+) -> list[str]:
+    go = Path(tempfile.mkdtemp()) / "go"
+    common = [db_url, sim.url, sim.account_sid, sim.auth_token, str(thread), str(version), str(go)]
+    outcomes = _at_once(CHILD, [[*common, key, body] for key, body in runs], go)
+    return sorted(str(o["outcome"]) for o in outcomes)  # type: ignore[index]
 
 
 def test_two_staff_answering_one_thread_at_once_send_it_once(
@@ -412,24 +406,7 @@ def test_one_reply_delivered_to_two_webhook_processes_at_once_counts_once(db_url
     store = Store.open(db_url)
     count = 40
     go = Path(tempfile.mkdtemp()) / "go"
-    children = [
-        subprocess.Popen(
-            [sys.executable, "-c", DELIVERY_CHILD, db_url, str(go), str(count)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=ROOT,
-        )
-        for _ in range(2)
-    ]
-    for child in children:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == b"ready", child.stderr
-    go.touch()
-    outcomes = []
-    for child in children:
-        out, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err.decode()[-2000:]
-        outcomes.append(json.loads(out))
+    outcomes = _at_once(DELIVERY_CHILD, [[db_url, str(go), str(count)]] * 2, go)
     # Each reply was new to exactly one of the two processes.
     assert [a + b for a, b in zip(*outcomes, strict=True)] == [1] * count
     assert len(store.list_inbound(limit=1000)) == count
