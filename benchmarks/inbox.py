@@ -6,10 +6,13 @@ Run: ``.venv/bin/python benchmarks/inbox.py [--threads N] [--replies N] [--datab
 
 The store (a SQLite file unless ``--database`` names a PostgreSQL URL) is filled with bulk inserts:
 N threads (one per contact), and per thread 5 campaign messages sent and 5 replies (10 N messages).
+Unread is per person (migration 0008): the benchmark's actor has read 40% of the threads fully and
+10% in part, a colleague has read half of them, so every unread count is the actor's own.
 "Open the Inbox" is what the dashboard does on load and on every change: the first page (50) of
-the open threads plus the counts of every filter; "open a thread" reads one contact's messages both
-ways and folds their consent. Each is timed (median of 20) with the indexes, then again after
-dropping them (the plain, unindexed query) in the same run; the targets are < 300 ms indexed.
+the open threads with the actor's unread counts, plus the counts of every filter and the actor's
+unread total; "open a thread" reads one contact's messages both ways and folds their consent.
+Each is timed (median of 20) with the indexes, then again after dropping them (the plain,
+unindexed query) in the same run; the targets are < 300 ms indexed.
 Throughput posts signed ``/twilio/inbound`` forms to :func:`smskit.webhooks.app.create_app` with
 :class:`smskit.conversations.InboxSink` (consent decided, stored, folded into the thread), served
 by uvicorn on 127.0.0.1: from ``--clients`` connections at once (Twilio delivers webhooks
@@ -20,12 +23,14 @@ opt-out reached the consent log; the target is >= 200/s.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -34,7 +39,13 @@ import sqlalchemy as sa
 
 from smskit.conversations import Filter, Inbox, InboxSink
 from smskit.store.database import Store
-from smskit.store.schema import consent_events, inbound_messages, messages, threads
+from smskit.store.schema import (
+    consent_events,
+    inbound_messages,
+    messages,
+    thread_reads,
+    threads,
+)
 from smskit.webhooks.app import create_app
 
 SENDER = "+15005550006"
@@ -42,7 +53,7 @@ T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 TOKEN = "f" * 32
 INDEXES = (
     "ix_threads_recent",
-    "ix_threads_unread",
+    "ix_threads_inbound_count",
     "ix_threads_needs_reply",
     "ix_threads_consent",
     "ix_threads_review",
@@ -51,6 +62,7 @@ INDEXES = (
     "ix_threads_inbound",
     "ix_messages_to_number",
     "ix_inbound_messages_from",
+    "ix_thread_reads_actor",
 )
 
 
@@ -63,7 +75,7 @@ def _chunks(rows: list[dict[str, object]], size: int = 20_000) -> list[list[dict
 
 
 def fill(store: Store, n: int) -> None:
-    """N threads, 5 N campaign messages and 5 N replies, in bulk."""
+    """N threads, 5 N campaign messages and 5 N replies, and two people's reads, in bulk."""
     rng = random.Random(7)
     store.save_campaign("cmp_bench", "Bench campaign", {"sender": {"address": SENDER}}, "finished")
     with store.engine.begin() as connection:
@@ -111,7 +123,7 @@ def fill(store: Store, n: int) -> None:
                         "last_message_at": base + timedelta(minutes=45),
                         "last_inbound_id": None,
                         "preview": "What time do you open?",
-                        "unread": rng.randint(0, 2),
+                        "inbound_count": 5,
                         "needs_reply": roll < 0.3,
                         "consent_state": "opted_out" if roll > 0.97 else "unknown",
                         "needs_review": 0.95 < roll <= 0.96,
@@ -125,6 +137,19 @@ def fill(store: Store, n: int) -> None:
             for table, rows in ((messages, out), (inbound_messages, inbound), (threads, heads)):
                 for chunk in _chunks(rows):
                     connection.execute(table.insert(), chunk)
+        ids = list(connection.execute(sa.select(threads.c.id).order_by(threads.c.id)).scalars())
+        reads: list[dict[str, object]] = []
+        for thread_id in ids:
+            roll = rng.random()
+            if roll < 0.5:  # read by the benchmark's actor: 40% fully, 10% in part
+                read = {"actor": "bench", "read_count": 5 if roll < 0.4 else 3}
+                reads.append({"thread_id": thread_id, "read_at": T0, **read})
+            if rng.random() < 0.5:
+                reads.append(
+                    {"thread_id": thread_id, "actor": "colleague", "read_count": 5, "read_at": T0}
+                )
+        for chunk in _chunks(reads):
+            connection.execute(thread_reads.insert(), chunk)
 
 
 def timed(call: Callable[[], object], repeat: int = 20) -> float:
@@ -236,8 +261,14 @@ def compare_open(store: Store, n: int) -> None:
     with store.engine.connect() as connection:
         ids = list(connection.execute(sa.select(threads.c.id)).scalars())
     sample = random.Random(11).sample(ids, min(20, n))
+    colleague = Inbox(store, actor="colleague").counts().unread
+    unread = inbox.counts().unread
+    assert unread != colleague, "each person's unread is their own"
+    print(f"unread: {unread:,} for the actor, {colleague:,} for a colleague")
     indexed = open_times(inbox, sample)
-    by_name = {i.name: i for t in (threads, messages, inbound_messages) for i in t.indexes}
+    by_name = {
+        i.name: i for t in (threads, messages, inbound_messages, thread_reads) for i in t.indexes
+    }
     with store.engine.begin() as connection:
         for name in INDEXES:
             connection.exec_driver_sql(f"DROP INDEX {name}")
@@ -263,8 +294,32 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent webhook deliveries")
     parser.add_argument("--database", default=None, help="a PostgreSQL URL (default: SQLite)")
     args = parser.parse_args()
+    if args.database:
+        with own_schema(args.database) as url:
+            return run(args, url)
     folder = Path(tempfile.mkdtemp(prefix="smskit-bench-inbox-"))
-    store = Store.open(args.database or f"sqlite:///{folder / 'smskit.db'}")
+    return run(args, f"sqlite:///{folder / 'smskit.db'}")
+
+
+@contextlib.contextmanager
+def own_schema(postgres_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL schema for this run (dropped afterwards), whatever the database
+    already holds."""
+    schema = f"smskit_bench_inbox_{os.getpid()}"
+    admin = sa.create_engine(postgres_url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = sa.make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run(args: argparse.Namespace, url: str) -> int:
+    store = Store.open(url)
     started = time.perf_counter()
     fill(store, args.threads)
     if store.engine.dialect.name == "postgresql":
@@ -288,6 +343,7 @@ def main() -> int:
             f"[{'OK' if ok else 'BELOW'}]"
         )
     print(f"concurrent deliveries vs one at a time: x{rates[args.clients] / rates[1]:.2f}")
+    store.close()
     return 0
 
 

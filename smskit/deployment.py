@@ -28,6 +28,7 @@ __all__ = [
     "connect",
     "connect_simulator",
     "connect_vonage",
+    "connect_vonage_simulator",
     "describe_deployment",
     "mask_account_sid",
     "mask_database_url",
@@ -202,6 +203,27 @@ def connect_simulator(handle: Any = None) -> Connection:
         handle = simulator.shared()
     provider = TwilioProvider.for_simulator(handle)
     return Connection(provider, check_connection(provider))
+
+
+def connect_vonage_simulator(handle: Any = None) -> Connection:
+    """The simulator's account through Vonage's APIs: the real ``vonage`` SDK over HTTP to the
+    simulator (by default the shared built-in one), so a trainer can practise the Vonage flavour.
+
+    >>> from smskit.simulator import start
+    >>> with start() as handle:
+    ...     connection = connect_vonage_simulator(handle)
+    ...     connection.verdict.kind, connection.verdict.account.balance > 0
+    ('ok', True)
+    """
+    from smskit.providers.vonage import VonageProvider
+    from smskit.providers.vonage_credentials import check_vonage_connection
+
+    if handle is None:
+        from smskit import simulator
+
+        handle = simulator.shared()
+    provider = VonageProvider.for_simulator(handle)
+    return Connection(provider, check_vonage_connection(provider))
 
 
 def default_provider() -> Provider:

@@ -240,31 +240,16 @@ CHILD = textwrap.dedent(
 )
 
 
-def _race(
-    db_url: str, sim: SimulatorHandle, thread: int, version: int, runs: list[tuple[str, str]]
-) -> list[str]:
-    go = Path(tempfile.mkdtemp()) / "go"
+def _at_once(script: str, argvs: list[list[str]], go: Path) -> list[object]:
+    """Run ``script`` once per argv, release them together (``go``), return each one's JSON."""
     children = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                CHILD,
-                db_url,
-                sim.url,
-                sim.account_sid,
-                sim.auth_token,
-                str(thread),
-                str(version),
-                str(go),
-                key,
-                body,
-            ],
+            [sys.executable, "-c", script, *argv],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=ROOT,
         )
-        for key, body in runs
+        for argv in argvs
     ]
     for child in children:
         assert child.stdout is not None
@@ -272,10 +257,19 @@ def _race(
     go.touch()
     outcomes = []
     for child in children:
-        out, err = child.communicate(timeout=60)
+        out, err = child.communicate(timeout=120)
         assert child.returncode == 0, err.decode()[-2000:]
-        outcomes.append(json.loads(out)["outcome"])
-    return sorted(outcomes)
+        outcomes.append(json.loads(out))
+    return outcomes
+
+
+def _race(
+    db_url: str, sim: SimulatorHandle, thread: int, version: int, runs: list[tuple[str, str]]
+) -> list[str]:
+    go = Path(tempfile.mkdtemp()) / "go"
+    common = [db_url, sim.url, sim.account_sid, sim.auth_token, str(thread), str(version), str(go)]
+    outcomes = _at_once(CHILD, [[*common, key, body] for key, body in runs], go)
+    return sorted(str(o["outcome"]) for o in outcomes)  # type: ignore[index]
 
 
 def test_two_staff_answering_one_thread_at_once_send_it_once(
@@ -381,3 +375,45 @@ def test_a_first_reply_from_a_sender_without_a_consent_status_opens_its_thread(
     assert InboxSink(store).record_inbound(InboundMessage(sid, sender, SENDER, "Hello?")) is True
     (found,) = [t for t in Inbox(store, actor="ana").threads("all").threads if t.phone == sender]
     assert (found.consent_state, found.needs_reply, found.unread) == ("unknown", True, 1)
+
+
+DELIVERY_CHILD = textwrap.dedent(
+    """
+    import json, sys, time
+    from pathlib import Path
+    from smskit.conversations import InboxSink
+    from smskit.sending.tracking import InboundMessage
+    from smskit.store.database import Store
+
+    url, go, count = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+    sink = InboxSink(Store.open(url, upgrade=False))
+    replies = [
+        InboundMessage(f"SM{i:032d}", f"+1415202{i:04d}", "+15005550006",
+                       "STOP" if i % 2 else "Do you deliver on Sundays?")
+        for i in range(count)
+    ]
+    print("ready", flush=True)
+    while not go.exists():
+        time.sleep(0.0005)
+    print(json.dumps([sink.record_inbound(r) for r in replies]))
+    """
+)
+
+
+def test_one_reply_delivered_to_two_webhook_processes_at_once_counts_once(db_url: str) -> None:
+    """Twilio retries a webhook that is slow to answer, possibly to another webhook process: the
+    reply is stored once, its opt-out recorded once, and its thread counts it once."""
+    store = Store.open(db_url)
+    count = 40
+    go = Path(tempfile.mkdtemp()) / "go"
+    outcomes = _at_once(DELIVERY_CHILD, [[db_url, str(go), str(count)]] * 2, go)
+    # Each reply was new to exactly one of the two processes.
+    assert [a + b for a, b in zip(*outcomes, strict=True)] == [1] * count
+    assert len(store.list_inbound(limit=1000)) == count
+    with store.engine.connect() as connection:
+        opt_outs = connection.execute(
+            sa.text("SELECT phone_e164, COUNT(*) FROM consent_events GROUP BY phone_e164")
+        ).all()
+    assert sorted(n for _, n in opt_outs) == [1] * (count // 2)
+    threads = Inbox(store, actor="ana").threads("all").threads
+    assert sorted(t.unread for t in threads) == [1] * count

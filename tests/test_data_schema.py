@@ -26,6 +26,7 @@ TABLES = {
     "sender_fees": ("country",),
     "carrier_fees": ("country",),
     "sender_id_rules": ("country",),
+    "vonage_codes": (),
 }
 CURRENCY_COLUMNS = ("currency",)
 FACTS_B7 = set(
@@ -149,3 +150,20 @@ def test_guide_figures_are_kept_as_citable_rows() -> None:
     assert ("short_code", "Message", Decimal("0.0075")) in guide
     assert ("long_code", "Number rental", Decimal("1.00")) in guide
     assert ("toll_free", "Number rental", Decimal("2.00")) in guide
+
+
+def test_vonage_codes_cover_what_the_simulator_and_the_provider_meet() -> None:
+    # Every code the simulator answers with and every one smskit acts on has a sourced row, from
+    # Vonage's two pages (SMS API statuses, delivery-receipt errors), and its meaning names it.
+    from smskit.providers.vonage_codes import vonage_codes
+    from smskit.simulator.vonage_api import MAGIC_TO
+
+    table = vonage_codes()
+    acted_on = {("status", s) for s in (1, 4, 5, 7, 8, 9, 11, 14, 15, 29, 32)}
+    acted_on |= {("status", int(status)) for status, _text in MAGIC_TO.values()}
+    assert acted_on <= set(table)
+    for row in rows("vonage_codes"):
+        page = "troubleshooting-sms" if row["kind"] == "status" else "delivery-receipts"
+        assert f"developer.vonage.com/en/messaging/sms/guides/{page}" in row["source"], row
+        word = "status" if row["kind"] == "status" else "receipt error"
+        assert f"{word} {row['code']}" in row["meaning"], row

@@ -31,7 +31,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SCHEMA_PREFIX = "smskit_test_"
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 SID = "SM" + "a" * 32
-HEAD = "0007"  # 0004 leases; 0005 inbox; 0006 provider ids 64 chars; 0007 actors
+HEAD = "0010"  # 0007 actors; 0008 reads; 0009 parts; 0010 stop reason
 
 
 @pytest.fixture(scope="session")

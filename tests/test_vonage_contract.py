@@ -195,3 +195,63 @@ def test_fields_over_vonage_limits_are_refused_before_any_request(
 
         provider.send("+14155550100", "x", from_=FROM, send_at=datetime.now(UTC))
     assert len(sim.messages()) == before
+
+
+# -- the Reports API: no SDK models, so Vonage's published example is the contract -------------
+
+
+def nullable_shape(ours: Any, theirs: Any, where: str = "$") -> None:
+    """As :func:`same_shape`, where the example's null means "a string, or null"."""
+    if theirs is None:
+        assert ours is None or isinstance(ours, str), where
+    elif isinstance(theirs, dict):
+        assert isinstance(ours, dict), where
+        for key, value in theirs.items():
+            assert key in ours, f"{where}.{key} missing"
+            nullable_shape(ours[key], value, f"{where}.{key}")
+    elif isinstance(theirs, list):
+        assert isinstance(ours, list) and ours, where
+        for item in ours:
+            nullable_shape(item, theirs[0], f"{where}[]")
+    else:
+        assert type(ours) is type(theirs), f"{where}: {type(ours).__name__}"
+
+
+def test_report_records_match_vonages_published_example(
+    sim: SimulatorHandle, provider: VonageProvider
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from smskit.providers.vonage_convert import group_records
+
+    published = example("reports_records_sync_dates.json")
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    sent = provider.send("+447700900123", "z" * 200, from_=FROM, client_ref="report-contract")
+    for part in [m for m in sim.messages() if m.client_ref == "report-contract"]:
+        sim.wait_for(part.sid)
+    http = provider.client.http_client
+    params = {"account_id": sim.vonage_api_key, "product": "SMS", "direction": "outbound"}
+    params |= {"date_start": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "status": "delivered"}
+    body = http.get(http.api_host, "/v2/reports/records", params, "basic")
+    nullable_shape(body, published)
+    ours = [r for r in body["records"] if r["client_ref"] == "report-contract"]
+    assert len(ours) == 2 and {r["error_code_description"] for r in ours} == {"Delivered"}
+    assert all(r["country_name"] == "United Kingdom" for r in ours)
+    assert body["status"] == "delivered" and body["items_count"] == len(body["records"])
+    # A message id lookup names the ids it did not find, as Vonage's "by UUID" example does.
+    missing = http.get(
+        http.api_host,
+        "/v2/reports/records",
+        {**params, "id": f"{sent.sid},0FFFFFFFFFFFFFFF"} | {"date_start": None, "status": None},
+        "basic",
+    )
+    assert missing["ids_not_found"] == "0FFFFFFFFFFFFFFF" and missing["items_count"] == 1
+    # And smskit reads Vonage's own example: null client-ref, "+0000" dates, error code "0".
+    [record] = group_records(published["records"])
+    assert (record.sid, record.status, record.to) == (
+        "12000000E506AC66",
+        "delivered",
+        "+447700123456",
+    )
+    assert record.date_updated == datetime(2020, 6, 4, 12, 21, 37, tzinfo=UTC)
+    assert record.error_code is None and str(record.price) == "0.03330000"

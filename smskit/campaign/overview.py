@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from smskit.i18n.catalog import Text
 from smskit.store.database import Store
 from smskit.store.schema import campaign_recipients, campaigns, messages
 
@@ -54,6 +55,7 @@ class CampaignLine:
     approved_by: str | None = None
     sent_by: str | None = None
     canceled_by: str | None = None
+    stop_reason: Text | None = None  # why it failed or is held (migration 0010)
 
     @property
     def done(self) -> bool:
@@ -110,10 +112,11 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
             c.approved_by,
             c.sent_by,
             c.canceled_by,
+            c.stop_reason,
         )
-        # Inbox replies are one-message campaigns ("rep_<key>", smskit.conversations.replies):
-        # they belong to their conversation, not to this list.
-        .where(~c.id.startswith("rep_", autoescape=True))
+        # Inbox replies are one-message campaigns of kind "reply" (migration 0008,
+        # smskit.conversations.replies): they belong to their conversation, not to this list.
+        .where(c.kind != "reply")
         .order_by(c.created_at.desc(), c.id)
     )
     with store.engine.connect() as connection:
@@ -161,6 +164,7 @@ def campaign_lines(store: Store) -> list[CampaignLine]:
                 head.approved_by,
                 head.sent_by,
                 head.canceled_by,
+                Text.from_json(head.stop_reason),
             )
         )
     return lines

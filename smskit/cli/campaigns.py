@@ -157,6 +157,8 @@ def run_campaigns(args: argparse.Namespace, out: TextIO) -> int:
                     f"  cost {line.cost:.4f} {line.currency}  next {nxt}  {line.name}",
                     file=out,
                 )
+                if line.stop_reason is not None and line.status in ("failed", "held"):
+                    print(f"    why: {line.stop_reason}", file=out)
         return 0
     if not args.campaign_id:
         raise LocalizedError("Name the campaign to {action}.", action=args.action)

@@ -1,7 +1,8 @@
 """Conversations: the shared Inbox where staff read and answer replies, consent first.
 
-Owns threads (per contact and our number), reads, assignment, the possible-revocation review,
-quick replies, and replies sent through the campaign runner's exactly-once, consent-checked path
+Owns threads (per contact and our number), each person's reads (:mod:`.reads`), assignment, the
+possible-revocation review, quick replies, the senders a reply may use (:mod:`.reply_senders`), and
+replies sent through the campaign runner's exactly-once, consent-checked path
 (:mod:`smskit.sending`). Sits above ``sending``, below ``webhooks``.
 """
 

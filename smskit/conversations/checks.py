@@ -143,8 +143,11 @@ def check_reply(
     thread: ThreadSummary,
     body: str,
     now: datetime | None = None,
+    sender: str | None = None,
 ) -> ReplyCheck:
     """Everything staff see while typing: segments, cost, advice, and whether it may go now.
+
+    Consent is read for ``sender``'s scope (default: the thread's number) and the campaign's.
 
     >>> from smskit.store.database import Store
     >>> from smskit.conversations.model import ThreadSummary
@@ -173,7 +176,7 @@ def check_reply(
             pos=found[0],
             code=found[1],
         )
-    status = consent_of(ledger, thread.phone, thread_scopes(store, thread))
+    status = consent_of(ledger, thread.phone, thread_scopes(store, thread, sender))
     confirmation = False
     if status.state is ConsentState.OPTED_OUT:
         blocked = _opted_out_text(status)
@@ -211,17 +214,18 @@ def _window(phone: str, now: datetime) -> tuple[datetime | None, str | None]:
     return window.next_allowed_at, f"{local:%H:%M %a} {local.day} {local:%b}"
 
 
-def thread_scopes(store: Store, thread: ThreadSummary) -> list[str]:
-    """The consent scopes a reply must respect: our number, and the campaign's scope.
+def thread_scopes(store: Store, thread: ThreadSummary, sender: str | None = None) -> list[str]:
+    """The consent scopes a reply must respect: the sender (default: the thread's number), and
+    the campaign's scope.
 
     >>> from smskit.store.database import Store
     >>> t = ThreadSummary(9, "+1", "", "+2", None, datetime.now(UTC), "", 0, False, "unknown",
     ...                   False, None, False, 0)
-    >>> thread_scopes(Store.open("sqlite://"), t)
-    ['+2', '+2']
+    >>> thread_scopes(Store.open("sqlite://"), t), thread_scopes(Store.open("sqlite://"), t, "+3")
+    (['+2', '+2'], ['+3', '+2'])
     """
     with store.engine.connect() as connection:
         scope = connection.execute(
             sa.select(threads.c.scope).where(threads.c.id == thread.id)
         ).scalar()
-    return [thread.our_number, str(scope or thread.our_number)]
+    return [sender or thread.our_number, str(scope or thread.our_number)]

@@ -8,8 +8,9 @@
     conversation = inbox.open(page.threads[0].id)
     inbox.reply(conversation.thread.id, "We open at 9.", seen_version=conversation.thread.version)
 
-"Assigned to me" and every reply's author are ``actor``: by default who is signed in to JupyterHub,
-else the operating-system user (:func:`smskit.team.actor.current_actor_name`).
+"Assigned to me", what is unread, and every reply's author are ``actor``: by default who is signed
+in to JupyterHub, else the operating-system user (:func:`smskit.team.actor.current_actor_name`).
+Each person has their own read state: a thread Ana has read is still unread for Budi.
 
 >>> from smskit.store.database import Store
 >>> inbox = Inbox(Store.open("sqlite://"), actor="ana")
@@ -39,11 +40,14 @@ from smskit.conversations.model import (
 )
 from smskit.conversations.quick_replies import (
     QuickReply,
+    delete_quick_reply,
     list_quick_replies,
     render_quick_reply,
     save_quick_reply,
 )
+from smskit.conversations.reads import mark_read, mark_unread
 from smskit.conversations.replies import send_reply
+from smskit.conversations.reply_senders import reply_senders
 from smskit.conversations.threads import (
     count_threads,
     get_thread,
@@ -123,7 +127,7 @@ class Inbox:
     # -- lists and threads ---------------------------------------------------------------------
 
     def counts(self) -> InboxCounts:
-        """Unread messages and the size of each filter.
+        """My unread messages and the size of each filter.
 
         >>> from smskit.store.database import Store
         >>> Inbox(Store.open("sqlite://"), actor="ana").counts().unread
@@ -165,15 +169,19 @@ class Inbox:
         return thread_campaigns(self.store)
 
     def thread(self, thread_id: int) -> ThreadSummary:
-        """One thread's summary (its version, flags, assignment)."""
-        return get_thread(self.store, thread_id)
+        """One thread's summary (its version, flags, assignment, my unread)."""
+        return get_thread(self.store, thread_id, self.actor)
+
+    def senders(self, thread_id: int) -> tuple[str, ...]:
+        """The numbers a reply in this thread may come from; the thread's own number first."""
+        return reply_senders(self.store, self.thread(thread_id))
 
     def open(self, thread_id: int, *, mark_read: bool = True) -> Conversation:
-        """A thread with every message in order and the contact's consent; marks it read.
+        """A thread with every message in order and the contact's consent; marks it read (for me).
 
         The consent copy used by the filters is refreshed from the ledger at the same time.
         """
-        conversation = open_thread(self.store, self.ledger, thread_id)
+        conversation = open_thread(self.store, self.ledger, thread_id, self.actor)
         t = conversation.thread
         if mark_read and t.unread:
             self.mark_read(thread_id)
@@ -188,14 +196,12 @@ class Inbox:
         return conversation
 
     def mark_read(self, thread_id: int) -> bool:
-        """Mark a thread read (by this actor, now)."""
-        return update_thread(
-            self.store, thread_id, unread=0, read_by=self.actor, read_at=datetime.now(UTC)
-        )
+        """Mark a thread read for me (everything in it now); my teammates keep their own state."""
+        return mark_read(self.store, thread_id, self.actor)
 
     def mark_unread(self, thread_id: int) -> bool:
-        """Mark a thread unread again (at least one)."""
-        return update_thread(self.store, thread_id, unread=1)
+        """Mark a thread's newest reply unread again, for me."""
+        return mark_unread(self.store, thread_id, self.actor)
 
     def assign(self, thread_id: int, to: str | None = None) -> bool:
         """Assign a thread to a teammate (default: yourself); ``to=""`` unassigns it."""
@@ -249,9 +255,14 @@ class Inbox:
 
     # -- replies -------------------------------------------------------------------------------
 
-    def check(self, thread_id: int, body: str) -> ReplyCheck:
-        """Segments, cost, encoding advice, and whether the reply may go now (or when)."""
-        return check_reply(self.store, self.ledger, self.thread(thread_id), body, self.clock())
+    def check(self, thread_id: int, body: str, *, sender: str | None = None) -> ReplyCheck:
+        """Segments, cost, encoding advice, and whether the reply may go now (or when).
+
+        ``sender``: one of :meth:`senders` (default: the thread's number); consent is read for it.
+        """
+        return check_reply(
+            self.store, self.ledger, self.thread(thread_id), body, self.clock(), sender
+        )
 
     def reply(
         self,
@@ -261,11 +272,13 @@ class Inbox:
         schedule: bool = False,
         key: str | None = None,
         seen_version: int | None = None,
+        sender: str | None = None,
     ) -> ReplyResult:
         """Answer a thread, exactly once and only with consent; see :func:`send_reply`.
 
         ``seen_version``: the thread version you read (``open(...).thread.version``); a reply made
-        by someone else since then wins, and yours is not sent.
+        by someone else since then wins, and yours is not sent. ``sender``: one of
+        :meth:`senders` (default: the thread's number).
         """
         t = self.thread(thread_id)
         return send_reply(
@@ -279,6 +292,7 @@ class Inbox:
             seen_version=seen_version,
             schedule=schedule,
             now=self.clock(),
+            sender=sender,
         )
 
     def confirm_opt_out(self, thread_id: int, *, key: str | None = None) -> ReplyResult:
@@ -302,8 +316,13 @@ class Inbox:
         return list_quick_replies(self.store, language)
 
     def save_quick_reply(self, name: str, language: str, body: str) -> QuickReply:
-        """Save a quick reply for the team."""
+        """Save a quick reply for the team (or replace one you saved); a plain error if the
+        name, language or a placeholder is wrong, or a teammate saved that name."""
         return save_quick_reply(self.store, name, language, body, self.actor)
+
+    def delete_quick_reply(self, name: str, language: str) -> bool:
+        """Delete a quick reply you saved (built-in ones and teammates' stay)."""
+        return delete_quick_reply(self.store, name, language, self.actor)
 
     def quick_reply_text(
         self, thread_id: int, name: str, language: str = "en", **values: str

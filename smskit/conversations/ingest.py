@@ -83,7 +83,7 @@ _COUNT_REPLY = (
     )
     .values(
         last_inbound_id=B("row_id"),
-        unread=_T.unread + 1,
+        inbound_count=_T.inbound_count + 1,
         done=False,
         preview=B("reply_preview"),
         last_message_at=sa.case(
@@ -115,7 +115,7 @@ def _new_thread(store: Store) -> Any:
                 last_message_at=B("at", type_=UTCDateTime()),
                 last_inbound_id=None,
                 preview="",
-                unread=0,
+                inbound_count=0,
                 needs_reply=False,
                 consent_state="unknown",
                 needs_review=False,

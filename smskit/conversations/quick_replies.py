@@ -3,7 +3,10 @@
 Placeholders use the campaign template syntax (:mod:`smskit.campaign.templates`): ``{name|there}``
 takes the contact's saved field, with a fallback; ``{brand}``, ``{hours}`` and ``{phone}`` come
 from the team's settings. A few answers come built in (opening hours, how to opt out, thanks,
-wrong number); a team saves its own, which replace a built-in one of the same name.
+wrong number); a team saves its own, which replace a built-in one of the same name. Staff save
+answers from the Inbox and delete the ones they saved; a teammate's answer is theirs to change.
+A placeholder outside :data:`PLACEHOLDERS` is refused when saving, by name: it would never be
+filled in, and with no fallback the answer could not be sent at all.
 
 >>> text = render_quick_reply(builtin("opt_out_howto", "id"), {"brand": "Toko Ana"})
 >>> text.startswith("Toko Ana:")
@@ -25,8 +28,11 @@ from smskit.store.schema import quick_replies
 
 __all__ = [
     "BUILTIN",
+    "LANGUAGES",
+    "PLACEHOLDERS",
     "QuickReply",
     "builtin",
+    "delete_quick_reply",
     "list_quick_replies",
     "render_quick_reply",
     "save_quick_reply",
@@ -35,12 +41,22 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class QuickReply:
-    """A saved answer: its name, language and template."""
+    """A saved answer: its name, language and template, and who saved it (None: built in)."""
 
     name: str
     language: str
     body: str
     builtin: bool = False
+    created_by: str | None = None
+
+
+#: The languages quick replies are written in (the dashboards' languages).
+LANGUAGES = ("en", "id")
+#: What a quick reply's ``{placeholders}`` may name: the contact's name and number, and the
+#: team's brand and opening hours (:meth:`smskit.conversations.Inbox.quick_reply_text`).
+PLACEHOLDERS = ("name", "phone", "brand", "hours")
+# A reply's own limit (Twilio error 21617; smskit.conversations.checks.MAX_REPLY_CHARS).
+_MAX_CHARS = 1600
 
 
 # Written, not translated on the fly: each is a whole answer a person would send in that language.
@@ -105,11 +121,15 @@ def list_quick_replies(store: Store, language: str | None = None) -> tuple[Quick
     >>> [q.name for q in list_quick_replies(Store.open("sqlite://"), "en")]
     ['opening_hours', 'opt_out_howto', 'thanks', 'wrong_number']
     """
-    query = sa.select(quick_replies.c.name, quick_replies.c.language, quick_replies.c.body)
+    q = quick_replies.c
+    query = sa.select(q.name, q.language, q.body, q.created_by)
     if language is not None:
-        query = query.where(quick_replies.c.language == language)
+        query = query.where(q.language == language)
     with store.engine.connect() as connection:
-        saved = [QuickReply(r.name, r.language, r.body) for r in connection.execute(query)]
+        saved = [
+            QuickReply(r.name, r.language, r.body, False, r.created_by)
+            for r in connection.execute(query)
+        ]
     mine = {(q.name, q.language) for q in saved}
     merged = saved + [
         q
@@ -119,29 +139,115 @@ def list_quick_replies(store: Store, language: str | None = None) -> tuple[Quick
     return tuple(sorted(merged, key=lambda q: (q.name, q.language)))
 
 
+def _checked(name: str, language: str, body: str) -> str:
+    """The name, stripped, once the name, language and template are fine; else a plain error."""
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise LocalizedError("A quick reply needs a name of 1 to 80 characters.")
+    if language not in LANGUAGES:
+        raise LocalizedError(
+            "A quick reply is in English (en) or Indonesian (id), not {language!r}.",
+            language=language,
+        )
+    if not body.strip():
+        raise LocalizedError("Type the answer first, then save it as a quick reply.")
+    if len(body) > _MAX_CHARS:
+        raise LocalizedError(
+            "A quick reply holds at most {max} characters; this one has {n}.",
+            max=_MAX_CHARS,
+            n=len(body),
+        )
+    template = parse_template(body)  # a syntax error names its position
+    unknown = [f for f in template.fields if f not in PLACEHOLDERS]
+    if unknown:
+        raise LocalizedError(
+            "{{{field}}} is not a placeholder a quick reply can fill in; use {known}.",
+            field=unknown[0],
+            known=", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+        )
+    return name
+
+
 def save_quick_reply(store: Store, name: str, language: str, body: str, actor: str) -> QuickReply:
-    """Save (or replace) a quick reply; its template is checked first.
+    """Save (or replace your own) quick reply; its name, language and template are checked first.
+
+    A name a teammate saved in that language stays theirs: choose another name.
 
     >>> from smskit.store.database import Store
-    >>> save_quick_reply(Store.open("sqlite://"), "parking", "en", "Park at {place|the back}",
-    ...                  "ana").name
+    >>> store = Store.open("sqlite://")
+    >>> save_quick_reply(store, "parking", "en", "Park at the back, {name|friend}", "ana").name
     'parking'
+    >>> save_quick_reply(store, "parking", "en", "Park in front", "budi")
+    Traceback (most recent call last):
+    ...
+    smskit.i18n.LocalizedError: ana saved the quick reply 'parking' (en); choose another name.
+    >>> save_quick_reply(store, "gift", "en", "Your {voucher}", "ana")
+    Traceback (most recent call last):
+    ...
+    smskit.i18n.LocalizedError: {voucher} is not a placeholder a quick reply can fill in; use \
+{name}, {phone}, {brand}, {hours}.
     """
-    if not name.strip() or len(name) > 80:
-        raise LocalizedError("A quick reply needs a name of 1 to 80 characters")
-    parse_template(body)  # a syntax error names its position
+    name = _checked(name, language, body)
+    q = quick_replies.c
     now = datetime.now(UTC)
     statement = (
         store._insert(quick_replies)
-        .values(name=name.strip(), language=language, body=body, created_by=actor, created_at=now)
+        .values(name=name, language=language, body=body, created_by=actor, created_at=now)
         .on_conflict_do_update(
-            index_elements=[quick_replies.c.name, quick_replies.c.language],
+            index_elements=[q.name, q.language],
             set_={"body": body, "created_by": actor, "created_at": now},
         )
     )
     with store.engine.begin() as connection:
+        owner = connection.execute(
+            sa.select(q.created_by).where(q.name == name, q.language == language)
+        ).scalar()
+        if owner is not None and owner != actor:
+            raise LocalizedError(
+                "{owner} saved the quick reply {name!r} ({language}); choose another name.",
+                owner=owner,
+                name=name,
+                language=language,
+            )
         connection.execute(statement)
-    return QuickReply(name.strip(), language, body)
+    return QuickReply(name, language, body, False, actor)
+
+
+def delete_quick_reply(store: Store, name: str, language: str, actor: str) -> bool:
+    """Delete a quick reply you saved; True if it was deleted. Built-in ones stay; a teammate's
+    is theirs to delete.
+
+    >>> from smskit.store.database import Store
+    >>> store = Store.open("sqlite://")
+    >>> _ = save_quick_reply(store, "parking", "en", "Park at the back", "ana")
+    >>> delete_quick_reply(store, "parking", "en", "budi")
+    Traceback (most recent call last):
+    ...
+    smskit.i18n.LocalizedError: ana saved the quick reply 'parking'; only they can delete it.
+    >>> [delete_quick_reply(store, "parking", "en", "ana") for _ in range(2)]
+    [True, False]
+    """
+    q = quick_replies.c
+    with store.engine.begin() as connection:
+        owner = connection.execute(
+            sa.select(q.created_by).where(q.name == name, q.language == language)
+        ).scalar()
+        if owner is None:
+            if any(b.name == name and b.language == language for b in BUILTIN):
+                raise LocalizedError("A built-in quick reply cannot be deleted.")
+            return False
+        if owner != actor:
+            raise LocalizedError(
+                "{owner} saved the quick reply {name!r}; only they can delete it.",
+                owner=owner,
+                name=name,
+            )
+        result = connection.execute(
+            quick_replies.delete().where(
+                q.name == name, q.language == language, q.created_by == actor
+            )
+        )
+    return bool(result.rowcount)
 
 
 def render_quick_reply(reply: QuickReply, values: Mapping[str, str]) -> str:

@@ -45,6 +45,8 @@ from smskit.conversations.checks import (
 )
 from smskit.conversations.ingest import consent_of
 from smskit.conversations.model import ReplyCheck, ReplyOutcome, ReplyResult, ThreadSummary
+from smskit.conversations.reads import read_statement
+from smskit.conversations.reply_senders import sender_refusal, sender_spec
 from smskit.i18n.catalog import LocalizedError, Text
 from smskit.providers import Provider, ProviderError
 from smskit.sending.runner import CampaignRunner
@@ -66,17 +68,6 @@ def new_key() -> str:
     return secrets.token_hex(12)
 
 
-def _sender_spec(store: Store, thread: ThreadSummary, sender: str) -> dict[str, Any]:
-    """The reply's sender as a campaign sender: the campaign's own when it used this number."""
-    if thread.campaign_id:
-        record = store.get_campaign(thread.campaign_id)
-        spec = dict(record.spec.get("sender") or {}) if record else {}  # type: ignore[call-overload]
-        if spec.get("address") == sender:
-            return spec
-    kind = "short_code" if sender.isdigit() and len(sender) <= 6 else "long_code"
-    return {"kind": kind, "address": sender, "segments_per_second": None}
-
-
 @dataclass(frozen=True, slots=True)
 class _Stored:
     campaign_id: str
@@ -96,11 +87,12 @@ def _store_reply(
     send_at: datetime | None,
     check: ReplyCheck,
     scope: str,
+    from_address: str,
 ) -> _Stored | ReplyResult:
     now = datetime.now(UTC)
     campaign_id = f"rep_{key}"
     message_id = f"{campaign_id}:0000000"
-    sender = _sender_spec(store, thread, thread.our_number)
+    sender = sender_spec(store, thread, from_address)
     spec = {
         "kind": "reply",
         "thread_id": thread.id,
@@ -142,18 +134,28 @@ def _store_reply(
             .values(
                 version=t.version + 1,
                 needs_reply=False,
-                unread=0,
                 preview=body[:160],
                 last_message_at=now,
                 updated_at=now,
             )
-            .returning(t.version)
+            .returning(t.version, t.inbound_count)
         ).first()
         if moved is None:
             return _conflict(connection, thread.id)
+        # Whoever answers has read what they answered (their own read mark; others keep theirs).
+        connection.execute(
+            read_statement(store),
+            {
+                "thread_id": thread.id,
+                "actor": actor[:128],
+                "read_count": int(moved.inbound_count),
+                "read_at": now,
+            },
+        )
         connection.execute(
             campaigns.insert().values(
                 id=campaign_id,
+                kind="reply",
                 name=spec["name"],
                 spec=spec,
                 status="queued",
@@ -161,7 +163,7 @@ def _store_reply(
                 updated_at=now,
             )
         )
-        from_number = "" if str(sender.get("address", "")).startswith("MG") else thread.our_number
+        from_number = "" if str(sender.get("address", "")).startswith("MG") else from_address
         connection.execute(
             messages.insert().values(
                 id=message_id,
@@ -259,12 +261,15 @@ def send_reply(
     schedule: bool = False,
     kind: str = "reply",
     now: datetime | None = None,
+    sender: str | None = None,
 ) -> ReplyResult:
     """Answer ``thread`` with ``body``: refused, conflicting, sent, scheduled or queued.
 
     ``seen_version`` is the thread version its author saw (default: the summary's); ``key`` makes
     the reply idempotent; ``schedule`` accepts quiet hours ("goes at 08:00 their time"). Without a
-    ``provider`` the reply is queued for the sending worker.
+    ``provider`` the reply is queued for the sending worker. ``sender`` is one of
+    :func:`~smskit.conversations.reply_senders.reply_senders` (default: the thread's number);
+    consent is checked for its scope.
 
     >>> from smskit.store.database import Store
     >>> from smskit.conversations.model import ThreadSummary
@@ -279,7 +284,10 @@ def send_reply(
     if key is not None and not _KEY.fullmatch(key):
         raise LocalizedError("A reply key is 1-48 letters, digits, '-' or '_'")
     key = key or new_key()
-    scopes = thread_scopes(store, thread)
+    sender = sender or thread.our_number
+    if (refusal := sender_refusal(store, thread, sender)) is not None:
+        return ReplyResult(ReplyOutcome.REFUSED, refusal)
+    scopes = thread_scopes(store, thread, sender)
     if kind == "confirmation":
         status = consent_of(ledger, thread.phone, scopes)
         if status.state is not ConsentState.OPTED_OUT or not confirmation_allowed(
@@ -300,7 +308,7 @@ def send_reply(
         check = check_text(body, thread.phone)
         send_at = None
     else:
-        check = check_reply(store, ledger, thread, body, now)
+        check = check_reply(store, ledger, thread, body, now, sender)
         if check.blocked is not None:
             return ReplyResult(ReplyOutcome.REFUSED, check.blocked)
         send_at = check.send_at
@@ -325,6 +333,7 @@ def send_reply(
         send_at=send_at,
         check=check,
         scope=scopes[1],
+        from_address=sender,
     )
     if isinstance(stored, ReplyResult):
         return stored

@@ -1,7 +1,10 @@
 """Threads in the store: the Inbox's lists and counts, one thread's summary, an opened thread.
 
 Every list is one index range, newest first (migration 0005; ``benchmarks/inbox.py``); replies
-are folded into threads by :mod:`smskit.conversations.ingest`.
+are folded into threads by :mod:`smskit.conversations.ingest`. Unread is per person (migration
+0008): a thread counts the replies it has folded in (``inbound_count``), each person's
+``thread_reads`` row says how many of them they had when they last read it, and their unread is the
+difference; nobody's reading changes anyone else's count.
 
 >>> from smskit.store.database import Store
 >>> from smskit.sending.tracking import InboundMessage
@@ -10,8 +13,13 @@ are folded into threads by :mod:`smskit.conversations.ingest`.
 >>> _ = store.record_inbound(InboundMessage("SM" + "1" * 32, "+14155550100", "+15005550006", "Hi"))
 >>> ingest(store)
 1
->>> [(t.phone, t.unread, t.needs_reply) for t in list_threads(store, Filter.ALL)]
+>>> [(t.phone, t.unread, t.needs_reply) for t in list_threads(store, Filter.ALL, actor="ana")]
 [('+14155550100', 1, True)]
+>>> from smskit.conversations.reads import mark_read
+>>> mark_read(store, 1, "ana")
+True
+>>> count_threads(store, "ana").unread, count_threads(store, "budi").unread
+(0, 1)
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ from smskit.conversations.model import (
     ThreadItem,
     ThreadSummary,
 )
+from smskit.conversations.reads import reads_of
+from smskit.conversations.reply_senders import reply_senders
 from smskit.i18n.catalog import LocalizedError
 from smskit.store.database import Store
 from smskit.store.schema import (
@@ -40,6 +50,7 @@ from smskit.store.schema import (
     contacts,
     inbound_messages,
     messages,
+    thread_reads,
     thread_replies,
     threads,
 )
@@ -56,7 +67,7 @@ __all__ = [
 _HISTORY = 200  # messages shown per direction when a thread opens (the newest)
 
 
-def _summary(row: Any, names: dict[str, str]) -> ThreadSummary:
+def _summary(row: Any, names: dict[str, str], read: dict[int, int]) -> ThreadSummary:
     return ThreadSummary(
         row.id,
         row.phone_e164,
@@ -65,7 +76,7 @@ def _summary(row: Any, names: dict[str, str]) -> ThreadSummary:
         row.campaign_id,
         row.last_message_at,
         row.preview,
-        int(row.unread),
+        max(int(row.inbound_count) - read.get(row.id, 0), 0),
         bool(row.needs_reply),
         row.consent_state,
         bool(row.needs_review),
@@ -135,11 +146,16 @@ def list_threads(
         connection.execution_options(smskit_read=True)
         rows = connection.execute(query).all()
         names = _names(connection, (r.phone_e164 for r in rows))
-    return tuple(_summary(r, names) for r in rows)
+        read = reads_of(connection, actor, (r.id for r in rows))
+    return tuple(_summary(r, names, read) for r in rows)
 
 
 def count_threads(store: Store, actor: str = "") -> InboxCounts:
-    """Unread messages and the size of each filter, one indexed count each.
+    """``actor``'s unread messages and the size of each filter, one indexed count each.
+
+    Unread is the replies over open threads (an index-only sum) less those ``actor`` has read in
+    open threads (one range of their reads): a read never exceeds its thread's count, which only
+    grows, so the difference is exactly the sum of each thread's own unread.
 
     >>> from smskit.store.database import Store
     >>> count_threads(Store.open("sqlite://"))
@@ -151,22 +167,29 @@ def count_threads(store: Store, actor: str = "") -> InboxCounts:
 
     with store.engine.connect() as connection:
         connection.execution_options(smskit_read=True)
-        unread = connection.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(threads.c.unread), 0)).where(
+        total_in = connection.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(threads.c.inbound_count), 0)).where(
                 threads.c.done.is_(False)
             )
         ).scalar()
+        r = thread_reads.c
+        read_in = connection.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(r.read_count), 0))
+            .select_from(thread_reads.join(threads, threads.c.id == r.thread_id))
+            .where(r.actor == actor, threads.c.done.is_(False))
+        ).scalar()
+        unread = int(total_in or 0) - int(read_in or 0)
         values = [
             int(connection.execute(count(view)).scalar() or 0)
             for view in (Filter.NEEDS_REPLY, Filter.REVIEW, Filter.OPTED_OUT, Filter.MINE)
         ]
         total = int(connection.execute(count(Filter.ALL)).scalar() or 0)
     needs_reply, review, opted_out, mine = values
-    return InboxCounts(int(unread or 0), needs_reply, review, opted_out, mine, total)
+    return InboxCounts(max(unread, 0), needs_reply, review, opted_out, mine, total)
 
 
-def get_thread(store: Store, thread_id: int) -> ThreadSummary:
-    """One thread's summary; a clear error when there is none.
+def get_thread(store: Store, thread_id: int, actor: str = "") -> ThreadSummary:
+    """One thread's summary (unread as ``actor`` sees it); a clear error when there is none.
 
     >>> from smskit.store.database import Store
     >>> get_thread(Store.open("sqlite://"), 7)
@@ -179,11 +202,13 @@ def get_thread(store: Store, thread_id: int) -> ThreadSummary:
         row = connection.execute(sa.select(threads).where(threads.c.id == thread_id)).first()
         if row is None:
             raise LocalizedError("No conversation number {id}", id=thread_id)
-        return _summary(row, _names(connection, [row.phone_e164]))
+        return _summary(
+            row, _names(connection, [row.phone_e164]), reads_of(connection, actor, [row.id])
+        )
 
 
 def update_thread(store: Store, thread_id: int, **values: Any) -> bool:
-    """Set columns of one thread (assignment, done, read); True if it exists.
+    """Set columns of one thread (assignment, done, consent flags); True if it exists.
 
     >>> from smskit.store.database import Store
     >>> update_thread(Store.open("sqlite://"), 1, done=True)
@@ -198,7 +223,9 @@ def update_thread(store: Store, thread_id: int, **values: Any) -> bool:
     return bool(result.rowcount)
 
 
-def open_thread(store: Store, ledger: ConsentLedger, thread_id: int) -> Conversation:
+def open_thread(
+    store: Store, ledger: ConsentLedger, thread_id: int, actor: str = ""
+) -> Conversation:
     """Every message of a thread in time order, with delivery statuses, and the consent history.
 
     >>> from smskit.store.database import Store
@@ -207,7 +234,7 @@ def open_thread(store: Store, ledger: ConsentLedger, thread_id: int) -> Conversa
     ...
     smskit.i18n.LocalizedError: No conversation number 1
     """
-    summary = get_thread(store, thread_id)
+    summary = get_thread(store, thread_id, actor)
     phone, ours = summary.phone, summary.our_number
     m, i, r = messages, inbound_messages, thread_replies
     with store.engine.connect() as connection:
@@ -232,6 +259,23 @@ def open_thread(store: Store, ledger: ConsentLedger, thread_id: int) -> Conversa
                 sa.select(r.c.message_id, r.c.actor, r.c.send_at).where(r.c.thread_id == thread_id)
             )
         }
+        # Replies of this thread sent from another of our numbers (reply_senders) are its too.
+        elsewhere = sorted(set(replies) - {row.id for row in out_rows})
+        if elsewhere:
+            out_rows = [
+                *out_rows,
+                *connection.execute(
+                    sa.select(
+                        m.c.id,
+                        m.c.body,
+                        m.c.created_at,
+                        m.c.state,
+                        m.c.status,
+                        m.c.error_code,
+                        m.c.sid,
+                    ).where(m.c.id.in_(elsewhere[-_HISTORY:]))
+                ),
+            ]
         scope = connection.execute(
             sa.select(threads.c.scope).where(threads.c.id == thread_id)
         ).scalar()
@@ -252,7 +296,10 @@ def open_thread(store: Store, ledger: ConsentLedger, thread_id: int) -> Conversa
     keyed.sort(key=lambda pair: pair[0])
     items = [item for _, item in keyed]
     return Conversation(
-        summary, tuple(items), _consent_view(ledger, phone, [ours, str(scope or ours)]), (ours,)
+        summary,
+        tuple(items),
+        _consent_view(ledger, phone, [ours, str(scope or ours)]),
+        reply_senders(store, summary),
     )
 
 

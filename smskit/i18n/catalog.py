@@ -185,6 +185,32 @@ class Text:
         }
         return translate(self.template, lang, domain).format(**params)
 
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready form to store, rendered later in whichever language the reader uses.
+
+        Numbers, strings, booleans and None are kept; any other parameter is kept as its English.
+
+        >>> Text("Twilio error {code}", code=20003).to_json()
+        {'template': 'Twilio error {code}', 'params': {'code': 20003}}
+        """
+        plain = (str, int, float, bool, type(None))
+        params = {k: v if isinstance(v, plain) else str(v) for k, v in self.params.items()}
+        return {"template": self.template, "params": params}
+
+    @classmethod
+    def from_json(cls, stored: Any) -> Text | None:
+        """The :class:`Text` that :meth:`to_json` stored; None for anything else.
+
+        >>> Text.from_json(Text("Row {row}", row=3).to_json()).render("id")
+        'Baris 3'
+        >>> Text.from_json({"template": 7}) is None
+        True
+        """
+        if not isinstance(stored, dict) or not isinstance(stored.get("template"), str):
+            return None
+        params = stored.get("params")
+        return cls(stored["template"], **(params if isinstance(params, dict) else {}))
+
     def __str__(self) -> str:
         return self.render("en")
 

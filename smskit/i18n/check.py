@@ -58,6 +58,7 @@ _BARE_ONLY = frozenset({"Text"})
 #: (number_types.csv) or a ``language`` column (auto_replies.csv) carry Indonesian themselves.
 DISPLAY_COLUMNS: dict[str, tuple[str, ...]] = {
     "countries": ("notable_rules",),
+    "vonage_codes": ("meaning",),  # Vonage's codes in plain words (smskit.providers.vonage_codes)
 }
 _TRANSLATOR = re.compile(r"""\bTranslator\(\s*["']([\w-]+)["']\s*\)""")
 

@@ -62,6 +62,9 @@ class MessageRecord:
     date_sent: datetime | None = None
     date_updated: datetime | None = None
     messaging_service_sid: str | None = None
+    # Vonage reports each part of a long message with its own id and receipt: (part id, status)
+    # per part, smallest id first; empty for Twilio, whose Message is one resource.
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +149,8 @@ class AccountInfo:
     friendly_name: str
     kind: str
     status: str
+    balance: Decimal | None = None  # Vonage's connection test reads it; Twilio's does not
+    currency: str | None = None
 
     @property
     def is_trial(self) -> bool:

@@ -419,8 +419,8 @@ class VonageProvider(ReportsLookup):
         """The account behind the key: the balance call proves the credentials.
 
         Vonage marks no "trial" type: a demo account shows in its refusals (status 29)."""
-        self.balance()
-        return AccountInfo(self.api_key, self.api_key, "Full", "active")
+        left = self.balance()
+        return AccountInfo(self.api_key, self.api_key, "Full", "active", left, "EUR")
 
     def balance(self) -> Decimal:
         """The account's balance (Vonage bills in the account currency, EUR by default)."""

@@ -8,6 +8,11 @@ keeps one integer ``error_code`` per message, as Twilio's are (all below 100000)
 are stored namespaced: submission status ``s`` as ``100000 + s`` and DLR error ``e`` as
 ``200000 + e``. The meaning names Vonage's own number again.
 
+Both lists are data, not code: ``data/vonage_codes.csv`` (``kind`` status or receipt, ``code``,
+Vonage's own ``vonage_name``, smskit's plain-words ``meaning``, ``source``, ``as_of``), read once
+through :mod:`smskit._data`. Its ``meaning`` is a display column: the Indonesian is in the
+catalogue (``data_vonage_codes.po``), checked by ``tests/test_i18n.py``.
+
 >>> submit_code(7), receipt_code(6), vonage_number(100007)
 (100007, 200006, ('status', 7))
 >>> vonage_meaning(100007)
@@ -16,6 +21,9 @@ are stored namespaced: submission status ``s`` as ``100000 + s`` and DLR error `
 
 from __future__ import annotations
 
+import functools
+
+from smskit._data import DataFileError, read_table
 from smskit.i18n.catalog import N_
 
 __all__ = [
@@ -26,6 +34,7 @@ __all__ = [
     "THROTTLED",
     "receipt_code",
     "submit_code",
+    "vonage_codes",
     "vonage_meaning",
     "vonage_number",
 ]
@@ -33,56 +42,31 @@ __all__ = [
 SUBMIT = 100_000
 RECEIPT = 200_000
 
-_SUBMIT: dict[int, str] = {
-    1: N_("Too many messages at once; Vonage asked us to slow down (status 1, Throttled)."),
-    2: N_("A required field (to, from or text) was missing (Vonage status 2)."),
-    3: N_("The 'to' number or another field is not valid (Vonage status 3)."),
-    4: N_("The API key or secret is wrong (Vonage status 4, Invalid Credentials)."),
-    5: N_("Vonage had an internal error; the send may be retried (status 5)."),
-    6: N_("Vonage could not route this message, e.g. to a landline or unknown prefix (status 6)."),
-    7: N_(
-        "The recipient is on the barred list, e.g. after replying STOP; Vonage refuses the send "
-        "(status 7)."
-    ),
-    8: N_("This Vonage account is barred from sending (status 8)."),
-    9: N_("The account's balance is too low to send (Vonage status 9, Partner Quota Violation)."),
-    11: N_("This account cannot use the SMS API over HTTP (Vonage status 11)."),
-    12: N_("The message is too long (Vonage status 12)."),
-    14: N_("The request signature is wrong (Vonage status 14, Invalid Signature)."),
-    15: N_("The 'from' sender is not allowed for this destination (Vonage status 15)."),
-    22: N_("The network code is not valid (Vonage status 22)."),
-    23: N_("The callback URL is not valid (Vonage status 23)."),
-    29: N_(
-        "A demo account can only send to its whitelisted test numbers; add this number in the "
-        "Vonage dashboard or top up (status 29)."
-    ),
-    32: N_("Send either a signature or the API secret, not both (Vonage status 32)."),
-    33: N_("The recipient's number has been deactivated (Vonage status 33)."),
-}
-_RECEIPT: dict[int, str] = {
-    1: N_("Delivery failed for an unknown reason (Vonage receipt error 1)."),
-    2: N_("The handset is off or out of coverage for now (Vonage receipt error 2)."),
-    3: N_("The number does not exist or is no longer in service (Vonage receipt error 3)."),
-    4: N_("The recipient has barred incoming messages (Vonage receipt error 4)."),
-    5: N_("The number was ported and could not be reached (Vonage receipt error 5)."),
-    6: N_("Rejected as spam by the carrier (Vonage receipt error 6)."),
-    7: N_("The handset was busy (Vonage receipt error 7)."),
-    8: N_("A network error stopped delivery (Vonage receipt error 8)."),
-    9: N_("The number is not valid (Vonage receipt error 9)."),
-    10: N_("The message was refused as invalid (Vonage receipt error 10)."),
-    11: N_("The message could not be routed, e.g. a landline (Vonage receipt error 11)."),
-    12: N_("The destination could not be reached (Vonage receipt error 12)."),
-    13: N_("Blocked by an age restriction on the recipient's line (Vonage receipt error 13)."),
-    14: N_("The carrier blocked this number (Vonage receipt error 14)."),
-    15: N_("The recipient's prepaid line has no credit (Vonage receipt error 15)."),
-    16: N_("The carrier's queue was full (Vonage receipt error 16)."),
-    50: N_("Filtered: the sender entity is not registered (Vonage receipt error 50)."),
-    51: N_("Filtered: the sender ID is not registered (Vonage receipt error 51)."),
-    52: N_("Filtered for its content (Vonage receipt error 52)."),
-    53: N_("Filtered: no consent on record (Vonage receipt error 53)."),
-    54: N_("Refused by a regulation of the destination country (Vonage receipt error 54)."),
-    99: N_("Delivery failed (Vonage receipt error 99, General Error)."),
-}
+KINDS = ("status", "receipt")
+
+
+@functools.cache
+def vonage_codes() -> dict[tuple[str, int], tuple[str, str]]:
+    """``(kind, code) -> (Vonage's name, plain meaning)`` from ``data/vonage_codes.csv``.
+
+    >>> vonage_codes()[("receipt", 6)]
+    ('Anti-Spam Rejection', 'Rejected as spam by the carrier (Vonage receipt error 6).')
+    """
+    table: dict[tuple[str, int], tuple[str, str]] = {}
+    for number, row in enumerate(read_table("vonage_codes"), start=2):
+        kind, code = row["kind"].strip(), row["code"].strip()
+        if kind not in KINDS:
+            raise DataFileError(f"vonage_codes.csv row {number}: kind {kind!r} is not {KINDS}")
+        if not code.isdigit():
+            raise DataFileError(f"vonage_codes.csv row {number}: code {code!r} is not a number")
+        if not row["meaning"].strip():
+            raise DataFileError(f"vonage_codes.csv row {number}: empty 'meaning'")
+        if (kind, int(code)) in table:
+            raise DataFileError(f"vonage_codes.csv row {number}: {kind} {code} listed twice")
+        table[(kind, int(code))] = (row["vonage_name"].strip(), row["meaning"].strip())
+    return table
+
+
 _NO_NETWORK = N_("Vonage could not be reached: check the network connection and try again.")
 _WRONG_KEY = N_("The API key or secret is wrong (Vonage status 4, Invalid Credentials).")
 _NOT_FOUND = N_("Vonage has no such resource (HTTP 404).")
@@ -138,9 +122,9 @@ def vonage_meaning(code: int | None, status: int | None = None) -> str:
     """
     which = vonage_number(code) if code is not None else None
     if which is not None:
-        table = _SUBMIT if which[0] == "status" else _RECEIPT
-        if which[1] in table:
-            return table[which[1]]
+        found = vonage_codes().get(which)
+        if found is not None:
+            return found[1]
     if status is None:
         return _NO_NETWORK
     if status == 401:

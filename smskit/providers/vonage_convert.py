@@ -125,6 +125,8 @@ def group_records(records: Iterable[Mapping[str, Any]]) -> list[MessageRecord]:
     ...         {"message_id": "A", "client_ref": "m1", "status": "accepted", "to": "1"}]
     >>> [(r.sid, r.status, r.num_segments) for r in group_records(rows)]
     [('A', 'partially_delivered', 2)]
+    >>> group_records(rows)[0].parts
+    (('A', 'sent'), ('B', 'delivered'))
     """
     groups: dict[str, list[tuple[MessageRecord, Mapping[str, Any]]]] = {}
     for raw in records:
@@ -162,6 +164,7 @@ def group_records(records: Iterable[Mapping[str, Any]]) -> list[MessageRecord]:
                 date_updated=max(
                     (m.date_updated for m, _ in members if m.date_updated), default=None
                 ),
+                parts=tuple((m.sid, m.status) for m, _ in members),
             )
         )
     far = datetime.min.replace(tzinfo=UTC)

@@ -384,7 +384,8 @@ class CampaignRunner:
         finally:
             reader.close()
         # Never over a pause or cancel written meanwhile by a dashboard or another worker.
-        self.store.transition_campaign(self.campaign_id, status, only_from=ACTIVE)
+        reason = self._fatal.meaning if self._fatal is not None else None
+        self.store.transition_campaign(self.campaign_id, status, only_from=ACTIVE, reason=reason)
         status = self._stored_status() or status
         if self._fatal is not None:
             raise self._fatal

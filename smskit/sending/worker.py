@@ -212,7 +212,7 @@ class Worker:
             return True
         if reason is None:
             return False
-        if self.store.transition_campaign(campaign_id, "held", only_from=RUNNABLE):
+        if self.store.transition_campaign(campaign_id, "held", only_from=RUNNABLE, reason=reason):
             log.warning("campaign %s: held, not sent: %s", campaign_id, reason.render("en"))
         return True
 

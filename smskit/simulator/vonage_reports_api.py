@@ -4,6 +4,12 @@
 ``from`` and ``date_start``/``date_end``, one record per part
 (https://developer.vonage.com/en/reports/code-snippets/before-you-begin). Vonage has no Messages
 list like Twilio's; smskit reconciles through this.
+
+The vonage SDK has no models for the Reports API, so the bodies follow Vonage's published example
+(https://developer.vonage.com/en/reports/code-snippets/load-records-sync-dates, kept in
+``tests/fixtures/vonage/reports_records_sync_dates.json``): every key of it, the same JSON types,
+dates as ``2020-06-04T12:21:35+0000``, a ``client_ref`` of null when the send had none, and
+``error_code_description`` in Vonage's own words (``data/vonage_codes.csv``).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from smskit.i18n.formatting import country_name
+from smskit.providers.vonage_codes import vonage_codes
 from smskit.simulator.state import SimMessage, utcnow
 from smskit.simulator.vonage_api import VonageRefusal, rest_account
 from smskit.simulator.vonage_hooks import dlr_error
@@ -34,30 +42,45 @@ _REPORT_STATUS = {
 
 def report_record(message: SimMessage, include_message: bool) -> dict[str, Any]:
     """One SMS record of the Reports API."""
+    error = dlr_error(message.error_code)
+    latency = (message.date_updated - message.date_created).total_seconds() * 1000
     record: dict[str, Any] = {
         "account_id": "",
         "message_id": message.sid,
-        "client_ref": message.client_ref or "",
+        "client_ref": message.client_ref,  # null without one, as in Vonage's example
         "direction": "inbound" if message.direction == "inbound" else "outbound",
         "from": message.from_.lstrip("+"),
         "to": message.to.lstrip("+"),
         "network": message.network or "",
+        "network_name": f"Simulated network {message.network}" if message.network else "",
         "country": message.country or "",
+        "country_name": country_name(message.country, "en") if message.country else "",
         "date_received": _iso(message.date_created),
         "date_finalized": _iso(message.date_updated),
+        "latency": str(max(0, round(latency))),
         "status": _REPORT_STATUS.get(message.status, "unknown"),
-        "error_code": str(dlr_error(message.error_code)),
+        "error_code": str(error),
+        "error_code_description": _description(error),
         "currency": "EUR",
         "total_price": f"{message.price or 0:.8f}",
-        "concatenated": str(message.parts > 1).lower(),
     }
     if include_message:
         record["message_body"] = message.body
     return record
 
 
+def _description(error: int) -> str:
+    """Vonage's name for a DLR err-code ("Delivered" for 0), as its records carry it."""
+    if not error:
+        return "Delivered"
+    found = vonage_codes().get(("receipt", error))
+    return found[0] if found else "General Error"
+
+
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    # Vonage's records write "2020-06-04T12:21:35+0000" (published example). Milliseconds are
+    # kept ("...:35.123+0000", still ISO 8601): two parts of one send are milliseconds apart.
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -82,6 +105,7 @@ async def report_records(request: Request) -> Response:
     wanted_id, ref = query.get("id"), query.get("client_ref")
     to, sender = query.get("to"), query.get("from")
     start, end = _when(query.get("date_start")), _when(query.get("date_end"))
+    status = query.get("status") or None
 
     def wanted(m: SimMessage) -> bool:
         inbound = m.direction == "inbound"
@@ -94,24 +118,38 @@ async def report_records(request: Request) -> Response:
             and (sender is None or m.from_.lstrip("+") == sender.lstrip("+"))
             and (start is None or m.date_created >= start)
             and (end is None or m.date_created <= end)
+            and (status is None or _REPORT_STATUS.get(m.status, "unknown") == status)
         )
 
     chosen = sim(request).store.messages(account.sid, wanted)
     include = query.get("include_message", "false").lower() == "true"
     records = [report_record(m, include) | {"account_id": account.vonage_key} for m in chosen]
-    return JSONResponse(
-        {
-            "request_id": str(uuid.uuid4()),
-            "request_status": "SUCCESS",
-            "received_at": _iso(utcnow()),
-            "product": "SMS",
-            "account_id": account.vonage_key,
-            "direction": direction,
-            "include_message": include,
-            "items_count": len(records),
-            "records": records,
-        }
-    )
+    body: dict[str, Any] = {
+        "_links": {"self": {"href": str(request.url)}},
+        "request_id": str(uuid.uuid4()),
+        "request_status": "SUCCESS",
+        "received_at": _iso(utcnow()),
+        "price": 0.0,
+        "currency": "EUR",
+        "direction": direction,
+        "product": "SMS",
+        "account_id": account.vonage_key,
+        "include_subaccounts": False,
+        "include_message": include,
+    }
+    # The filters are echoed as Vonage's example does (dates, status; ids and the ones not found).
+    if start is not None:
+        body["date_start"] = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    if start is not None or end is not None:  # no date_end: up to now
+        body["date_end"] = (end or utcnow()).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    if status is not None:
+        body["status"] = status
+    if wanted_id is not None:
+        body["id"] = wanted_id
+        missing = [i for i in wanted_id.split(",") if i not in {m.sid for m in chosen}]
+        if missing:
+            body["ids_not_found"] = ",".join(missing)
+    return JSONResponse(body | {"items_count": len(records), "records": records})
 
 
 ROUTES = [Route("/v2/reports/records", report_records, methods=["GET"])]

@@ -27,6 +27,7 @@ from smskit.i18n.catalog import LocalizedError
 from smskit.store.connection import _create_engine, _now, database_url, smskit_home
 from smskit.store.consent_log import ConsentLedger
 from smskit.store.message_log import MessageLog
+from smskit.store.provider_parts import PartsLog
 from smskit.store.records import (
     CampaignRecord,
     ConsentRecord,
@@ -57,7 +58,7 @@ MIGRATIONS = Path(str(importlib.resources.files("smskit.store") / "migrations"))
 _BATCH = 5000
 
 
-class Store(ConsentLedger, MessageLog):
+class Store(ConsentLedger, MessageLog, PartsLog):
     """A connection to smskit's database; use :meth:`open`."""
 
     @classmethod
@@ -65,7 +66,7 @@ class Store(ConsentLedger, MessageLog):
         """Connect (default :func:`database_url`) and upgrade the schema to the newest migration.
 
         >>> Store.open("sqlite://").revision()
-        '0007'
+        '0010'
         """
         store = cls(_create_engine(url or database_url()))
         if upgrade:

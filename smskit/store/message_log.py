@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from smskit.i18n.catalog import LocalizedError
+from smskit.i18n.catalog import LocalizedError, Text
 from smskit.providers import is_final_status, later_status
 from smskit.store.connection import StoreBase, _now
 from smskit.store.records import (
@@ -132,13 +132,15 @@ class MessageLog(StoreBase):
         *,
         only_from: Iterable[str],
         by: tuple[str, str] | None = None,
+        reason: Text | None = None,
     ) -> bool:
         """Set the status only if it is now one of ``only_from`` (compare-and-set).
 
         Workers use it so that a pause or cancel written meanwhile by a dashboard is never
         overwritten by a worker's "sending" or "finished". ``by`` = ``(step, actor)`` records
         who did it in the same update: ``step`` is ``sent`` or ``canceled`` (``sent_by`` and
-        ``sent_at``, ...).
+        ``sent_at``, ...). ``reason`` says why it failed or is held; every transition replaces
+        it, so "Send the rest" clears the last one.
 
         >>> from smskit.store.database import Store
         >>> store = Store.open("sqlite://")
@@ -152,7 +154,12 @@ class MessageLog(StoreBase):
             result = connection.execute(
                 campaigns.update()
                 .where(campaigns.c.id == campaign_id, campaigns.c.status.in_(list(only_from)))
-                .values(status=status, updated_at=_now(), **_stamp(by))
+                .values(
+                    status=status,
+                    updated_at=_now(),
+                    stop_reason=reason.to_json() if reason is not None else None,
+                    **_stamp(by),
+                )
             )
         return bool(result.rowcount)
 
@@ -286,10 +293,13 @@ class MessageLog(StoreBase):
         False
         """
         with self._writing() as connection:
+            # FOR UPDATE: two webhook processes applying statuses of one message at once on
+            # PostgreSQL would otherwise both read the old status, and the later commit could
+            # move it backwards (SQLite's BEGIN IMMEDIATE already serialises writers).
             row = connection.execute(
-                sa.select(messages.c.status, messages.c.state, messages.c.error_code).where(
-                    messages.c.sid == update.sid
-                )
+                sa.select(messages.c.status, messages.c.state, messages.c.error_code)
+                .where(messages.c.sid == update.sid)
+                .with_for_update()
             ).one_or_none()
             if row is None:
                 return False
@@ -474,6 +484,8 @@ def _campaign(row: sa.Row[Any]) -> CampaignRecord:
         approved_at=row.approved_at,
         sent_at=row.sent_at,
         canceled_at=row.canceled_at,
+        kind=row.kind,
+        stop_reason=Text.from_json(row.stop_reason),
     )
 
 

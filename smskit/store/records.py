@@ -12,6 +12,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from smskit.i18n.catalog import Text
+
 __all__ = [
     "CampaignRecord",
     "ConsentRecord",
@@ -101,6 +103,8 @@ class CampaignRecord:
     approved_at: datetime | None = None
     sent_at: datetime | None = None
     canceled_at: datetime | None = None
+    kind: str = "campaign"  # migration 0008: "reply" for an Inbox reply's one-message campaign
+    stop_reason: Text | None = None  # why it failed or is held (migration 0010)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,18 @@ number, with unread count, consent flags, assignment and a version for compare-a
 ``thread_replies`` (each staff reply once, by its idempotency key) and ``quick_replies``; and an
 index on ``messages.to_number`` so that opening a thread reads one contact's messages only.
 Migration 0006 widens provider message ids to 64 characters (Vonage's UUIDs); 0007 adds who
-created, approved, sent and canceled each campaign (a team's audit trail).
+created, approved, sent and canceled each campaign (a team's audit trail). 0008 makes the Inbox's
+read state per person (``thread_reads``, ``threads.inbound_count``) and gives every campaign a
+``kind`` (``reply`` for the one-message campaigns that carry Inbox replies). 0009 keeps Vonage's
+per-part state (``message_parts``: each part's receipt; ``inbound_parts``: a long inbound message's
+parts until the last one; ``webhook_nonces``: signed webhooks' nonces, against replays), so every
+webhook process of a team sees the same parts. 0010 stores why a campaign failed or is held
+(``campaigns.stop_reason``).
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['campaign_recipients', 'campaigns', 'consent_events', 'contacts', 'inbound_messages',
- 'message_events', 'messages', 'quick_replies', 'thread_replies', 'threads', 'workers']
+ 'inbound_parts', 'message_events', 'message_parts', 'messages', 'quick_replies',
+ 'thread_reads', 'thread_replies', 'threads', 'webhook_nonces', 'workers']
 """
 
 from __future__ import annotations
@@ -42,12 +49,16 @@ __all__ = [
     "consent_events",
     "contacts",
     "inbound_messages",
+    "inbound_parts",
     "message_events",
+    "message_parts",
     "messages",
     "metadata",
     "quick_replies",
+    "thread_reads",
     "thread_replies",
     "threads",
+    "webhook_nonces",
     "workers",
 ]
 
@@ -150,6 +161,10 @@ campaigns = sa.Table(
     sa.Column("approved_at", UTCDateTime(), nullable=True),
     sa.Column("sent_at", UTCDateTime(), nullable=True),
     sa.Column("canceled_at", UTCDateTime(), nullable=True),
+    # Migration 0008: "campaign", or "reply" for an Inbox reply (smskit.conversations.replies).
+    sa.Column("kind", sa.String(16), nullable=False, server_default="campaign"),
+    # Migration 0010: why it failed or is held, as a translatable text (Text.to_json).
+    sa.Column("stop_reason", JSONType, nullable=True),
 )
 
 messages = sa.Table(
@@ -258,27 +273,41 @@ threads = sa.Table(
     sa.Column("last_message_at", UTCDateTime(), nullable=False),
     sa.Column("last_inbound_id", sa.Integer, nullable=True),
     sa.Column("preview", sa.String(160), nullable=False),
-    sa.Column("unread", sa.Integer, nullable=False),
     sa.Column("needs_reply", sa.Boolean, nullable=False),
     sa.Column("consent_state", sa.String(16), nullable=False),
     sa.Column("needs_review", sa.Boolean, nullable=False),
     sa.Column("assigned_to", sa.String(128), nullable=True),
     sa.Column("done", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("read_by", sa.String(128), nullable=True),
-    sa.Column("read_at", UTCDateTime(), nullable=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # Migration 0008: replies folded in so far (only grows); unread is per person (thread_reads).
+    sa.Column("inbound_count", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("phone_e164", "our_number", name="uq_threads_contact"),
     # Each Inbox filter is one index range read newest first (benchmarks/inbox.py).
     sa.Index("ix_threads_recent", "done", "last_message_at", "id"),
-    sa.Index("ix_threads_unread", "done", "unread"),  # the unread total, read from the index
     sa.Index("ix_threads_needs_reply", "needs_reply", "done", "last_message_at", "id"),
     sa.Index("ix_threads_consent", "consent_state", "last_message_at", "id"),
     sa.Index("ix_threads_review", "needs_review", "last_message_at", "id"),
     sa.Index("ix_threads_assigned", "assigned_to", "done", "last_message_at", "id"),
     sa.Index("ix_threads_campaign", "campaign_id", "last_message_at", "id"),
     sa.Index("ix_threads_inbound", "last_inbound_id"),
+    # The replies total over open threads, read from the index (my unread = it - my reads).
+    sa.Index("ix_threads_inbound_count", "done", "inbound_count"),
+)
+
+#: Migration 0008: how far each person has read each thread: ``read_count`` is the thread's
+#: ``inbound_count`` when they read it, so their unread is ``inbound_count - read_count`` and a
+#: thread with no row here is wholly unread for them. One person's reads are one index range.
+thread_reads = sa.Table(
+    "thread_reads",
+    metadata,
+    sa.Column("thread_id", sa.Integer, nullable=False),
+    sa.Column("actor", sa.String(128), nullable=False),
+    sa.Column("read_count", sa.Integer, nullable=False),
+    sa.Column("read_at", UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint("thread_id", "actor", name="pk_thread_reads"),
+    sa.Index("ix_thread_reads_actor", "actor", "thread_id", "read_count"),
 )
 
 #: Migration 0005: each staff reply once, keyed by its idempotency key; its message is a one-message
@@ -309,4 +338,41 @@ quick_replies = sa.Table(
     sa.Column("created_by", sa.String(128), nullable=False),
     sa.Column("created_at", UTCDateTime(), nullable=False),
     sa.UniqueConstraint("name", "language", name="uq_quick_replies_name"),
+)
+
+#: Migration 0009: the latest status of each part of a long Vonage message (one receipt per part),
+#: keyed by smskit's message id (Vonage's ``client-ref``) and the part's ``messageId``.
+message_parts = sa.Table(
+    "message_parts",
+    metadata,
+    sa.Column("message_key", sa.String(100), primary_key=True),
+    sa.Column("part_id", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("error_code", sa.Integer, nullable=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_message_parts_updated_at", "updated_at"),
+)
+
+#: Migration 0009: the parts of a long inbound Vonage message until the last one is in;
+#: ``assembled`` marks parts already handed on (a redelivered part never assembles it twice).
+inbound_parts = sa.Table(
+    "inbound_parts",
+    metadata,
+    sa.Column("concat_key", sa.String(160), primary_key=True),
+    sa.Column("part", sa.Integer, primary_key=True),
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("sid", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("assembled", sa.Boolean, nullable=False),
+    sa.Column("received_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_inbound_parts_received_at", "received_at"),
+)
+
+#: Migration 0009: the nonce of each signed Vonage webhook of the last minutes (replay check).
+webhook_nonces = sa.Table(
+    "webhook_nonces",
+    metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("seen_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_webhook_nonces_seen_at", "seen_at"),
 )

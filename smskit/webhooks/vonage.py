@@ -12,11 +12,16 @@ Vonage's shapes. Answers never repeat what the request sent.
 Receipts are per part: a long message has one ``messageId`` per part, all with smskit's message id
 as ``client-ref``. The receipt is matched to the message by that reference and the parts' statuses
 are folded (:func:`smskit.providers.vonage_convert.combined_status`): delivered when every part is,
-failed as soon as one fails. Inbound messages go to the consent ledger like Twilio's, without
+failed as soon as one fails. The parts' statuses live in the store
+(:mod:`smskit.store.provider_parts`), so the receipts of one message may reach different webhook
+processes, or one that restarted in between; only a sink without a store keeps them in memory.
+The replay check's nonces are kept there too: a request replayed to another process is refused.
+Inbound messages go to the consent ledger like Twilio's, without
 ``OptOutType`` (Vonage's SMS API leaves keywords to the application); the ledger's confirmation,
 if any, is sent through ``send_reply`` (Vonage's webhook answer carries no reply, unlike TwiML).
 A long inbound message arrives in parts (``concat``, ``concat-ref``, ``concat-total``,
-``concat-part``); they are held until the last one is in, so the ledger reads the whole text.
+``concat-part``); they are held (in the store, like the receipts) until the last one is in, so the
+ledger reads the whole text, assembled once whichever process receives which part.
 
 >>> sorted(route.path for route in create_vonage_app(object(), "s" * 32).routes)
 ['/vonage/dlr', '/vonage/inbound']
@@ -82,15 +87,35 @@ def _reference(form: Mapping[str, str]) -> str | None:
     return ref
 
 
+class _StoredParts:
+    """Per-part statuses and long inbound messages' parts in the store, shared by every process."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+
+    def fold(self, key: str, part: str, status: str, parts: int, code: int | None = None) -> str:
+        statuses = self._store.record_part_status(key, part, status, code)
+        return combined_status(list(statuses), parts)
+
+    def add(self, key: str, part: int, total: int, sid: str, text: str) -> tuple[str, str] | None:
+        """The first part's id and the whole text once all ``total`` parts are in, else None."""
+        found: tuple[str, str] | None = self._store.add_inbound_part(key, part, total, sid, text)
+        return found
+
+    def first_time(self, nonce: str, _now: float) -> bool:
+        """True unless any process saw ``nonce`` in the last ``2 * MAX_AGE_SECONDS``."""
+        return bool(self._store.first_nonce(nonce, max_age=2 * MAX_AGE_SECONDS))
+
+
 class _Parts:
-    """Per-part statuses of recent multi-part messages (bounded; a restart forgets them)."""
+    """Per-part statuses in memory, for a sink without a store (a restart forgets them)."""
 
     def __init__(self, limit: int = 50_000) -> None:
         self._seen: OrderedDict[str, dict[str, str]] = OrderedDict()
         self._limit = limit
         self._lock = threading.Lock()
 
-    def fold(self, key: str, part: str, status: str, parts: int) -> str:
+    def fold(self, key: str, part: str, status: str, parts: int, code: int | None = None) -> str:
         with self._lock:
             statuses = self._seen.setdefault(key, {})
             self._seen.move_to_end(key)
@@ -101,7 +126,7 @@ class _Parts:
 
 
 class _Concatenated:
-    """Parts of long inbound messages until the last one arrives (bounded; a restart forgets)."""
+    """Parts of long inbound messages in memory, for a sink without a store (a restart forgets)."""
 
     def __init__(self, limit: int = 10_000) -> None:
         self._parts: OrderedDict[str, dict[int, tuple[str, str]]] = OrderedDict()
@@ -167,8 +192,12 @@ def vonage_routes(
         api_key=api_key or "smskit", signature_secret=secret, signature_method=signature_method
     )
     del secret
-    parts, nonces, concatenated = _Parts(), _Nonces(), _Concatenated()
-    store = getattr(sink, "store", None)
+    # A LedgerSink carries its store; a Store may be the sink itself (message log only).
+    store = getattr(sink, "store", None) or (sink if hasattr(sink, "record_part_status") else None)
+    stored = _StoredParts(store) if store is not None else None
+    parts: _StoredParts | _Parts = stored or _Parts()
+    concatenated: _StoredParts | _Concatenated = stored or _Concatenated()
+    nonces: _StoredParts | _Nonces = stored or _Nonces()
 
     async def fields(request: Request) -> dict[str, str]:
         if request.method == "GET":
@@ -203,7 +232,7 @@ def vonage_routes(
         if api_key is not None and form.get("api-key") != api_key:
             raise Refused(403, "invalid signature")
         nonce = _field(form, "nonce", _NONCE, required=False)
-        if nonce and not nonces.first_time(nonce, clock()):
+        if nonce and not await run_in_threadpool(nonces.first_time, nonce, clock()):
             raise Refused(403, "replayed request")
         return form
 
@@ -227,7 +256,7 @@ def vonage_routes(
         if logged is not None and logged.sid:
             sid, count = logged.sid, logged.segments or 1
         if count > 1:
-            ours = parts.fold(ref or sid, part, ours, count)
+            ours = parts.fold(ref or sid, part, ours, count, code)
         return StatusUpdate(sid, ours, code, to, from_, datetime.now(UTC))
 
     def inbound_from(form: Mapping[str, str]) -> InboundMessage | None:
@@ -255,7 +284,8 @@ def vonage_routes(
 
     async def on_dlr(request: Request) -> Response:
         try:
-            update = update_from(await fields(request))
+            # The store is read and written here (the parts): off the event loop.
+            update = await run_in_threadpool(update_from, await fields(request))
         except Refused as error:
             return refuse(error, dlr_path)
         changed = await run_in_threadpool(sink.apply_status, update)
@@ -264,7 +294,7 @@ def vonage_routes(
 
     async def on_inbound(request: Request) -> Response:
         try:
-            message = inbound_from(await fields(request))
+            message = await run_in_threadpool(inbound_from, await fields(request))
         except Refused as error:
             return refuse(error, inbound_path)
         if message is None:  # one part of a longer message: kept until the rest arrives

@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from .conftest import screenshot
+from .layout import layout_problems
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "campaign_contacts.csv"
 LONG = 90_000
@@ -71,6 +72,8 @@ def test_staff_member_sends_a_campaign_end_to_end(open_dashboard) -> None:  # ty
         "Send 3 messages, about 3 segments, estimated $0.02?"
     )
     expect(page.locator(".smskit-campaign-preflight")).to_contain_text("1 blocked")
+    # Every step filled in (import report, preview, preflight table): nothing cut or overlaid.
+    problems = layout_problems(page, "campaign-prepared")
 
     # 5 Send: the page confirms, the worker beside Voilà sends, the page watches.
     page.locator(".smskit-campaign-send-button").click()
@@ -102,6 +105,8 @@ def test_staff_member_sends_a_campaign_end_to_end(open_dashboard) -> None:  # ty
     )
     expect(page.locator(".smskit-campaigns .smskit-campaign-csv")).to_be_visible()
     screenshot(page, "campaign_sender")
+    problems += layout_problems(page, "campaign-results")
+    assert not problems, "\n".join(problems)
 
 
 def test_a_campaign_goes_on_after_its_page_is_closed(open_dashboard, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,13 +3,15 @@
 A campaign is sent to the simulator and customers reply; the replies appear in the open Inbox
 without a reload; a staff member answers one and the simulator delivers it; answering an opted-out
 contact is refused in plain words; a possible revocation must be reviewed before a reply goes; a
-reply typed when it is night where the contact is gets scheduled for their morning. The contacts
+reply typed when it is night where the contact is gets scheduled for their morning; an answer is
+saved as a quick reply and used. The contacts
 are chosen at test time among several countries, so that one is in its daytime and one at night
 whatever the hour of the run.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -151,9 +153,28 @@ def test_staff_answer_replies_live_with_consent_first(served: tuple[str, Path], 
     page.locator("button.smskit-inbox-send").click()
     expect(result).to_contain_text("Sent to", timeout=60_000)
 
-    # Night where the contact is: "this will go at 08:00 their time", then scheduled.
+    # Night where the contact is: the answer is saved as a quick reply (a wrong placeholder is
+    # refused beside the control first) and used; "this will go at 08:00 their time", scheduled.
     _choose(page, "Is it still open tonight?")
-    _answer(page, "We open again tomorrow morning.")
+    reply_box = page.locator(".smskit-inbox-reply textarea")
+    reply_box.fill("We open again tomorrow morning, {nam}.")
+    page.locator(".smskit-inbox-quick-name input").fill("tomorrow")
+    page.locator("button.smskit-inbox-quick-save").click()
+    feedback = page.locator(".smskit-feedback-quick")
+    expect(feedback).to_contain_text("{nam} is not a placeholder", timeout=30_000)
+    reply_box.fill("We open again tomorrow morning, {name|friend}.")
+    page.locator("button.smskit-inbox-quick-save").click()
+    expect(feedback).to_contain_text("Saved the quick reply", timeout=30_000)
+    reply_box.fill("")
+    option = page.locator(".smskit-inbox-quick option", has_text="tomorrow")
+    page.locator(".smskit-inbox-quick select").select_option(label=option.inner_text())
+    page.locator("button.smskit-inbox-quick-insert").click()
+    expect(reply_box).to_have_value(re.compile(r"We open again tomorrow morning, \w+\."))
+    typed = reply_box.input_value()  # the contact's name, or "friend" when none is saved
+    expect(page.locator(".smskit-inbox-check")).to_contain_text(
+        f"{len(typed)} characters", timeout=30_000
+    )
+    page.locator("button.smskit-inbox-send").click()
     expect(page.locator(".smskit-inbox-quiet")).to_contain_text("their time")
     expect(result).to_contain_text("if you schedule it", timeout=30_000)
     page.locator(".smskit-inbox-schedule input").check()
@@ -161,4 +182,8 @@ def test_staff_answer_replies_live_with_consent_first(served: tuple[str, Path], 
     expect(result).to_contain_text("Scheduled: this will go at", timeout=60_000)
     expect(conversation).to_contain_text("scheduled for", timeout=30_000)
     assert not [m for m in sim.messages() if m.to == asleep and m.body.startswith("We open")]
+    (scheduled,) = [
+        m for m in store.list_messages() if m.to_number == asleep and m.state == "planned"
+    ]
+    assert scheduled.body == typed
     screenshot(page, "inbox")

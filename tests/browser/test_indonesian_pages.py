@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import ROOT, screenshot
+from .layout import layout_problems
 
 # Words and identifiers that only an untranslated page shows (whole words, case-sensitive).
 ENGLISH = [
@@ -123,6 +124,9 @@ def test_no_english_words_on_the_indonesian_page(open_dashboard, notebook, root,
     drive(page)
     found = _english_in(page, root)
     assert not found, f"{notebook}?lang=id still shows English: {found}"
+    # Driven, the page shows its longer, generated Indonesian text: it must still fit.
+    problems = layout_problems(page, f"{notebook.removesuffix('.ipynb')}-id-driven")
+    assert not problems, f"{notebook}?lang=id, driven:\n" + "\n".join(problems)
 
 
 def test_the_word_list_catches_english() -> None:

@@ -16,45 +16,22 @@ removed by ``smskit serve``; ``tests/test_notebooks.py`` shows nbval still runs 
 
 Full-page screenshots go to ``screenshots/layout/``; with ``SMSKIT_DOCS_SCREENSHOTS=1`` the
 first screen of each (what a user sees on opening) is also written to ``docs/screenshots/``, which
-the README shows.
+the README shows. The later steps are audited where the end-to-end tests reach them
+(:func:`tests.browser.layout.layout_problems`).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import ROOT, SCREENSHOTS
+from .conftest import ROOT
+from .layout import WIDTHS, check_and_shoot
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
-WIDTHS = (1366, 800)
-HEIGHT = 900
-DOCS = ROOT / "docs" / "screenshots"
-WRITE_DOCS = os.environ.get("SMSKIT_DOCS_SCREENSHOTS", "") == "1"
-
-AUDIT = (Path(__file__).parent / "layout_audit.js").read_text(encoding="utf-8")
-CONTENT_HEIGHT = "() => (document.querySelector('#rendered_cells') || document.body).scrollHeight"
-
-
-def _check_and_shoot(page, stem: str, width: int) -> list[str]:  # type: ignore[no-untyped-def]
-    page.set_viewport_size({"width": width, "height": HEIGHT})
-    page.wait_for_timeout(300)  # one layout pass for wrapped rows and grids
-    if WRITE_DOCS:
-        DOCS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOCS / f"{stem}-{width}.png"))
-    # The page scrolls inside Voilà's #rendered_cells: a window as tall as the content shows it all.
-    full = min(int(page.evaluate(CONTENT_HEIGHT)) + 60, 12_000)
-    page.set_viewport_size({"width": width, "height": max(full, HEIGHT)})
-    page.wait_for_timeout(200)
-    problems = [f"{width}px: {p}" for p in page.evaluate(AUDIT)]
-    folder = SCREENSHOTS / "layout"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{stem}-{width}.png"))
-    return problems
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
@@ -70,10 +47,23 @@ def test_no_widget_is_cut_squeezed_or_overlapping(open_dashboard, notebook: str)
     problems = []
     english = title.inner_text()
     for width in WIDTHS:
-        problems += [f"en {p}" for p in _check_and_shoot(page, f"{stem}-en", width)]
+        problems += [f"en {p}" for p in check_and_shoot(page, f"{stem}-en", width, docs=True)]
     page.locator(".smskit-language-switch button", has_text="Bahasa Indonesia").click()
     expect(title).not_to_have_text(english, timeout=30_000)
     page.wait_for_timeout(500)  # the rest of the page follows the title
     for width in reversed(WIDTHS):
-        problems += [f"id {p}" for p in _check_and_shoot(page, f"{stem}-id", width)]
+        problems += [f"id {p}" for p in check_and_shoot(page, f"{stem}-id", width, docs=True)]
     assert not problems, f"{notebook}:\n" + "\n".join(problems)
+
+
+def test_the_audit_finds_a_cut_label_and_a_squeezed_input(open_dashboard) -> None:  # type: ignore[no-untyped-def]
+    # The audit itself: break a rendered dashboard on purpose and it must say so.
+    page = open_dashboard("encoding.ipynb?lang=en", ".smskit-encoding-visualizer")
+    expect(page.locator(".smskit-title")).not_to_be_empty(timeout=30_000)
+    page.add_style_tag(
+        content=".smskit-language-switch button { width: 12px !important; }"
+        ".smskit-encoding-visualizer input, .smskit-encoding-visualizer select"
+        " { width: 20px !important; min-width: 0 !important; flex: none !important; }"
+    )
+    found = "\n".join(check_and_shoot(page, "audit-self-check", 1366))
+    assert "cut " in found and "squeezed " in found, found

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import screenshot
+from .layout import layout_problems
 
 
 def test_whole_wizard_against_the_simulator(open_dashboard) -> None:  # type: ignore[no-untyped-def]
@@ -57,6 +58,9 @@ def test_whole_wizard_against_the_simulator(open_dashboard) -> None:  # type: ig
     expect(page.locator(".smskit-provider-message")).to_contain_text("+14155550199")
     expect(send_feedback).to_be_empty()
     screenshot(page, "provider_setup")
+    # Every step shown (numbers, search results, the message's timeline): nothing cut or overlaid.
+    problems = layout_problems(page, "provider_setup-done")
+    assert not problems, "\n".join(problems)
 
 
 def test_real_account_path_checks_the_format_first(open_dashboard) -> None:  # type: ignore[no-untyped-def]

@@ -57,3 +57,65 @@ def test_staff_answer_from_the_dashboard_and_an_opted_out_contact_is_refused(
         ["Yes 🙂 until six"],
         [],  # night in London: scheduled for the morning instead
     )
+
+
+def test_quick_replies_saved_from_the_dashboard_and_the_reply_sender_chosen(
+    tmp_path: Path,
+) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'smskit.db'}")
+    sink = InboxSink(store)
+    sink.record_inbound(InboundMessage("SM" + "1" * 32, "+442071838750", SENDER, "Parking?"))
+    sink.record_inbound(InboundMessage("SM" + "2" * 32, "+442071838750", "+15005550007", "Hi"))
+    board = InboxDashboard(store, actor="ana", poll_seconds=0)
+    budi = InboxDashboard(store, actor="budi", poll_seconds=0)
+    try:
+        (first, _) = [v for _, v in board.threads.options]
+        board.threads.value = first
+        # Ana's unread count goes down as she reads; Budi's does not.
+        board.reload(force=True)
+        budi.reload(force=True)
+        assert "· 1 unread" in board.filters.options[0][0]
+        assert "· 2 unread" in budi.filters.options[0][0]
+        # She texted two of our numbers: the reply box offers both, this thread's number first.
+        opened = board.conversation.thread.our_number
+        assert board.sender.value == opened and len(board.sender.options) == 2
+        assert board.sender.options[0][0] == f"{opened} (this conversation's number)"
+        assert board.sender.layout.display is None
+
+        # A bad placeholder is refused beside the control, in plain words; nothing is saved.
+        board.reply.value = "Park at the back, {nmae}."
+        board.quick_name.value = "parking"
+        board.quick_save.click()
+        assert board.quick_feedback.kind == "error" and "{nmae}" in board.quick_feedback.value
+        assert "en:parking" not in {v for _, v in board.quick.options}
+        board.reply.value = "Park at the back, {name|friend}."
+        board.quick_save.click()
+        assert board.quick_feedback.kind == "ok" and board.quick.value == "en:parking"
+        # Budi sees it, can use it, but cannot delete it.
+        budi.quick_replies.options()
+        budi.threads.value = first
+        budi.quick.value = "en:parking"
+        budi.quick_button.click()
+        assert budi.reply.value == "Park at the back, friend."
+        budi.quick_delete.click()
+        assert budi.quick_feedback.kind == "error" and "only they" in budi.quick_feedback.value
+        board.quick_delete.click()
+        assert board.quick_feedback.kind == "ok" and board.quick.value == ""
+        board.quick_name.value = ""
+        board.quick_save.click()
+        assert "needs a name" in board.quick_feedback.value
+
+        # The reply goes from the number chosen.
+        other = next(v for _, v in board.sender.options if v != opened)
+        board.sender.value = other
+        board.reply.value = "See you at six."
+        board.schedule.value = True  # at night in London it waits for 08:00 there
+        board.send_button.click()
+        assert "outcome-queued" in board.result_html.value or "outcome-scheduled" in (
+            board.result_html.value
+        )
+        (sent,) = [m for m in store.list_messages() if m.body == "See you at six."]
+        assert sent.from_number == other
+    finally:
+        board.close()
+        budi.close()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from smskit_widgets.common.i18n import LANGUAGE
-from smskit_widgets.provider_setup.dashboard import VONAGE, ProviderSetup
+from smskit_widgets.provider_setup.dashboard import VONAGE, VONAGE_SIMULATOR, ProviderSetup
 
 from smskit import simulator as sim
 from smskit.providers.vonage import VonageProvider
@@ -66,7 +66,8 @@ def test_vonage_account_numbers_purchase_and_live_test_message(handle: Any) -> N
     chosen = w.results.value
     w.buy_button.click()
     assert w.confirm_box.layout.display == ""  # a real account confirms the monthly price
-    assert "per month" in w.confirm.value
+    assert "per month" in w.confirm.value and "billed by Vonage" in w.confirm.value
+    assert "Twilio" not in w.confirm.value  # a Vonage number is not bought on a Twilio account
     assert chosen not in {n.phone_number for n in handle.numbers()}
     w.confirm_button.click()
     assert chosen in {n.phone_number for n in handle.numbers()}
@@ -124,5 +125,35 @@ def test_the_comparison_lesson_is_shown_sourced_in_both_languages(handle: Any) -
     LANGUAGE.lang = "id"
     try:
         assert "Tanda terima pengiriman" in w.comparison.value
+    finally:
+        LANGUAGE.lang = "en"
+
+
+def test_vonage_simulator_choice_runs_the_whole_wizard_through_the_vonage_sdk(handle: Any) -> None:
+    # "Vonage (simulator)": no credentials typed; the real vonage SDK over HTTP to the simulator.
+    w = ProviderSetup(handle, poll_interval=0.05)
+    w.mode.value = VONAGE_SIMULATOR
+    assert w.credential_fields.layout.display == "none"
+    assert "official Vonage SDK" in w.note.value
+    w.connect_button.click()
+    assert isinstance(w.provider, VonageProvider), w.verdict.value + w.connect_feedback.value
+    assert "smskit-provider-balance" in w.verdict.value and "€" in w.verdict.value
+    assert "+15005550006" in w.numbers.value
+    w.country.value, w.area_code.value = "US", "212"
+    w.search_button.click()
+    chosen = w.results.options[0][1]
+    w.results.value = chosen
+    w.buy_button.click()  # the simulator costs nothing: bought without a confirmation
+    assert w.confirm_box.layout.display == "none" and chosen in w.numbers.value
+    w.to.value, w.body.value = "+14155550123", "Part one and part two " * 9
+    w.send_button.click()
+    w.wait_until_final(30)
+    assert w.message is not None and w.message.status == "delivered", w.send_feedback.value
+    assert len(w.message.parts) == 2 and w.message.sid == w.message.parts[0][0]
+    assert w.timeline.value.count("smskit-provider-part-delivered") == 2
+    LANGUAGE.lang = "id"
+    try:
+        assert "Vonage (simulator bawaan)" in [label for label, _ in w.mode.options]
+        assert "Bagian 2" in w.timeline.value and "Saldo" in w.verdict.value
     finally:
         LANGUAGE.lang = "en"

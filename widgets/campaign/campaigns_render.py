@@ -15,7 +15,7 @@ from smskit_widgets.campaign.campaigns_team import held_label, who_header, who_h
 from smskit_widgets.campaign.render import _money, _stamp, e
 from smskit_widgets.common.formats import num
 from smskit_widgets.common.html import CELL_STYLE
-from smskit_widgets.common.i18n import Translator
+from smskit_widgets.common.i18n import Translator, render_text
 
 from smskit.campaign.overview import CampaignLine, display_status
 from smskit.sending.control import RUNNABLE, allowed_actions
@@ -140,8 +140,8 @@ def _status_note(status: str) -> str:
         ),
         "paused": t("Paused: nothing more is sent until you press Send the rest."),
         "failed": t(
-            "Sending stopped after an error from the provider (the worker's log has the details). "
-            "Fix the cause, then press Send the rest."
+            "Sending stopped after an error from the provider. Fix the cause, then press Send the "
+            "rest."
         ),
         "finished": t("Every message was handed over. Delivery reports may still come in."),
         "canceled": t("Canceled: messages not handed over yet were not sent."),
@@ -162,6 +162,10 @@ def campaign_head_html(line: CampaignLine, now: datetime | None = None) -> str:
     if line.status in RUNNABLE and line.next_send_at is not None:
         facts.append(t("Next send: {time}", time=_next_send(line, now)))
     note = _status_note(line.status)
+    reason = ""
+    if line.stop_reason is not None and line.status in ("failed", "held"):
+        why = t("Why: {reason}", reason=render_text(line.stop_reason))
+        reason = f"<p class='smskit-campaigns-reason' style='color:{_WARN}'>{e(why)}</p>"
     return (
         f"<div class='smskit-campaigns-detail-head' data-status='{e(line.status)}' "
         f"data-campaign='{e(line.id)}'><h4 style='margin:6px 0'>{e(line.name)} · "
@@ -169,6 +173,7 @@ def campaign_head_html(line: CampaignLine, now: datetime | None = None) -> str:
         f"{e(campaign_status_label(line.status))}</span></h4>"
         f"<div>{e(' · '.join(facts))}</div>"
         + who_html(line)
+        + reason
         + (f"<p class='smskit-campaigns-note'>{e(note)}</p>" if note else "")
         + "</div>"
     )

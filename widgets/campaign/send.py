@@ -22,7 +22,7 @@ from smskit_widgets.campaign import campaigns_render as CR
 from smskit_widgets.campaign import render as R
 from smskit_widgets.campaign.campaigns import apply_control
 from smskit_widgets.common.feedback import SENDING, WORKING, reports_to
-from smskit_widgets.common.i18n import Translator
+from smskit_widgets.common.i18n import Translator, render_text
 from smskit_widgets.common.status import UserError, shows_errors
 
 from smskit.campaign.overview import display_status
@@ -158,11 +158,14 @@ class SendAndWatch:
         if status != self._last_status:
             self._last_status = status
             if status == "failed":
+                record = self.store.get_campaign(p.campaign_id)
+                why = record.stop_reason if record is not None else None
                 self.send_feedback.show(
                     t(
-                        "Sending stopped after an error from the provider (the worker's log has "
-                        "the details). Fix the cause, then press Send the rest."
-                    ),
+                        "Sending stopped after an error from the provider. Fix the cause, then "
+                        "press Send the rest."
+                    )
+                    + (" " + t("Why: {reason}", reason=render_text(why)) if why else ""),
                     "error",
                 )
             elif status == "finished":

@@ -6,6 +6,12 @@ into one call and render the result. A background ticker (a daemon thread, stopp
 reads new replies and delivery statuses from the provider (when no webhook can reach us) and folds
 replies stored by the webhook app into threads; when anything changed, the list and the open
 thread are redrawn, so a reply appears within about two seconds without a reload.
+
+Unread counts are the signed-in person's own (a thread a teammate read is still unread for you).
+The reply box offers a choice of sender when the contact has texted more than one of our numbers
+or the campaign used another (:func:`smskit.conversations.reply_senders.reply_senders`), and
+staff save what they typed as a quick reply, or delete one they saved, with any error in plain
+words beside those controls.
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from typing import Any
 
 import ipywidgets as W
 import traitlets
-from smskit_widgets.common.i18n import LANGUAGE, Translator, on_language_change, render_text
+from smskit_widgets.common.i18n import Translator, on_language_change, render_text
 from smskit_widgets.common.layout import DashboardHeader
 from smskit_widgets.common.status import StatusLine, shows_errors
 from smskit_widgets.inbox import render as R
+from smskit_widgets.inbox.quick_replies import QuickReplyControls
 
 from smskit.conversations import Filter, Inbox, ReplyOutcome
 from smskit.conversations.replies import new_key
@@ -81,8 +88,12 @@ class InboxDashboard(W.VBox):
         self.assign_button = _tag("assign", W.Button(layout=_auto()))
         self.mine_button = _tag("assign-me", W.Button(layout=_auto()))
         self.done_button = _tag("done", W.Button(layout=_auto()))
-        self.quick = _tag("quick", W.Dropdown(options=[], layout=W.Layout(width="260px")))
-        self.quick_button = _tag("quick-insert", W.Button(layout=_auto()))
+        self.quick_replies = QuickReplyControls(self.inbox, self.reply_to_thread)
+        q = self.quick_replies  # its widgets, by the names the tests and the page use
+        self.quick, self.quick_button, self.quick_delete = q.choice, q.insert, q.delete
+        self.quick_name, self.quick_language, self.quick_save = q.name, q.language, q.save
+        self.quick_feedback = q.feedback
+        self.sender = _tag("sender", W.Dropdown(options=[], layout=W.Layout(width="320px")))
         self.reply = _tag(
             "reply",
             W.Textarea(layout=W.Layout(width="100%", height="80px"), continuous_update=True),
@@ -98,7 +109,10 @@ class InboxDashboard(W.VBox):
                 self.consent_html,
                 self.review_box,
                 W.HBox([self.teammate, self.assign_button, self.mine_button, self.done_button]),
-                W.HBox([self.quick, self.quick_button]),
+                q.pick_row,
+                q.save_row,
+                q.feedback,  # beside the quick reply controls, above the reply box
+                self.sender,
                 self.reply,
                 self.check_html,
                 W.HBox([self.schedule, self.send_button, self.confirm_button]),
@@ -127,7 +141,7 @@ class InboxDashboard(W.VBox):
         self.assign_button.on_click(self._on_assign_button_click)
         self.mine_button.on_click(self._on_mine_button_click)
         self.done_button.on_click(self._on_done_button_click)
-        self.quick_button.on_click(self._on_quick_button_click)
+        self.sender.observe(self._on_reply_value, names="value")
         self.send_button.on_click(self._on_send_button_click)
         self.confirm_button.on_click(self._on_confirm_button_click)
         self._refresh()
@@ -207,7 +221,21 @@ class InboxDashboard(W.VBox):
         self._show(self.inbox.open(thread_id))
 
     def _show(self, conversation: Any) -> None:
+        fresh = self.conversation is None or self.conversation.thread.id != conversation.thread.id
         self.conversation = conversation
+        senders = list(conversation.senders)
+        labels = [
+            (t("{number} (this conversation's number)", number=s) if i == 0 else s, s)
+            for i, s in enumerate(senders)
+        ]
+        if fresh or list(self.sender.options) != labels:
+            self.sender.unobserve(self._on_reply_value, names="value")
+            chosen = self.sender.value
+            self.sender.options = labels
+            # The thread's own number unless staff chose another one for this same thread.
+            self.sender.value = chosen if chosen in senders and not fresh else senders[0]
+            self.sender.observe(self._on_reply_value, names="value")
+        self.sender.layout.display = None if len(senders) > 1 else "none"
         self.thread_html.value = R.conversation_html(self.conversation, t)
         self.consent_html.value = R.consent_html(self.conversation, t)
         self._show_thread_controls()
@@ -222,9 +250,16 @@ class InboxDashboard(W.VBox):
     def _check_draft(self) -> None:
         if not self.thread_id:
             return
-        self.check = self.inbox.check(self.thread_id, self.reply.value)
+        self.check = self.inbox.check(self.thread_id, self.reply.value, sender=self._sender())
         self.check_html.value = R.check_html(self.check, t)
         self.confirm_button.layout.display = None if self.check.confirmation_allowed else "none"
+
+    def reply_to_thread(self) -> tuple[W.Textarea, int]:
+        """The reply box and the open thread (for the quick reply controls)."""
+        return self.reply, self.thread_id
+
+    def _sender(self) -> str | None:
+        return self.sender.value or None
 
     # -- handlers -----------------------------------------------------------------------------
 
@@ -282,13 +317,6 @@ class InboxDashboard(W.VBox):
         self._after_change()
 
     @shows_errors
-    def _on_quick_button_click(self, _button: W.Button) -> None:
-        if self.quick.value:
-            self.reply.value = self.inbox.quick_reply_text(
-                self.thread_id, self.quick.value, LANGUAGE.lang
-            )
-
-    @shows_errors
     def _on_send_button_click(self, _button: W.Button) -> None:
         if not self.thread_id or self.conversation is None:
             return
@@ -300,6 +328,7 @@ class InboxDashboard(W.VBox):
                 schedule=self.schedule.value,
                 key=self._draft_key,
                 seen_version=self.conversation.thread.version,
+                sender=self._sender(),
             )
         finally:
             self.send_button.disabled = False
@@ -349,10 +378,8 @@ class InboxDashboard(W.VBox):
         self.assign_button.description = t("Assign")
         self.mine_button.description = t("Assign to me")
         self.done_button.description = t("Mark done")
-        self.quick.options = [("", "")] + [
-            (q.name.replace("_", " "), q.name) for q in self.inbox.quick_replies(LANGUAGE.lang)
-        ]
-        self.quick_button.description = t("Insert quick reply")
+        self.quick_replies.refresh()
+        self.sender.description = t("From")
         self.reply.placeholder = t("Type your answer…")
         self.schedule.description = t("Schedule for their morning if it is night there")
         self.send_button.description = t("Send reply")

@@ -63,7 +63,7 @@ def filter_options(counts: InboxCounts, t: Translate) -> list[tuple[str, str]]:
         Filter.MINE: counts.mine,
     }
     out = [(f"{t(FILTER_LABELS[f])} ({n})", f.value) for f, n in sizes.items()]
-    if counts.unread:  # the first button also says how many messages nobody has read yet
+    if counts.unread:  # the first button also says how many messages you have not read yet
         label, value = out[0]
         out[0] = (f"{label} · {t('{n} unread', n=counts.unread)}", value)
     out += [(t(FILTER_LABELS[Filter.CAMPAIGN]), Filter.CAMPAIGN.value)]

@@ -1,13 +1,14 @@
 """Provider Setup: a five-step wizard from "which provider?" to a delivered test message.
 
-1. Built-in simulator, your Twilio account or your Vonage account.
+1. Built-in simulator (Twilio's or Vonage's API), your Twilio account or your Vonage account.
 2. Credentials: a masked field, a format check and a connection test.
 3. Your numbers.
 4. Search and buy a number (on a real account only after a confirmation showing the monthly price).
 5. Send a test message and watch its status change live.
 
 The simulator and Twilio run through :class:`smskit.providers.twilio.TwilioProvider`, a Vonage
-account through :class:`smskit.providers.vonage.VonageProvider`; the simulator is
+account and "Vonage (simulator)" through :class:`smskit.providers.vonage.VonageProvider` (the real
+``vonage`` SDK, over HTTP to the simulator for the latter); the simulator is
 ``smskit.simulator.shared()`` unless another handle is passed in.
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import html
 import threading
-import time
 from typing import Any
 
 import ipywidgets as W
@@ -24,23 +24,30 @@ from smskit_widgets.common.feedback import (
     CHECKING,
     LOADING,
     SEARCHING,
-    SENDING,
     ActionFeedback,
     reports_to,
 )
 from smskit_widgets.common.i18n import Translator, on_language_change
 from smskit_widgets.common.layout import DashboardHeader, Lesson
-from smskit_widgets.common.status import StatusLine, plain_error
+from smskit_widgets.common.status import StatusLine
 from smskit_widgets.provider_setup import render as R
 from smskit_widgets.provider_setup import vonage_texts as V
+from smskit_widgets.provider_setup.send_step import SendStep
 
-from smskit.deployment import connect, connect_simulator, connect_vonage
-from smskit.providers import AvailableNumber, is_final_status, monthly_price
+from smskit.deployment import (
+    connect,
+    connect_simulator,
+    connect_vonage,
+    connect_vonage_simulator,
+)
+from smskit.providers import AvailableNumber, monthly_price
 from smskit.providers.credentials import check_format, load
 from smskit.providers.vonage_credentials import check_vonage_format, vonage_from_env
 
 t = Translator("provider_setup")
 SIMULATOR, TWILIO, VONAGE = "simulator", "twilio", "vonage"
+VONAGE_SIMULATOR = "vonage_simulator"  # the simulator through Vonage's APIs and the vonage SDK
+SIMULATED = (SIMULATOR, VONAGE_SIMULATOR)
 
 
 def _relabel(choice: W.widgets.widget_selection._Selection, labels: list[str]) -> None:
@@ -58,7 +65,7 @@ def _section(cls: str, *children: W.Widget) -> W.VBox:
     return box
 
 
-class ProviderSetup(W.VBox):
+class ProviderSetup(SendStep, W.VBox):
     """The Provider Setup dashboard; ``provider`` is set once the connection test passes."""
 
     provider = traitlets.Any(None, allow_none=True, help="The connected TwilioProvider, or None")
@@ -84,6 +91,8 @@ class ProviderSetup(W.VBox):
         self._pending_purchase: str | None = None
         self._saved: Any = None  # Credentials found by smskit.providers.credentials.load()
         self._watcher: threading.Thread | None = None
+        self._relabelling = False
+        self._verdict: Any = None  # the last connection verdict, re-rendered in a new language
 
         self.header = DashboardHeader("Provider Setup", t)
         self.lesson = Lesson("provider_setup")
@@ -96,7 +105,8 @@ class ProviderSetup(W.VBox):
 
         # 1. choose
         self.mode = W.ToggleButtons(
-            options=[("", SIMULATOR), ("", TWILIO), ("", VONAGE)], value=SIMULATOR
+            options=[("", SIMULATOR), ("", VONAGE_SIMULATOR), ("", TWILIO), ("", VONAGE)],
+            value=SIMULATOR,
         )
         self.mode.add_class("smskit-provider-mode")
         # 2. credentials
@@ -207,7 +217,7 @@ class ProviderSetup(W.VBox):
         )
         self.add_class("smskit-provider-setup")
 
-        self.mode.observe(self._on_mode_change, names="value")
+        self.mode.observe(self._on_mode_value, names="value")
         self.connect_button.on_click(self._on_connect_button_click)
         self.refresh_button.on_click(self._on_refresh_button_click)
         self.search_button.on_click(self._on_search_button_click)
@@ -231,11 +241,27 @@ class ProviderSetup(W.VBox):
         )
         for title, text in zip(self.titles, titles, strict=True):
             title.value = f"<h3 style='margin:6px 0'>{html.escape(text)}</h3>"
-        _relabel(self.mode, [t("Built-in simulator"), t("My Twilio account"), V.mode_label()])
-        simulated = self.mode.value == SIMULATOR
+        # New labels make ipywidgets reset and restore the choice: not a new choice, so the
+        # connection stays (switching the language after connecting used to drop it).
+        self._relabelling = True
+        try:
+            _relabel(
+                self.mode,
+                [
+                    t("Built-in simulator"),
+                    V.simulator_label(),
+                    t("My Twilio account"),
+                    V.mode_label(),
+                ],
+            )
+        finally:
+            self._relabelling = False
+        simulated = self.mode.value in SIMULATED
         vonage = self.mode.value == VONAGE
         self.note.value = html.escape(
-            t("The built-in simulator needs no account and costs nothing: just connect.")
+            V.simulator_note()
+            if self.mode.value == VONAGE_SIMULATOR
+            else t("The built-in simulator needs no account and costs nothing: just connect.")
             if simulated
             else V.note()
             if vonage
@@ -266,12 +292,19 @@ class ProviderSetup(W.VBox):
         self.body.description = t("Message")
         self.send_button.description = t("Send test message")
         self.trial_note.value = R.trial_note_html() if self.trial else ""
+        if self._verdict is not None:
+            self.verdict.value = R.verdict_html(self._verdict)
         self.timeline.value = R.timeline_html(self.history, self.message)
 
     # -- step 1 and 2 -----------------------------------------------------------------------
 
+    def _on_mode_value(self, change: dict[str, Any]) -> None:
+        if not self._relabelling:  # a relabel restores the same choice: keep the connection
+            self._on_mode_change(change)
+
     @reports_to("connect_feedback", clears=("verdict",))
     def _on_mode_change(self, _change: dict[str, Any]) -> None:
+        self._verdict = None
         self.provider = None
         self.connected_steps.layout.display = "none"
         self.status.clear()
@@ -297,8 +330,11 @@ class ProviderSetup(W.VBox):
     @reports_to("connect_feedback", busy=CHECKING, clears=("verdict",))
     def _on_connect_button_click(self, _button: W.Button) -> None:
         self.status.clear()
+        self._verdict = None
         if self.mode.value == SIMULATOR:
             connection = connect_simulator(self._simulator)
+        elif self.mode.value == VONAGE_SIMULATOR:
+            connection = connect_vonage_simulator(self._simulator)
         elif self.mode.value == VONAGE:
             saved = self._saved
             if saved and not self.auth_token.value and self.account_sid.value == saved.api_key:
@@ -316,7 +352,7 @@ class ProviderSetup(W.VBox):
             self.auth_token.value = ""  # keep the token out of the widget state (and the page)
             remember = None if self.save_to.value == "none" else self.save_to.value
             connection = connect(creds, base_url=self._twilio_base_url, remember=remember)
-        verdict = connection.verdict
+        verdict = self._verdict = connection.verdict
         self.verdict.value = R.verdict_html(verdict)
         if not verdict.ok:
             self.provider = None
@@ -363,13 +399,14 @@ class ProviderSetup(W.VBox):
         if not self.results.value:
             self.search_feedback.show(t("Choose a number from the list first."), "error")
             return
-        if self.mode.value == SIMULATOR:  # the simulator costs nothing: no confirmation needed
+        if self.mode.value in SIMULATED:  # the simulator costs nothing: no confirmation needed
             self._buy(self.results.value)
             return
         chosen = next(n for n in self.found if n.phone_number == self.results.value)
         self._pending_purchase = chosen.phone_number
         price = monthly_price(self.provider, chosen)
-        self.confirm.value = R.confirmation_html(chosen.phone_number, price)
+        vendor = "Vonage" if self.mode.value == VONAGE else "Twilio"
+        self.confirm.value = R.confirmation_html(chosen.phone_number, price, vendor)
         self.confirm_box.layout.display = ""
 
     @reports_to("search_feedback", busy=LOADING)
@@ -388,49 +425,3 @@ class ProviderSetup(W.VBox):
         self.bought.value = R.bought_html(bought)
         self._on_refresh_button_click(None)
         self.from_number.value = bought.phone_number
-
-    # -- step 5 ------------------------------------------------------------------------------
-
-    @reports_to("send_feedback", busy=SENDING)
-    def _on_send_button_click(self, _button: W.Button) -> None:
-        # The previous message's timeline goes first: a failed send must not show it as its own.
-        self.history = []
-        self.message = None
-        if not self.from_number.value:
-            self.send_feedback.show(t("Buy a number first: it sends the test message."), "error")
-            return
-        sent = self.provider.send(
-            self.to.value.strip(), self.body.value, from_=self.from_number.value
-        )
-        self.history = []
-        self.message = sent
-        self._watcher = threading.Thread(target=self._watch, args=(sent.sid,), daemon=True)
-        self._watcher.start()
-
-    def _on_message_change(self, change: dict[str, Any]) -> None:
-        record = change["new"]
-        if record is not None and (not self.history or self.history[-1] != record.status):
-            self.history.append(record.status)
-        self.timeline.value = R.timeline_html(self.history, record)
-
-    def _watch(self, sid: str) -> None:
-        """Poll the message until it reaches a final status (runs in a background thread)."""
-        deadline = time.monotonic() + self.watch_timeout
-        try:
-            while time.monotonic() < deadline:
-                record = self.provider.fetch(sid)
-                if self.message is None or self.message.sid != sid:
-                    return  # a newer test message has its own watcher
-                if record.status != self.message.status:
-                    self.message = record
-                if is_final_status(record.status):
-                    return
-                time.sleep(self.poll_interval)
-        except Exception as error:  # a thread has no caller: show it beside the Send button
-            if self.message is not None and self.message.sid == sid:
-                self.send_feedback.show(plain_error(error), "error")
-
-    def wait_until_final(self, timeout: float = 30.0) -> None:
-        """Block until the status watcher has finished (for tests and scripts)."""
-        if self._watcher is not None:
-            self._watcher.join(timeout)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from smskit_widgets.common.formats import money
 from smskit_widgets.common.i18n import Translator, render_text
+from smskit_widgets.provider_setup import vonage_texts as V
 
 from smskit.providers import AvailableNumber, MessageRecord, NumberPrice, OwnedNumber
 from smskit.providers.credentials import ConnectionVerdict
@@ -37,6 +38,12 @@ def verdict_html(verdict: ConnectionVerdict) -> str:
             f"({html.escape(_account_kind(verdict.account.kind))})"
             "</div>"
         )
+        if verdict.account.balance is not None:  # Vonage's connection test reads the balance
+            left = money(verdict.account.balance, verdict.account.currency or "EUR")
+            account += (
+                f'<div class="smskit-provider-balance">{html.escape(V.balance_label())}: '
+                f"{html.escape(left)}</div>"
+            )
     return (
         f'<div class="smskit-provider-verdict smskit-provider-verdict-{verdict.kind} '
         f'smskit-provider-verdict-{kind}" style="color:{colour}">'
@@ -100,9 +107,12 @@ def search_summary_html(found: Sequence[AvailableNumber]) -> str:
     return f'<div class="smskit-provider-search-summary">{html.escape(text)}</div>'
 
 
-def confirmation_html(phone_number: str, price: NumberPrice | None) -> str:
+def confirmation_html(phone_number: str, price: NumberPrice | None, vendor: str = "Twilio") -> str:
     """The explicit purchase confirmation for a real account, with the monthly price."""
-    if price is not None:
+    if vendor == "Vonage":
+        cost = V.monthly_cost(money(price.monthly_price, price.currency) if price else None)
+        question = V.buy_question(phone_number)
+    elif price is not None:
         cost = t(
             "It costs {amount} per month ({kind}), billed by Twilio.",
             amount=money(price.monthly_price, price.currency),
@@ -110,7 +120,8 @@ def confirmation_html(phone_number: str, price: NumberPrice | None) -> str:
         )
     else:
         cost = t("Twilio did not report the monthly price: check twilio.com/pricing first.")
-    question = t("Buy {number} on your Twilio account?", number=phone_number)
+    if vendor != "Vonage":
+        question = t("Buy {number} on your Twilio account?", number=phone_number)
     return (
         '<div class="smskit-provider-confirm" style="border:1px solid #c19c00;padding:6px">'
         f"<b>{html.escape(question)}</b><div class='smskit-provider-monthly-price'>"
@@ -131,7 +142,7 @@ def timeline_html(history: Sequence[str], record: MessageRecord | None) -> str:
     steps = "".join(
         f'<span class="smskit-provider-step smskit-provider-step-{html.escape(s)}" '
         f'style="padding:2px 6px;margin-right:4px;border-radius:3px;background:#eef;'
-        f'color:{_STATUS_COLOURS.get(s, "#1f4e79")}">{html.escape(t(s))}</span>'
+        f'color:{_STATUS_COLOURS.get(s, "#1f4e79")}">{html.escape(_status_word(s))}</span>'
         for s in history
     )
     segments = int(record.num_segments or 0)
@@ -150,7 +161,30 @@ def timeline_html(history: Sequence[str], record: MessageRecord | None) -> str:
     return (
         f'<div class="smskit-provider-timeline" data-status="{html.escape(record.status)}">'
         f"<div>{steps}</div><div class='smskit-provider-message'>{html.escape(details)}</div>"
-        f"{error}</div>"
+        f"{error}{_parts_html(record)}</div>"
+    )
+
+
+def _status_word(status: str) -> str:
+    # Vonage's parts give "partially_delivered" (some parts delivered): in words, not the token.
+    return V.partially_delivered() if status == "partially_delivered" else t(status)
+
+
+def _parts_html(record: MessageRecord) -> str:
+    """A long Vonage message's parts, each with the status of its own delivery receipt."""
+    if len(record.parts) < 2:
+        return ""
+    items = "".join(
+        f'<li class="smskit-provider-part smskit-provider-part-{html.escape(status)}" '
+        f'data-part="{number}" style="color:{_STATUS_COLOURS.get(status, "#1f4e79")}">'
+        f"{html.escape(V.part_label(number))} ({html.escape(part_id)}): "
+        f"{html.escape(_status_word(status))}"
+        "</li>"
+        for number, (part_id, status) in enumerate(record.parts, start=1)
+    )
+    return (
+        f'<div class="smskit-provider-parts">{html.escape(V.parts_label())}'
+        f'<ul style="margin:2px 0">{items}</ul></div>'
     )
 
 

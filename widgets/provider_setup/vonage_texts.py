@@ -12,6 +12,52 @@ def mode_label() -> str:
     return t("My Vonage account")
 
 
+def simulator_label() -> str:
+    """The second choice of step 1: the built-in simulator through Vonage's APIs."""
+    return t("Vonage (simulator)")
+
+
+def simulator_note() -> str:
+    """What the Vonage-flavoured simulator is."""
+    return t(
+        "The built-in simulator answering Vonage's APIs through the official Vonage SDK: no "
+        "account, no cost. A long message comes back as several parts, each with its own "
+        "delivery receipt."
+    )
+
+
+def parts_label() -> str:
+    """Heading of the per-part receipts of a long Vonage message."""
+    return t("Parts (one delivery receipt each)")
+
+
+def part_label(number: int) -> str:
+    """One part of a long Vonage message."""
+    return t("Part {n}", n=number)
+
+
+def partially_delivered() -> str:
+    """Some parts of a long message delivered, the others not yet."""
+    return t("partially delivered")
+
+
+def balance_label() -> str:
+    """The account balance beside the connection verdict."""
+    return t("Balance")
+
+
+def monthly_cost(amount: str | None) -> str:
+    """What a Vonage number costs per month (None: Vonage did not say)."""
+    if amount is None:
+        return t("Vonage did not report the monthly price: check vonage.com/pricing first.")
+    return t("It costs {amount} per month, billed by Vonage.", amount=amount)
+
+
+def buy_question(number: str) -> str:
+    """The purchase confirmation's question."""
+    return t("Buy {number} on your Vonage account?", number=number)
+
+
 def note() -> str:
     """What to paste, and why nothing is saved."""
     return t(
