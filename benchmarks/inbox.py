@@ -283,7 +283,7 @@ def compare_open(store: Store, n: int) -> None:
         verdict = "OK" if fast < 300 else "OVER 300 ms"
         print(
             f"{label}: {fast:.1f} ms indexed vs {slow:.1f} ms unindexed "
-            f"(x{slow / fast:.0f} faster) [{verdict}]"
+            f"(x{slow / fast:.1f} faster) [{verdict}]"
         )
 
 
