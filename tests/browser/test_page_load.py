@@ -7,7 +7,9 @@ benchmarks/dashboard_load.py measures the time; these tests pin the page structu
 - only the two widget managers' extensions load (no other JupyterLab extension's remoteEntry);
 - every script the page asks for after its ``load`` event was preloaded, and every preload is
   used: when Voilà or ipywidgets is upgraded, ``smskit_widgets.serve.LATE_SCRIPTS`` is stale and
-  this fails with the scripts to put in it.
+  this fails with the scripts to put in it;
+- the page asks nothing of any other host (Voilà's lab page links Font Awesome from a CDN in its
+  head; a staff server with no way out would wait for it), and the button icons still render.
 """
 
 from __future__ import annotations
@@ -40,13 +42,28 @@ LATE = """() => {
   return {load, scripts, preloads, statuses};
 }"""
 
+# A button icon as ipywidgets draws it (``<i class="fa fa-refresh">``): Font Awesome's glyph and
+# font must come from Voilà's own stylesheet now that the CDN links are gone.
+ICON = """() => {
+  const icon = document.createElement('i');
+  icon.className = 'fa fa-refresh';
+  document.body.appendChild(icon);
+  const style = getComputedStyle(icon, '::before');
+  const found = {glyph: style.content.length > 2, font: style.fontFamily.includes('Font Awesome')};
+  icon.remove();
+  return found;
+}"""
+
 
 def test_voila_js_loads_ahead_of_the_cells_and_only_the_widget_managers(page, voila_url):  # type: ignore[no-untyped-def]
     warnings: list[str] = []
+    requested: list[str] = []
     page.on("console", lambda msg: warnings.append(msg.text) if msg.type == "warning" else None)
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{voila_url}/voila/render/encoding.ipynb?lang=id", timeout=90_000)
     page.wait_for_selector(".jupyter-widgets", state="visible", timeout=90_000)
     assert page.evaluate(STRUCTURE) == {"count": 1, "afterConfig": True, "beforeCells": True}
+    assert page.evaluate(ICON) == {"glyph": True, "font": True}
 
     remote_entries = page.evaluate(
         "() => performance.getEntriesByType('resource').map(r => r.name)"
@@ -69,3 +86,6 @@ def test_voila_js_loads_ahead_of_the_cells_and_only_the_widget_managers(page, vo
     page.wait_for_timeout(3500)
     unused = [w for w in warnings if "preload" in w and "not used" in w]
     assert unused == []
+    elsewhere = [url for url in requested if not url.startswith((voila_url, "data:"))]
+    assert len(requested) > 50
+    assert elsewhere == []
