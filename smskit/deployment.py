@@ -13,6 +13,7 @@ is only checked for presence, the Account SID is shortened, and a database passw
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -86,15 +87,22 @@ def _engine(url: str) -> Literal["SQLite", "PostgreSQL", "other"]:
     return "other"
 
 
-def _saved_account_sid() -> str:
-    """The Account SID of credentials saved by the setup walkthrough (keyring or 0600 file)."""
-    from smskit.providers import credentials  # lazily: it may consult the OS keyring
+def _saved_account() -> tuple[str, str]:
+    """The provider and account of credentials saved by Provider Setup (keyring or 0600 file):
+    ``("twilio", sid)``, ``("vonage", api key)`` or ``("", "")``."""
+    # Lazily: they may consult the OS keyring.
+    from smskit.providers import credentials
+    from smskit.providers.vonage_credentials import load_vonage
 
-    try:
-        saved = credentials.load()
-    except ValueError:  # damaged or half-set credentials: not a usable real account
-        return ""
-    return saved.account_sid if saved is not None else ""
+    with contextlib.suppress(ValueError):  # damaged credentials: not a usable real account
+        twilio = credentials.load(env={})
+        if twilio is not None:
+            return "twilio", twilio.account_sid
+    with contextlib.suppress(ValueError):
+        vonage = load_vonage(env={})
+        if vonage is not None:
+            return "vonage", vonage.api_key
+    return "", ""
 
 
 def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
@@ -118,12 +126,14 @@ def describe_deployment(environ: Mapping[str, str] | None = None) -> Deployment:
     sid = env.get("TWILIO_ACCOUNT_SID", "").strip()
     # A real account needs both halves of a credential: the SID plus an Auth Token or an API key.
     has_secret = bool(env.get("TWILIO_AUTH_TOKEN") or env.get("TWILIO_API_KEY"))
-    if not (sid and has_secret) and environ is None:
-        sid = _saved_account_sid()
-        has_secret = bool(sid)
     real = bool(sid) and has_secret
     vonage_key = env.get("VONAGE_API_KEY", "").strip()
-    if not real and vonage_key and env.get("VONAGE_API_SECRET"):
+    vonage = bool(vonage_key and env.get("VONAGE_API_SECRET"))
+    if not (real or vonage) and environ is None:  # the environment wins, as in default_provider
+        saved, account = _saved_account()
+        real, sid = saved == "twilio", account
+        vonage, vonage_key = saved == "vonage", account
+    if not real and vonage:
         # The API key is not a secret, but shortened like a SID: enough to recognise it.
         masked = f"{vonage_key[:2]}…{vonage_key[-2:]}" if len(vonage_key) >= 6 else "…"
         return Deployment("vonage", masked, home, _engine(url), mask_database_url(url))
@@ -162,14 +172,21 @@ def connect(
 
     provider = TwilioProvider.from_credentials(creds, base_url=base_url)
     verdict = check_connection(provider)
-    saved = save(creds, remember) if verdict.ok and remember else None
+    saved = None
+    if verdict.ok and remember:
+        from smskit.providers.vonage_credentials import forget_vonage
+
+        saved = save(creds, remember)
+        forget_vonage()  # one saved account: the one campaigns go through
     return Connection(provider, verdict, saved)
 
 
-def connect_vonage(creds: Any, *, base_url: str | None = None) -> Connection:
+def connect_vonage(
+    creds: Any, *, base_url: str | None = None, remember: str | None = None
+) -> Connection:
     """Test Vonage credentials (:class:`smskit.providers.vonage_credentials.VonageCredentials`)
-    against Vonage's cloud or ``base_url`` (the simulator speaks Vonage too); nothing is saved:
-    keep them in ``VONAGE_API_KEY`` and ``VONAGE_API_SECRET``.
+    against Vonage's cloud or ``base_url`` (the simulator speaks Vonage too); save them
+    (``"keyring"``/``"file"``) only if they work, in place of a saved Twilio account.
 
     >>> from smskit.simulator import start
     >>> from smskit.providers.vonage_credentials import VonageCredentials
@@ -180,11 +197,17 @@ def connect_vonage(creds: Any, *, base_url: str | None = None) -> Connection:
     ...         bad, base_url=sim.url).verdict.kind
     ('ok', 'wrong_credentials')
     """
+    from smskit.providers.credentials import forget
     from smskit.providers.vonage import VonageProvider
-    from smskit.providers.vonage_credentials import check_vonage_connection
+    from smskit.providers.vonage_credentials import check_vonage_connection, save_vonage
 
     provider = VonageProvider.from_credentials(creds, base_url=base_url)
-    return Connection(provider, check_vonage_connection(provider))
+    verdict = check_vonage_connection(provider)
+    saved = None
+    if verdict.ok and remember:
+        saved = save_vonage(creds, remember)
+        forget()  # one saved account: the one campaigns go through
+    return Connection(provider, verdict, saved)
 
 
 def connect_simulator(handle: Any = None) -> Connection:
@@ -230,21 +253,23 @@ def default_provider() -> Provider:
     """Where campaigns go: a real Twilio account when one is set up, else the shared simulator.
 
     Credentials come from the environment (``TWILIO_*``, or ``VONAGE_API_KEY`` and
-    ``VONAGE_API_SECRET`` for Vonage when no Twilio account is set) or from Provider Setup
-    (keyring or file); with none, every kernel and worker of this ``SMSKIT_HOME`` shares one
-    simulator.
+    ``VONAGE_API_SECRET`` for Vonage when no Twilio account is set), else from Provider Setup
+    (keyring or file, which keeps one account: Twilio's or Vonage's); with none, every kernel and
+    worker of this ``SMSKIT_HOME`` shares one simulator.
     """
     from smskit import simulator
     from smskit.providers import credentials
     from smskit.providers.twilio import TwilioProvider
-    from smskit.providers.vonage_credentials import vonage_from_env
+    from smskit.providers.vonage_credentials import load_vonage, vonage_from_env
 
     vonage = vonage_from_env()
-    if vonage is not None and not os.environ.get("TWILIO_ACCOUNT_SID"):
-        from smskit.providers.vonage import VonageProvider
+    if vonage is None or os.environ.get("TWILIO_ACCOUNT_SID"):
+        creds = credentials.load()  # the environment first, then the keyring or the file
+        if creds is not None:
+            return TwilioProvider.from_credentials(creds)
+        vonage = load_vonage()
+    if vonage is not None:
+        from smskit.providers.vonage import VonageProvider  # the vonage SDK only when needed
 
         return VonageProvider.from_credentials(vonage)
-    creds = credentials.from_env() or credentials.load()
-    if creds is not None:
-        return TwilioProvider.from_credentials(creds)
     return TwilioProvider.for_simulator(simulator.shared())

@@ -349,3 +349,111 @@ def test_connect_saves_only_credentials_that_work(
     assert right.verdict.ok and right.saved_to == "file"
     assert stat.S_IMODE((tmp_path / CREDENTIALS_FILE).stat().st_mode) == 0o600
     assert load(env={}) == check_format(sid, simulator.auth_token)  # type: ignore[attr-defined]
+
+
+# -- Vonage: saved the same way, and one saved account at a time ----------------------------------
+
+
+VONAGE_KEY, VONAGE_SECRET = "abcd1234", "Vs3cretVs3cret00"
+NO_VONAGE_ENV = ("VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_SIGNATURE_SECRET")
+
+
+def test_vonage_file_is_0600_and_keeps_the_signature_secret(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    from smskit.providers.vonage_credentials import (
+        CREDENTIALS_FILE as VONAGE_FILE,
+    )
+    from smskit.providers.vonage_credentials import check_vonage_format, load_vonage, save_vonage
+
+    signature = "sig-" + "q" * 28
+    creds = check_vonage_format(VONAGE_KEY, VONAGE_SECRET, signature, "sha512")
+    assert save_vonage(creds, "file", home=tmp_path) == "file"
+    assert stat.S_IMODE((tmp_path / VONAGE_FILE).stat().st_mode) == 0o600
+    assert not (tmp_path / CREDENTIALS_FILE).exists()  # not in Twilio's file
+    loaded = load_vonage(home=tmp_path, env={})
+    assert loaded is not None and loaded.api_secret.reveal() == VONAGE_SECRET
+    assert loaded.signature_secret is not None and loaded.signature_secret.reveal() == signature
+    assert loaded.signature_method == "sha512"
+    assert VONAGE_SECRET not in repr(loaded) and signature not in str(loaded)
+
+
+def test_vonage_keyring_entry_is_its_own_and_forget_removes_only_it(
+    tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    from smskit.providers.vonage_credentials import (
+        check_vonage_format,
+        forget_vonage,
+        load_vonage,
+        save_vonage,
+    )
+
+    save(check_format(SID, TOKEN), "keyring", home=tmp_path)
+    save_vonage(check_vonage_format(VONAGE_KEY, VONAGE_SECRET), "keyring", home=tmp_path)
+    assert len(memory_keyring.store) == 2
+    loaded = load_vonage(home=tmp_path, env={})
+    assert loaded is not None and loaded.api_key == VONAGE_KEY
+    forget_vonage(home=tmp_path)
+    assert load_vonage(home=tmp_path, env={}) is None
+    twilio = load(home=tmp_path, env={})
+    assert twilio is not None and twilio.account_sid == SID
+
+
+def test_damaged_vonage_file_names_the_file_never_the_content(
+    tmp_path: Path, no_keyring: None
+) -> None:
+    from smskit.providers.vonage_credentials import CREDENTIALS_FILE as VONAGE_FILE
+    from smskit.providers.vonage_credentials import load_vonage
+
+    (tmp_path / VONAGE_FILE).write_text(f'{{"api_secret": "{VONAGE_SECRET}"}}')
+    with pytest.raises(LocalizedError) as caught:
+        load_vonage(home=tmp_path, env={})
+    assert VONAGE_FILE in str(caught.value) and VONAGE_SECRET not in str(caught.value)
+    (tmp_path / VONAGE_FILE).write_text('["not", "an", "object"]')
+    with pytest.raises(LocalizedError, match="damaged"):
+        load_vonage(home=tmp_path, env={})
+
+
+def test_vonage_environment_wins_over_saved(tmp_path: Path, no_keyring: None) -> None:
+    from smskit.providers.vonage_credentials import check_vonage_format, load_vonage, save_vonage
+
+    save_vonage(check_vonage_format(VONAGE_KEY, VONAGE_SECRET), "file", home=tmp_path)
+    env = {"VONAGE_API_KEY": "zzzz9999", "VONAGE_API_SECRET": VONAGE_SECRET}
+    loaded = load_vonage(home=tmp_path, env=env)
+    assert loaded is not None and loaded.api_key == "zzzz9999"
+
+
+def test_connect_vonage_saves_only_working_credentials_in_place_of_twilio(
+    simulator: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_keyring: None
+) -> None:
+    from smskit.deployment import connect, connect_vonage, default_provider
+    from smskit.providers.twilio import TwilioProvider
+    from smskit.providers.vonage import VonageProvider
+    from smskit.providers.vonage_credentials import check_vonage_format, load_vonage
+
+    for name in (*NO_VONAGE_ENV, "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
+    url = simulator.url  # type: ignore[attr-defined]
+    key, secret = simulator.vonage_api_key, simulator.vonage_api_secret  # type: ignore[attr-defined]
+    sid, token = simulator.account_sid, simulator.auth_token  # type: ignore[attr-defined]
+    assert connect(check_format(sid, token), base_url=url, remember="file").saved_to == "file"
+    assert isinstance(default_provider(), TwilioProvider)
+
+    wrong = connect_vonage(
+        check_vonage_format(key, "Wrong0secret000"), base_url=url, remember="file"
+    )
+    assert wrong.verdict.kind == "wrong_credentials" and wrong.saved_to is None
+    assert load_vonage(env={}) is None and load(env={}) is not None  # nothing changed
+
+    right = connect_vonage(check_vonage_format(key, secret), base_url=url, remember="file")
+    assert right.verdict.ok and right.saved_to == "file"
+    saved = load_vonage(env={})
+    assert saved is not None and saved.api_key == key
+    assert load(env={}) is None  # one saved account: Twilio's was forgotten
+    assert isinstance(default_provider(), VonageProvider)
+
+    # And back: saving Twilio again forgets Vonage's.
+    connect(check_format(sid, token), base_url=url, remember="file")
+    assert load_vonage(env={}) is None
+    assert isinstance(default_provider(), TwilioProvider)

@@ -89,3 +89,23 @@ def test_credentials_saved_by_the_walkthrough_mean_a_real_account(
     credentials.save(credentials.Credentials(SID, TOKEN), "file", home=tmp_path)
     d = describe_deployment()
     assert (d.mode, d.account) == ("twilio", "AC…cdef")
+
+
+def test_vonage_credentials_saved_by_provider_setup_mean_a_vonage_deployment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smskit.providers import credentials
+    from smskit.providers.vonage_credentials import check_vonage_format, save_vonage
+
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "VONAGE_API_KEY", "VONAGE_API_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
+    monkeypatch.setattr(credentials, "_keyring", lambda: None)  # no OS keyring in this test
+    save_vonage(check_vonage_format("abcd1234", "Vs3cretVs3cret00"), "file", home=tmp_path)
+    d = describe_deployment()
+    assert (d.mode, d.account) == ("vonage", "ab…34")
+    assert "Vs3cret" not in repr(d)
+    # The environment still wins over what was saved.
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", SID)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
+    assert describe_deployment().mode == "twilio"

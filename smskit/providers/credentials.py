@@ -34,9 +34,13 @@ __all__ = [
     "Secret",
     "check_connection",
     "check_format",
+    "damaged",
+    "erase_private",
     "forget",
     "from_env",
+    "keep_private",
     "load",
+    "read_private",
     "save",
 ]
 
@@ -201,10 +205,6 @@ def _home() -> Path:
     return Path(os.environ.get("SMSKIT_HOME") or Path.home() / ".smskit")
 
 
-def _file(home: Path | None) -> Path:
-    return (home or _home()) / CREDENTIALS_FILE
-
-
 def _keyring() -> Any:
     """The usable keyring backend, or None ("no backend": headless servers, containers)."""
     try:
@@ -228,34 +228,14 @@ def save(creds: Credentials, where: str = "keyring", *, home: Path | None = None
     >>> oct((folder / CREDENTIALS_FILE).stat().st_mode & 0o777)
     '0o600'
     """
-    payload = json.dumps(
-        {
-            "account_sid": creds.account_sid,
-            "api_key_sid": creds.api_key_sid,
-            "secret": creds.secret.reveal(),
-        }
+    payload = {
+        "account_sid": creds.account_sid,
+        "api_key_sid": creds.api_key_sid,
+        "secret": creds.secret.reveal(),
+    }
+    return keep_private(
+        payload, where, service=KEYRING_SERVICE, filename=CREDENTIALS_FILE, home=home
     )
-    if where == "keyring":
-        ring = _keyring()
-        if ring is None:
-            raise LocalizedError(
-                "No system keyring is available on this computer; save to a private file instead."
-            )
-        ring.set_password(KEYRING_SERVICE, "default", payload)
-        return "keyring"
-    if where != "file":
-        raise LocalizedError("Unknown place '{where}': use keyring or file.", where=where)
-    path = _file(home)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as SMSKIT_HOME: private
-    # Create with 0600 from the start (no window where another user could read it), then enforce
-    # the mode in case the file existed with wider permissions.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, payload.encode())
-    finally:
-        os.close(fd)
-    return "file"
 
 
 def _parse(payload: str, origin: str) -> Credentials:
@@ -265,9 +245,7 @@ def _parse(payload: str, origin: str) -> Credentials:
     except (ValueError, KeyError, TypeError) as error:
         if isinstance(error, LocalizedError):
             raise
-        raise LocalizedError(
-            "The saved credentials in {origin} are damaged.", origin=origin
-        ) from None
+        raise damaged(origin) from None
 
 
 def load(*, home: Path | None = None, env: Mapping[str, str] | None = None) -> Credentials | None:
@@ -280,18 +258,8 @@ def load(*, home: Path | None = None, env: Mapping[str, str] | None = None) -> C
     found = from_env(env)
     if found is not None:
         return found
-    ring = _keyring()
-    if ring is not None:
-        try:
-            stored = ring.get_password(KEYRING_SERVICE, "default")
-        except Exception:
-            stored = None
-        if stored:
-            return _parse(stored, "the keyring")
-    path = _file(home)
-    if path.exists():
-        return _parse(path.read_text(encoding="utf-8"), path.name)
-    return None
+    kept = read_private(service=KEYRING_SERVICE, filename=CREDENTIALS_FILE, home=home)
+    return None if kept is None else _parse(*kept)
 
 
 def forget(*, home: Path | None = None) -> None:
@@ -299,11 +267,88 @@ def forget(*, home: Path | None = None) -> None:
 
     >>> import tempfile; forget(home=Path(tempfile.mkdtemp()))
     """
+    erase_private(service=KEYRING_SERVICE, filename=CREDENTIALS_FILE, home=home)
+
+
+# -- where saved credentials live (shared with smskit.providers.vonage_credentials) ----------------
+
+
+def keep_private(
+    payload: Mapping[str, object], where: str, *, service: str, filename: str, home: Path | None
+) -> str:
+    """Keep a JSON ``payload`` in the OS keyring under ``service`` or in a 0600 file; return where.
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> keep_private({"k": 1}, "file", service="smskit-x", filename="x.json", home=folder)
+    'file'
+    >>> read_private(service="smskit-x", filename="x.json", home=folder)
+    ('{"k": 1}', 'x.json')
+    """
+    text = json.dumps(payload)
+    if where == "keyring":
+        ring = _keyring()
+        if ring is None:
+            raise LocalizedError(
+                "No system keyring is available on this computer; save to a private file instead."
+            )
+        ring.set_password(service, "default", text)
+        return "keyring"
+    if where != "file":
+        raise LocalizedError("Unknown place '{where}': use keyring or file.", where=where)
+    path = (home or _home()) / filename
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # as SMSKIT_HOME: private
+    # Create with 0600 from the start (no window where another user could read it), then enforce
+    # the mode in case the file existed with wider permissions.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+    return "file"
+
+
+def read_private(*, service: str, filename: str, home: Path | None) -> tuple[str, str] | None:
+    """What :func:`keep_private` kept, keyring first, as ``(payload, origin)``; None if nothing.
+
+    >>> import tempfile
+    >>> read_private(service="smskit-x", filename="x.json", home=Path(tempfile.mkdtemp())) is None
+    True
+    """
+    ring = _keyring()
+    if ring is not None:
+        try:
+            stored = ring.get_password(service, "default")
+        except Exception:
+            stored = None
+        if stored:
+            return stored, "the keyring"
+    path = (home or _home()) / filename
+    if path.exists():
+        return path.read_text(encoding="utf-8"), path.name
+    return None
+
+
+def erase_private(*, service: str, filename: str, home: Path | None) -> None:
+    """Delete what :func:`keep_private` kept, from the keyring and the file.
+
+    >>> import tempfile
+    >>> erase_private(service="smskit-x", filename="x.json", home=Path(tempfile.mkdtemp()))
+    """
     ring = _keyring()
     if ring is not None:
         with contextlib.suppress(Exception):  # nothing saved there: nothing to forget
-            ring.delete_password(KEYRING_SERVICE, "default")
-    _file(home).unlink(missing_ok=True)
+            ring.delete_password(service, "default")
+    ((home or _home()) / filename).unlink(missing_ok=True)
+
+
+def damaged(origin: str) -> LocalizedError:
+    """The error for saved credentials that can't be read; it names where, never the content.
+
+    >>> str(damaged("x.json"))
+    'The saved credentials in x.json are damaged.'
+    """
+    return LocalizedError("The saved credentials in {origin} are damaged.", origin=origin)
 
 
 VERDICTS = {

@@ -2,7 +2,8 @@
 
 From the environment: ``VONAGE_API_KEY``, ``VONAGE_API_SECRET`` and (for signed webhooks)
 ``VONAGE_SIGNATURE_SECRET`` with ``VONAGE_SIGNATURE_METHOD`` (md5, sha1, sha256 or sha512: the HMAC
-chosen in the Vonage dashboard's API settings; default sha256). Secrets are
+chosen in the Vonage dashboard's API settings; default sha256); else saved by Provider Setup in the
+OS keyring or a 0600 file, as Twilio's are. Secrets are
 :class:`smskit.providers.credentials.Secret` values, so they never show in a repr, a log or a page.
 
 >>> creds = check_vonage_format("abcd1234", "A" * 16)
@@ -14,19 +15,31 @@ False
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from smskit.i18n.catalog import N_, LocalizedError, Text
 from smskit.providers import Provider, ProviderError
-from smskit.providers.credentials import ConnectionVerdict, Secret
+from smskit.providers.credentials import (
+    ConnectionVerdict,
+    Secret,
+    damaged,
+    erase_private,
+    keep_private,
+    read_private,
+)
 
 __all__ = [
     "VonageCredentials",
     "check_vonage_connection",
     "check_vonage_format",
+    "forget_vonage",
+    "load_vonage",
+    "save_vonage",
     "vonage_from_env",
 ]
 
@@ -36,6 +49,8 @@ API_KEY = re.compile(r"[0-9A-Za-z]{8}")
 API_SECRET = re.compile(r"[0-9A-Za-z]{8,25}")
 SIGNATURE_SECRET = re.compile(r"[!-~]{16,128}")  # printable ASCII, no spaces
 METHODS = ("md5", "sha1", "sha256", "sha512")
+KEYRING_SERVICE = "smskit-vonage"
+CREDENTIALS_FILE = "vonage-credentials.json"
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -132,6 +147,67 @@ def vonage_from_env(env: Mapping[str, str] | None = None) -> VonageCredentials |
         env.get("VONAGE_SIGNATURE_SECRET") or None,
         env.get("VONAGE_SIGNATURE_METHOD", "sha256"),
     )
+
+
+def save_vonage(
+    creds: VonageCredentials, where: str = "keyring", *, home: Path | None = None
+) -> str:
+    """Save Vonage credentials in the OS keyring (``"keyring"``) or a 0600 file (``"file"``).
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp())
+    >>> save_vonage(check_vonage_format("abcd1234", "S" * 16), "file", home=folder)
+    'file'
+    >>> load_vonage(home=folder, env={}).api_key
+    'abcd1234'
+    """
+    signature = creds.signature_secret
+    payload = {
+        "api_key": creds.api_key,
+        "api_secret": creds.api_secret.reveal(),
+        "signature_secret": None if signature is None else signature.reveal(),
+        "signature_method": creds.signature_method,
+    }
+    return keep_private(
+        payload, where, service=KEYRING_SERVICE, filename=CREDENTIALS_FILE, home=home
+    )
+
+
+def load_vonage(
+    *, home: Path | None = None, env: Mapping[str, str] | None = None
+) -> VonageCredentials | None:
+    """Vonage credentials from the environment, else the keyring, else the private file.
+
+    >>> import tempfile
+    >>> load_vonage(home=Path(tempfile.mkdtemp()), env={}) is None
+    True
+    """
+    found = vonage_from_env(env)
+    if found is not None:
+        return found
+    kept = read_private(service=KEYRING_SERVICE, filename=CREDENTIALS_FILE, home=home)
+    if kept is None:
+        return None
+    payload, origin = kept
+    try:
+        data = json.loads(payload)
+        return check_vonage_format(
+            data["api_key"],
+            data["api_secret"],
+            data.get("signature_secret"),
+            data.get("signature_method") or "sha256",
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        if isinstance(error, LocalizedError):
+            raise
+        raise damaged(origin) from None
+
+
+def forget_vonage(*, home: Path | None = None) -> None:
+    """Delete saved Vonage credentials from the keyring and the private file.
+
+    >>> import tempfile; forget_vonage(home=Path(tempfile.mkdtemp()))
+    """
+    erase_private(service=KEYRING_SERVICE, filename=CREDENTIALS_FILE, home=home)
 
 
 VONAGE_VERDICTS = {

@@ -30,7 +30,7 @@ def vonage_wizard(handle: Any) -> ProviderSetup:
 def test_vonage_fields_are_labelled_and_format_checked(handle: Any) -> None:
     w = vonage_wizard(handle)
     assert w.credential_fields.layout.display == ""
-    assert w.save_to.layout.display == "none"  # kept in the environment, not saved here
+    assert w.save_to.layout.display != "none"  # saved like Twilio's: keyring, file or not at all
     assert (w.account_sid.description, w.auth_token.description) == ("API key", "API secret")
     w.account_sid.value, w.auth_token.value = "abc", "whatever123"
     w.connect_button.click()
@@ -155,5 +155,38 @@ def test_vonage_simulator_choice_runs_the_whole_wizard_through_the_vonage_sdk(ha
     try:
         assert "Vonage (simulator bawaan)" in [label for label, _ in w.mode.options]
         assert "Bagian 2" in w.timeline.value and "Saldo" in w.verdict.value
+    finally:
+        LANGUAGE.lang = "en"
+
+
+def test_vonage_credentials_saved_to_a_file_are_found_by_the_next_page(
+    handle: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from smskit.deployment import default_provider
+    from smskit.providers import credentials
+
+    for name in ("VONAGE_API_KEY", "VONAGE_API_SECRET", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SMSKIT_HOME", str(tmp_path))
+    monkeypatch.setattr(credentials, "_keyring", lambda: None)  # no OS keyring here
+    w = vonage_wizard(handle)
+    w.account_sid.value, w.auth_token.value = handle.vonage_api_key, handle.vonage_api_secret
+    w.save_to.value = "file"
+    w.connect_button.click()
+    assert isinstance(w.provider, VonageProvider), w.verdict.value + w.status.value
+    assert "Saved in a private file (0600)" in w.connect_feedback.value
+    assert oct((tmp_path / "vonage-credentials.json").stat().st_mode & 0o777) == "0o600"
+    assert isinstance(default_provider(), VonageProvider)  # campaigns now go through Vonage
+
+    again = vonage_wizard(handle)  # a new page: the key is filled in, the secret never shown
+    assert again.account_sid.value == handle.vonage_api_key
+    assert "Saved credentials found" in again.connect_feedback.value
+    again.connect_button.click()  # secret left empty
+    assert isinstance(again.provider, VonageProvider), again.verdict.value + again.status.value
+    shown = " ".join(str(getattr(c, "value", "")) for c in (again.auth_token, again.verdict))
+    assert handle.vonage_api_secret not in shown + again.connect_feedback.value
+    LANGUAGE.lang = "id"
+    try:
+        assert "Kredensial tersimpan" in vonage_wizard(handle).connect_feedback.value
     finally:
         LANGUAGE.lang = "en"

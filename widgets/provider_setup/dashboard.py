@@ -42,7 +42,7 @@ from smskit.deployment import (
 )
 from smskit.providers import AvailableNumber, monthly_price
 from smskit.providers.credentials import check_format, load
-from smskit.providers.vonage_credentials import check_vonage_format, vonage_from_env
+from smskit.providers.vonage_credentials import check_vonage_format, load_vonage, vonage_from_env
 
 t = Translator("provider_setup")
 SIMULATOR, TWILIO, VONAGE = "simulator", "twilio", "vonage"
@@ -268,7 +268,6 @@ class ProviderSetup(SendStep, W.VBox):
             else t("Paste the Account SID and Auth Token from the Twilio Console (Account Info).")
         )
         self.credential_fields.layout.display = "none" if simulated else ""
-        self.save_to.layout.display = "none" if vonage else ""  # Vonage: the environment keeps them
         self.account_sid.description = V.key_label() if vonage else t("Account SID")
         self.auth_token.description = V.secret_label() if vonage else t("Auth Token")
         self.account_sid.placeholder = "abcd1234" if vonage else "AC…"
@@ -311,10 +310,12 @@ class ProviderSetup(SendStep, W.VBox):
         self._refresh()
         self._saved = None
         if self.mode.value == VONAGE:
-            self._saved = vonage_from_env()
+            in_env = vonage_from_env()
+            self._saved = in_env or load_vonage()
             self.account_sid.value = self._saved.api_key if self._saved is not None else ""
             if self._saved is not None:
-                self.connect_feedback.show(V.found_in_environment(self._saved.api_key))
+                found = V.found_in_environment if in_env else V.found_saved
+                self.connect_feedback.show(found(self._saved.api_key))
         if self.mode.value == TWILIO:
             # Environment, keyring or private file: the token stays in smskit, never in a widget.
             self._saved = load()
@@ -342,7 +343,9 @@ class ProviderSetup(SendStep, W.VBox):
             else:
                 vonage_creds = check_vonage_format(self.account_sid.value, self.auth_token.value)
             self.auth_token.value = ""  # the secret never stays in the widget state
-            connection = connect_vonage(vonage_creds, base_url=self._vonage_base_url)
+            connection = connect_vonage(
+                vonage_creds, base_url=self._vonage_base_url, remember=self._remember()
+            )
         else:
             saved = self._saved
             if saved and not self.auth_token.value and self.account_sid.value == saved.account_sid:
@@ -350,10 +353,11 @@ class ProviderSetup(SendStep, W.VBox):
             else:
                 creds = check_format(self.account_sid.value, self.auth_token.value)
             self.auth_token.value = ""  # keep the token out of the widget state (and the page)
-            remember = None if self.save_to.value == "none" else self.save_to.value
-            connection = connect(creds, base_url=self._twilio_base_url, remember=remember)
+            connection = connect(creds, base_url=self._twilio_base_url, remember=self._remember())
         verdict = self._verdict = connection.verdict
         self.verdict.value = R.verdict_html(verdict)
+        if connection.saved_to is not None:
+            self.connect_feedback.show(R.saved_note(connection.saved_to), "ok")
         if not verdict.ok:
             self.provider = None
             self.connected_steps.layout.display = "none"
@@ -363,6 +367,10 @@ class ProviderSetup(SendStep, W.VBox):
         self.provider = connection.provider
         self.connected_steps.layout.display = ""
         self._on_refresh_button_click(None)
+
+    def _remember(self) -> str | None:
+        """Where to save working credentials: None (this session only), keyring or file."""
+        return None if self.save_to.value == "none" else self.save_to.value
 
     # -- step 3 ------------------------------------------------------------------------------
 

@@ -51,6 +51,16 @@ def verdict_html(verdict: ConnectionVerdict) -> str:
     )
 
 
+def saved_note(where: str) -> str:
+    """Where working credentials were saved, and what that changes (one saved account)."""
+    place = t("in the system keyring") if where == "keyring" else t("in a private file (0600)")
+    return t(
+        "Saved {place}. Campaigns now go through this account; any other saved account was "
+        "forgotten.",
+        place=place,
+    )
+
+
 def numbers_html(numbers: Sequence[OwnedNumber]) -> str:
     """The account's numbers as a table (or a short note when there are none)."""
     if not numbers:

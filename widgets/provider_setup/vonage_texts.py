@@ -59,10 +59,11 @@ def buy_question(number: str) -> str:
 
 
 def note() -> str:
-    """What to paste, and why nothing is saved."""
+    """What to paste, and where it can be kept."""
     return t(
-        "Paste the API key and API secret from the Vonage API Dashboard (API settings). They "
-        "are not saved here: keep them in VONAGE_API_KEY and VONAGE_API_SECRET."
+        "Paste the API key and API secret from the Vonage API Dashboard (API settings). Under "
+        "Remember, choose whether to save them; VONAGE_API_KEY and VONAGE_API_SECRET in the "
+        "environment come first. Saving a Vonage account replaces a saved Twilio account."
     )
 
 
@@ -79,6 +80,11 @@ def secret_label() -> str:
 def found_in_environment(key: str) -> str:
     """Credentials set in the environment."""
     return t("Credentials found in the environment for {key}: leave the secret empty.", key=key)
+
+
+def found_saved(key: str) -> str:
+    """Credentials saved earlier by this page (keyring or private file)."""
+    return t("Saved credentials found for {key}: leave the API secret empty to use them.", key=key)
 
 
 def running_on_vonage(account: str) -> str:
