@@ -120,3 +120,20 @@ def test_a_preheated_kernel_takes_the_time_zone_from_the_request_too(
         assert USER_ZONE.zone == "Asia/Jakarta"
     finally:
         USER_ZONE.zone = before
+
+
+def test_the_warm_up_builds_once_in_each_language(voila_query_socket: str) -> None:
+    # So that the visitor's build finds both languages' catalogues and Babel's data loaded.
+    RequestInfoSocketHandler.send_updates(
+        {"kernel_id": voila_query_socket, "payload": {"QUERY_STRING": "lang=en"}}
+    )
+    seen: list[str] = []
+
+    def factory() -> StartPage:
+        seen.append(str(LANGUAGE.lang))
+        return StartPage()
+
+    pages = _start_pages()
+    assert page_request(warm_up=factory) == "en"
+    assert seen == ["en", "id"]
+    assert LANGUAGE.lang == "en" and _start_pages() == pages

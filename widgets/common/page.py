@@ -5,8 +5,10 @@ the notebook *before* anyone asks for the page, so the page appears at once. Suc
 know the visitor's address yet, so it cannot know ``?lang=id``. Each notebook's first code cell
 therefore calls :func:`page_request` before it builds its dashboard:
 
-1. under a preheated kernel, it builds the dashboard once and throws it away: imports, data
-   tables, fonts and the database are loaded while nobody waits;
+1. under a preheated kernel, it builds the dashboard and throws it away, once in each language:
+   imports, data tables, fonts, the database, both languages' catalogues and Babel's locale data
+   are loaded while nobody waits (the first Indonesian build of Lessons after an English one took
+   0.19 s, the next ones 0.05 s);
 2. it waits for the page request with ``voila.utils.get_query_string()`` (Voilà's documented way:
    the request's environment arrives over a websocket when a browser takes this kernel);
 3. it sets the language (``?lang=id``, else ``SMSKIT_LANG``) and the time zone (``?tz=``) from
@@ -29,6 +31,8 @@ from collections.abc import Callable
 from ipywidgets.widgets import widget as _widget
 from smskit_widgets.common.i18n import LANGUAGE, initial_language, language_listeners_discarded
 from smskit_widgets.common.timezone import apply_query
+
+from smskit.i18n.catalog import LANGUAGES
 
 log = logging.getLogger("smskit.widgets")
 
@@ -67,14 +71,17 @@ def build_and_discard(factory: Callable[[], object]) -> None:
 def page_request(warm_up: Callable[[], object] | None = None) -> str:
     """Wait for the page request under a preheated kernel; return the page's language.
 
-    ``warm_up`` (the dashboard's class) is built and discarded first, while nobody waits.
+    ``warm_up`` (the dashboard's class) is built and discarded first, in every language, while
+    nobody waits.
 
     >>> page_request() in ("en", "id")  # not under a preheated Voilà kernel: returns at once
     True
     """
     if preheating():
         if warm_up is not None:
-            build_and_discard(warm_up)
+            for lang in LANGUAGES:
+                LANGUAGE.lang = lang
+                build_and_discard(warm_up)
         query = _query_string()
         LANGUAGE.lang = initial_language(query)
         apply_query(query)  # ?tz= too: the preheated kernel learns the page's address only now
