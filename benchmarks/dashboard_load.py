@@ -164,6 +164,12 @@ def server(name: str, *, cull_closed: float, extra: tuple[str, ...] = ()) -> Ite
             process.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(process.pid, signal.SIGKILL)
+        # Under plain Voilà a kernel starts the shared simulator in its own session (it outlives
+        # kernels by design): end it, or every run leaves one behind.
+        for proc in psutil.process_iter(["cmdline"]):
+            if any(str(home) in part for part in proc.info["cmdline"] or ()):
+                with suppress(psutil.Error):
+                    proc.kill()
 
 
 def wait_until_settled(srv: Server, kernels: int | None, timeout: float) -> None:

@@ -188,6 +188,19 @@ def test_reopening_is_a_no_op_and_keeps_data(store_url: str, store: Store) -> No
         assert again.count_contacts() == 1
 
 
+def test_opening_a_store_at_head_reads_no_migration_script(
+    store_url: str, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every dashboard page opens the store: at head, one query and no Alembic run.
+    runs: list[tuple[str, str]] = []
+    monkeypatch.setattr(Store, "_migrate", lambda self, *args: runs.append(args))
+    with Store.open(store_url) as again:
+        assert again.revision() == HEAD
+    assert runs == []
+    store.upgrade("0010")  # an explicit revision still goes through Alembic
+    assert runs == [("upgrade", "0010")]
+
+
 def test_downgrade_then_upgrade_round_trips(store_url: str) -> None:
     with Store.open(store_url) as store:
         store.downgrade("base")
