@@ -117,16 +117,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(name: str, *, cull_closed: float, extra: tuple[str, ...] = ()) -> Iterator[Server]:
-    """Start ``smskit serve`` (name "smskit…") or plain Voilà (name "plain"); stop it after.
-
-    ``extra``: more ``smskit serve`` options (``--pool encoding=10``)."""
+def server(name: str, *, cull_closed: float) -> Iterator[Server]:
+    """Start ``smskit serve`` (name "smskit") or plain Voilà (name "plain"); stop it after."""
     port = _free_port()
     home = Path(tempfile.mkdtemp(prefix=f"smskit-bench-{name}-"))
     env = {**os.environ, "SMSKIT_HOME": str(home), "SMSKIT_LANG": "en", "MPLBACKEND": "Agg"}
-    if name.startswith("smskit"):
+    if name == "smskit":
         command = [sys.executable, "-m", "smskit_widgets.serve", f"--port={port}", "--no-worker"]
-        command += [f"--cull-closed={cull_closed:g}", *extra]
+        command.append(f"--cull-closed={cull_closed:g}")
     else:
         command = [
             str(BIN / "voila"),
@@ -153,10 +151,7 @@ def server(name: str, *, cull_closed: float, extra: tuple[str, ...] = ()) -> Ite
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{name} did not start: {log.read_text()[-2000:]}") from None
                 time.sleep(0.3)
-        pool = len(list(NOTEBOOKS.glob("*.ipynb"))) if name.startswith("smskit") else 0
-        for option in extra:  # "--pool=encoding=10": that dashboard keeps 10 instead of 1
-            if option.startswith("--pool="):
-                pool += int(option.rsplit("=", 1)[1]) - 1
+        pool = len(list(NOTEBOOKS.glob("*.ipynb"))) if name == "smskit" else 0
         yield Server(name, url, process, log, pool)
     finally:
         try:

@@ -18,6 +18,7 @@ subclasses this one, skips them (``VoilaKernelManager.cull_kernel_if_idle``).
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -62,3 +63,36 @@ class PageKernelManager(AsyncMappingKernelManager):
                 int(idle.total_seconds()),
             )
             await ensure_async(self.shutdown_kernel(kernel_id))
+
+
+def ready_pool_size(manager: Any, notebook_name: str) -> int:
+    """How many preheated kernels for ``notebook_name`` are ready now (Voilà counts pending ones).
+
+    Voilà's ``get_pool_size`` counts a refill still starting (or still waiting out
+    ``fill_delay``) as a pooled kernel, and a page request that sees one takes it and waits for
+    it: when a class opens one dashboard at once, the second student waited for a kernel to be
+    started *and* to run the notebook, the next ones behind it. Counting only ready kernels sends
+    such a request down Voilà's other path, a kernel of its own started at once, as plain Voilà
+    does. Ready kernels are moved to the front, since Voilà then takes the first one.
+
+    >>> import asyncio
+    >>> class Manager:
+    ...     _pools = {}
+    >>> async def demo():
+    ...     ready, pending = asyncio.sleep(0, "k1"), asyncio.sleep(60, "k2")
+    ...     pool = [asyncio.ensure_future(pending), asyncio.ensure_future(ready)]
+    ...     Manager._pools["a.ipynb"] = pool
+    ...     await asyncio.sleep(0.01)
+    ...     size = ready_pool_size(Manager, "a.ipynb")
+    ...     pool[1].cancel()
+    ...     return size, Manager._pools["a.ipynb"][0].result()
+    >>> asyncio.run(demo())
+    (1, 'k1')
+    """
+    pool = manager._pools.get(notebook_name, [])
+
+    def ready(item: Any) -> bool:
+        return bool(item.done() and not item.cancelled() and item.exception() is None)
+
+    pool.sort(key=lambda item: not ready(item))  # stable: oldest ready kernel first
+    return sum(1 for item in pool if ready(item))

@@ -25,15 +25,18 @@ import logging
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from jupyter_core.paths import jupyter_path
 from jupyter_server.utils import url_path_join
-from smskit_widgets.page_kernels import CLOSED_PAGE_TIMEOUT, CULL_INTERVAL, OPEN_PAGE_TIMEOUT
+from smskit_widgets.page_kernels import (
+    CLOSED_PAGE_TIMEOUT,
+    CULL_INTERVAL,
+    OPEN_PAGE_TIMEOUT,
+    ready_pool_size,
+)
 from tornado.web import RedirectHandler
-from traitlets.config import Config
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -109,6 +112,14 @@ class SmskitVoila(Voila):
         if self.voila_configuration.page_config_hook is None:
             self.voila_configuration.page_config_hook = with_preloads
 
+    def init_settings(self) -> dict[str, Any]:
+        """Voilà's settings; its kernel pool then counts only kernels that are ready."""
+        settings: dict[str, Any] = super().init_settings()
+        manager = self.kernel_manager
+        if hasattr(manager, "_pools"):  # preheating: see page_kernels.ready_pool_size
+            manager.get_pool_size = functools.partial(ready_pool_size, manager)
+        return settings
+
     def init_handlers(self) -> list[tuple[Any, ...]]:
         handlers = [
             (route[0], PageHandler, *route[2:]) if route[1] is TornadoVoilaHandler else route
@@ -123,44 +134,6 @@ class SmskitVoila(Voila):
 def with_preloads(page_config: dict[str, Any], **_context: Any) -> dict[str, Any]:
     """Voilà's ``page_config_hook``: the late scripts our ``index.html.j2`` preloads."""
     return {**page_config, "smskitPreloadScripts": list(late_scripts())}
-
-
-def pool_spec(text: str, notebooks: Path = NOTEBOOKS) -> tuple[str, int]:
-    """``--pool DASHBOARD=N``: N ready kernels for that dashboard (before a class opens it).
-
-    >>> pool_spec("encoding=10")
-    ('encoding', 10)
-    >>> pool_spec("encodng=10")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    argparse.ArgumentTypeError: no dashboard named 'encodng': choose campaign, consent, ... or start
-    """
-    name, equals, count = text.partition("=")
-    name = name.strip().removesuffix(".ipynb")
-    if not equals or not count.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"expected DASHBOARD=N, e.g. encoding=10 (got {text!r})")
-    names = sorted(path.stem for path in notebooks.glob("*.ipynb"))
-    if name not in names:
-        choices = ", ".join(names[:-1]) + f" or {names[-1]}"
-        raise argparse.ArgumentTypeError(f"no dashboard named {name!r}: choose {choices}")
-    return name, int(count)
-
-
-def kernel_pools(pool_size: int, per_dashboard: Mapping[str, int]) -> Config:
-    """Voilà's per-notebook pools: ``pool_size`` ready kernels per dashboard, more for some.
-
-    A trainer's class opens one dashboard at the same moment: the first visitor takes the ready
-    kernel and every other one waits for a new kernel to start and build the dashboard. Kernels
-    cost ~110 MB each at rest, so only the dashboard the class opens gets more.
-
-    >>> kernel_pools(1, {"encoding": 10}).VoilaKernelManager.kernel_pools_config
-    {'default': {'pool_size': 1}, 'encoding.ipynb': {'pool_size': 10}}
-    """
-    pools = {"default": {"pool_size": pool_size}}
-    pools.update({f"{name}.ipynb": {"pool_size": count} for name, count in per_dashboard.items()})
-    config = Config()
-    config.VoilaKernelManager.kernel_pools_config = pools
-    return config
 
 
 def start_shared_simulator() -> object | None:
@@ -283,14 +256,6 @@ def main(argv: list[str] | None = None) -> None:
         "--pool-size", type=int, default=DEFAULT_POOL_SIZE, help="preheated kernels per dashboard"
     )
     parser.add_argument(
-        "--pool",
-        type=pool_spec,
-        action="append",
-        default=[],
-        metavar="DASHBOARD=N",
-        help="N preheated kernels for one dashboard, e.g. encoding=10 before a class opens it",
-    )
-    parser.add_argument(
         "--cull-closed",
         type=float,
         default=CLOSED_PAGE_TIMEOUT,
@@ -315,8 +280,7 @@ def main(argv: list[str] | None = None) -> None:
                 pool_size=args.pool_size,
                 cull_closed=args.cull_closed,
                 cull_open=args.cull_open,
-            ),
-            config=kernel_pools(args.pool_size, dict(args.pool)),
+            )
         )
     finally:
         stop_worker(worker)

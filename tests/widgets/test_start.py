@@ -106,6 +106,10 @@ def test_launcher_serves_loopback_only_and_lands_on_start() -> None:
     assert (app.ip, app.port, app.open_browser) == ("127.0.0.1", 8999, False)
     assert app.voila_configuration.show_tracebacks is False
     app.init_settings()
+    # The pool counts only ready kernels (page_kernels.ready_pool_size): a second visitor is not
+    # made to wait for a refill that is still starting.
+    pool_size = app.kernel_manager.get_pool_size
+    assert pool_size.func.__name__ == "ready_pool_size" and pool_size("start.ipynb") == 0
     first = app.init_handlers()[0]
     assert first == (
         "/?",
@@ -122,24 +126,3 @@ def test_launcher_starts_the_shared_simulator(monkeypatch: pytest.MonkeyPatch) -
     started = []
     monkeypatch.setattr(simulator, "shared", lambda: started.append(True) or "handle")
     assert serve.start_shared_simulator() == "handle" and started == [True]
-
-
-def test_a_class_can_have_more_ready_kernels_for_one_dashboard() -> None:
-    import argparse
-
-    from smskit_widgets.serve import SmskitVoila, kernel_pools, pool_spec, voila_argv
-
-    assert pool_spec("lessons=12") == ("lessons", 12)
-    assert pool_spec(" encoding.ipynb=3") == ("encoding", 3)
-    with pytest.raises(argparse.ArgumentTypeError, match="expected DASHBOARD=N"):
-        pool_spec("encoding")
-    with pytest.raises(argparse.ArgumentTypeError, match="expected DASHBOARD=N"):
-        pool_spec("encoding=-2")
-    with pytest.raises(argparse.ArgumentTypeError, match="no dashboard named 'sms'"):
-        pool_spec("sms=4")
-
-    app = SmskitVoila(config=kernel_pools(1, {"encoding": 10}))
-    app.initialize(voila_argv(8998))
-    app.init_settings()
-    pools = app.kernel_manager.kernel_pools_config
-    assert pools == {"default": {"pool_size": 1}, "encoding.ipynb": {"pool_size": 10}}
