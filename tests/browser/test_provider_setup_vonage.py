@@ -93,3 +93,10 @@ def test_vonage_wizard_account_check_then_the_whole_simulator_path(open_dashboar
     assert not _english_in(page, ".smskit-provider-setup")
     problems = layout_problems(page, "provider_setup_vonage-id-done")
     assert not problems, "\n".join(problems)
+
+    # "Akun Vonage saya": the longer note and the Ingat (Remember) choice, in Indonesian.
+    page.locator(".smskit-provider-mode button", has_text="Akun Vonage saya").click()
+    expect(page.locator(".smskit-provider-note")).to_contain_text("Di bagian Ingat", timeout=30_000)
+    expect(page.locator(".smskit-provider-setup")).to_contain_text("Hanya untuk sesi ini")
+    problems = layout_problems(page, "provider_setup_vonage-id-account")
+    assert not problems, "\n".join(problems)

@@ -190,3 +190,12 @@ def test_vonage_credentials_saved_to_a_file_are_found_by_the_next_page(
         assert "Kredensial tersimpan" in vonage_wizard(handle).connect_feedback.value
     finally:
         LANGUAGE.lang = "en"
+
+
+def test_switching_provider_clears_a_typed_secret(handle: Any) -> None:
+    w = vonage_wizard(handle)
+    w.account_sid.value, w.auth_token.value = "abc", "Secret0123456789"
+    w.connect_button.click()  # refused for its format: the secret stays to be corrected
+    assert w.auth_token.value == "Secret0123456789"
+    w.mode.value = VONAGE_SIMULATOR
+    assert w.auth_token.value == ""

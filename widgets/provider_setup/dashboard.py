@@ -309,6 +309,7 @@ class ProviderSetup(SendStep, W.VBox):
         self.status.clear()
         self._refresh()
         self._saved = None
+        self.auth_token.value = ""  # a secret typed for one provider never carries to another
         if self.mode.value == VONAGE:
             in_env = vonage_from_env()
             self._saved = in_env or load_vonage()
