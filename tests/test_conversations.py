@@ -225,11 +225,15 @@ def test_a_reply_at_22_00_their_time_is_scheduled_for_their_morning(tmp_path: Pa
 CHILD = textwrap.dedent(
     """
     import json, os, sys, time
+    from datetime import UTC, datetime
     from smskit.conversations import Inbox
     from smskit.providers.twilio import TwilioProvider
     from smskit.store.database import Store
     url, sim_url, sid, token, thread, version, go, key, body = sys.argv[1:]
-    inbox = Inbox(Store.open(url), TwilioProvider.for_url(sim_url, sid, token), actor=key)
+    # Noon in California (NOON_PACIFIC): a reply at the real time of day could fall in quiet hours.
+    noon = datetime(2026, 3, 3, 20, 0, tzinfo=UTC)
+    provider = TwilioProvider.for_url(sim_url, sid, token)
+    inbox = Inbox(Store.open(url), provider, actor=key, clock=lambda: noon)
     inbox.thread(int(thread))  # connected and ready
     print("ready", flush=True)
     while not os.path.exists(go):  # both press Send at the same moment
